@@ -1,0 +1,97 @@
+"""Plain text as the rules read it: one character set, one space, one paragraph a line."""
+
+from __future__ import annotations
+
+import re
+
+# One character for one character, so that the result's offsets stay simple: typographic quotes
+# and dashes become ASCII (rules write "finder's"), exotic spaces become spaces. Zero-width
+# characters are deleted.
+_TRANSLATION = str.maketrans(
+    {
+        "\u2018": "'",
+        "\u2019": "'",
+        "\u201b": "'",
+        "\u2032": "'",
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u201f": '"',
+        "\u2010": "-",
+        "\u2011": "-",
+        "\u2012": "-",
+        "\u2013": "-",
+        "\u2014": "-",
+        "\u2212": "-",
+        "\u00a0": " ",
+        "\u2002": " ",
+        "\u2003": " ",
+        "\u2007": " ",
+        "\u2009": " ",
+        "\u202f": " ",
+        "\u3000": " ",
+        "\u200a": "",
+        "\u200b": "",
+        "\u200c": "",
+        "\u200d": "",
+        "\u2060": "",
+        "\ufeff": "",
+        "\u00ad": "",
+        "\x00": "",
+    }
+)
+
+_PAGE_LINE = re.compile(r"^\s*(?:<PAGE>\s*\d*|-?\s*\d{1,3}\s*-?|page\s+\d+(?:\s+of\s+\d+)?|[ivx]{1,5})\s*$", re.I)
+# A table row has two column gaps, or one before a figure; one gap before words is an indented
+# list ("4.1         Securities Purchase Agreement ..."), whose text flows on the next lines.
+_TABLE_ROW = re.compile(r"\S(?: {3,}|\t+)\S.*\S(?: {3,}|\t+)\S|\S(?: {3,}|\t+)[$(\d]")
+_RUN_OF_SPACES = re.compile(r"[ \t]{3,}")
+_SPACES = re.compile(r"[ \t\f\v\r]+")
+
+
+def normalise_characters(text: str) -> str:
+    return text.translate(_TRANSLATION)
+
+
+def decode(data: bytes) -> str:
+    """EDGAR text is ASCII, Latin-1 or UTF-8 in practice; never fail on a stray byte."""
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return data.decode("cp1252", errors="replace")
+
+
+def looks_binary(data: bytes) -> bool:
+    """True for content no filing's text would have: NUL bytes or mostly control bytes."""
+    sample = data[:8192]
+    if not sample:
+        return False
+    if b"\x00" in sample:
+        return True
+    controls = sum(1 for byte in sample if byte < 9 or 13 < byte < 32)
+    return controls > len(sample) // 20
+
+
+def plain_text(raw: str) -> str:
+    """Reflow a 1990s-style text document: paragraphs on one line each, tables row by row."""
+    lines: list[str] = []
+    paragraph: list[str] = []
+
+    def flush() -> None:
+        if paragraph:
+            lines.append(" ".join(paragraph))
+            paragraph.clear()
+
+    for line in normalise_characters(raw).splitlines():
+        if _PAGE_LINE.match(line):
+            continue
+        stripped = line.strip()
+        if not stripped:
+            flush()
+            continue
+        if _TABLE_ROW.search(stripped):
+            flush()
+            lines.append(_RUN_OF_SPACES.sub(" | ", stripped))
+            continue
+        paragraph.append(_SPACES.sub(" ", stripped))
+    flush()
+    return "\n".join(lines)

@@ -1,0 +1,78 @@
+"""`filing-monitor scan`: files on disk -> one result per file, in input order."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from monitor.errors import FilingError
+from monitor.filings import Filing, Header, read_path
+from rules.engine import RuleSet, scan_filing
+from rules.events import Event
+
+log = logging.getLogger(__name__)
+SCANNED_SUFFIXES = {".txt", ".htm", ".html", ".xml", ".sgml", ".nc"}
+
+
+@dataclass(slots=True)
+class ScanResult:
+    source: str
+    header: Header = field(default_factory=Header)
+    events: list[Event] = field(default_factory=list)
+    error: str | None = None
+    warnings: list[str] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "source": self.source,
+            "accession": self.header.accession,
+            "form": self.header.form,
+            "company": self.header.company,
+            "cik": self.header.cik,
+            "filed": self.header.filed,
+        }
+        if self.error is not None:
+            data["error"] = self.error
+        else:
+            data["events"] = [event.to_json() for event in self.events]
+        if self.warnings:
+            data["warnings"] = self.warnings
+        return data
+
+
+def expand_paths(paths: list[str]) -> list[str]:
+    """Folders become every filing-like file below them, sorted; files are kept as given."""
+    expanded: list[str] = []
+    for given in paths:
+        path = Path(given)
+        if path.is_dir():
+            expanded.extend(
+                str(found) for found in sorted(path.rglob("*")) if found.is_file() and found.suffix.lower() in SCANNED_SUFFIXES
+            )
+        else:
+            expanded.append(given)
+    return expanded
+
+
+def scan_paths(paths: list[str], ruleset: RuleSet) -> Iterator[ScanResult]:
+    for source in expand_paths(paths):
+        yield scan_one(source, ruleset)
+
+
+def scan_one(source: str, ruleset: RuleSet) -> ScanResult:
+    try:
+        filing = read_path(Path(source))
+    except FilingError as error:
+        return ScanResult(source=source, error=str(error))
+    return scan_read_filing(filing, ruleset)
+
+
+def scan_read_filing(filing: Filing, ruleset: RuleSet) -> ScanResult:
+    try:
+        events = scan_filing(filing, ruleset)
+    except RecursionError:
+        return ScanResult(source=filing.source, header=filing.header, error="document too deeply nested to scan")
+    return ScanResult(source=filing.source, header=filing.header, events=events, warnings=filing.warnings)

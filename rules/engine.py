@@ -1,0 +1,127 @@
+"""Run compiled rules over a filing: trigger prefilter -> sentences -> patterns -> partials -> events."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator
+
+from monitor.filings.model import Document, Filing
+from rules.events import Event, Partial, merge
+from rules.fields import SERIES_FIELD, TYPES, FieldValue
+from rules.formd import form_d_events
+from rules.loader import CompiledRule, rules_digest
+from rules.patterns import CompiledPattern
+from rules.prefilter import Prefilter
+from rules.sentences import Sentences
+
+MAX_EVIDENCE = 700
+
+
+class RuleSet:
+    """A loaded rule set, compiled once and shared by every scan."""
+
+    def __init__(self, rules: list[CompiledRule]) -> None:
+        self.rules = rules
+        self.version = rules_digest(rules)
+        trigger_index: dict[str, int] = {}
+        self._rules_of_trigger: list[list[int]] = []
+        for number, rule in enumerate(rules):
+            for trigger in rule.rule.triggers:
+                key = " ".join(trigger.lower().split())
+                if key not in trigger_index:
+                    trigger_index[key] = len(trigger_index)
+                    self._rules_of_trigger.append([])
+                self._rules_of_trigger[trigger_index[key]].append(number)
+        self.prefilter = Prefilter(list(trigger_index))
+
+    @property
+    def trigger_words(self) -> list[str]:
+        return self.prefilter.triggers
+
+    def partials(self, document: Document, active: set[int]) -> Iterator[Partial]:
+        sentences = Sentences(document.text)
+        windows: dict[tuple[int, int], set[int]] = defaultdict(set)
+        for trigger, end in self.prefilter.hits(document.text):
+            wanted = [number for number in self._rules_of_trigger[trigger] if number in active]
+            if wanted:
+                windows[sentences.around(max(end - 1, 0))].update(wanted)
+        for (start, end), numbers in windows.items():
+            for number in sorted(numbers):
+                yield from _apply(self.rules[number], document, start, end)
+
+
+def scan_filing(filing: Filing, ruleset: RuleSet, only: set[str] | None = None) -> list[Event]:
+    """Every financing event in a filing; `only` limits the scan to some rule ids (rule tests)."""
+    partials: list[Partial] = []
+    header = filing.header
+    for document in filing.documents:
+        active = {
+            number
+            for number, rule in enumerate(ruleset.rules)
+            if (only is None or rule.id in only)
+            and rule.applies_to_form(header.form)
+            and rule.applies_to_items(header.items)
+            and rule.applies_to_document(document.type)
+        }
+        if active:
+            partials.extend(ruleset.partials(document, active))
+    events = form_d_events(filing) if only is None else []
+    return events + merge(partials)
+
+
+def _apply(rule: CompiledRule, document: Document, start: int, end: int) -> Iterator[Partial]:
+    sentence = document.text[start:end]
+    if any(p.regex.search(sentence) for p in rule.excludes):
+        return
+    if rule.requires and not any(p.regex.search(sentence) for p in rule.requires):
+        return
+    for pattern in rule.patterns:
+        for match in pattern.regex.finditer(sentence):
+            fields, series = _fields(pattern, match)
+            fields = {**rule.rule.set, **fields}
+            if not fields and not rule.rule.set and pattern.captures:
+                continue
+            low, high = _evidence_span(sentence, match.start(), match.end())
+            yield Partial(
+                type=rule.rule.event,
+                rule=rule.id,
+                priority=rule.rule.priority,
+                supplement=rule.rule.supplement,
+                fields=fields,
+                series=series,
+                start=document.offset + start + low,
+                end=document.offset + start + high,
+                evidence=sentence[low:high],
+                document=document.type,
+            )
+
+
+def _fields(pattern: CompiledPattern, match: object) -> tuple[dict[str, FieldValue], str | None]:
+    fields: dict[str, FieldValue] = {}
+    series: str | None = None
+    for capture in pattern.captures:
+        text = match.group(capture.group)  # type: ignore[attr-defined]
+        if text is None:
+            continue
+        value = TYPES[capture.type].parse(text)
+        if value is None:
+            continue
+        if capture.field == SERIES_FIELD:
+            series = str(value)
+        else:
+            fields[capture.field] = value
+    return fields, series
+
+
+def _evidence_span(sentence: str, match_start: int, match_end: int) -> tuple[int, int]:
+    """The whole sentence, or the part around the match when the sentence is long."""
+    low, high = 0, len(sentence)
+    if high - low > MAX_EVIDENCE:
+        spare = max((MAX_EVIDENCE - (match_end - match_start)) // 2, 0)
+        low = max(0, match_start - spare)
+        high = min(len(sentence), max(match_end + spare, low + MAX_EVIDENCE))
+    while low < high and sentence[low].isspace():
+        low += 1
+    while high > low and sentence[high - 1].isspace():
+        high -= 1
+    return low, high

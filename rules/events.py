@@ -1,0 +1,164 @@
+"""Partial findings of single rules -> one event per type and deal, cross-checked."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from rules.fields import EVENT_FIELDS, EVENT_TYPES, FieldValue
+
+# Several events of one type are told apart by the series a rule captured ("Series A-5"), or,
+# for fees, by who is paid (finder, placement agent, underwriter).
+_KEY_FIELD = {"finder_fee": "role"}
+
+
+@dataclass(frozen=True, slots=True)
+class Partial:
+    """What one rule found in one sentence."""
+
+    type: str
+    rule: str
+    priority: int
+    supplement: bool
+    fields: dict[str, FieldValue]
+    series: str | None
+    start: int
+    end: int
+    evidence: str
+    document: str
+
+
+@dataclass(slots=True)
+class Event:
+    type: str
+    rule: str
+    fields: dict[str, FieldValue]
+    evidence: str
+    start: int
+    end: int
+    document: str
+    rules: list[str] = field(default_factory=list)
+    checks: list[str] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "type": self.type,
+            "rule": self.rule,
+            "fields": self.fields,
+            "evidence": self.evidence,
+            "start": self.start,
+            "end": self.end,
+            "document": self.document,
+            "rules": self.rules,
+        }
+        if self.checks:
+            data["checks"] = self.checks
+        return data
+
+
+def merge(partials: list[Partial]) -> list[Event]:
+    by_type: dict[str, list[Partial]] = defaultdict(list)
+    for partial in partials:
+        by_type[partial.type].append(partial)
+    events: list[Event] = []
+    for event_type in EVENT_TYPES:
+        found = by_type.get(event_type, [])
+        if any(not p.supplement for p in found):
+            events.extend(_merge_type(event_type, found))
+    cross_check(events)
+    return events
+
+
+def _key(partial: Partial) -> str | None:
+    key_field = _KEY_FIELD.get(partial.type)
+    value = partial.fields.get(key_field) if key_field else None
+    return partial.series or (str(value) if value is not None else None)
+
+
+def _merge_type(event_type: str, partials: list[Partial]) -> list[Event]:
+    groups: dict[str | None, list[Partial]] = defaultdict(list)
+    for partial in partials:
+        groups[_key(partial)].append(partial)
+    keyless = groups.pop(None, [])
+    if not groups:
+        return [_event(keyless, [])]
+    # A sentence that names no series ("Each Warrant is exercisable at $3.24") speaks of all of them.
+    return [_event(members, keyless) for members in groups.values() if any(not p.supplement for p in members + keyless)]
+
+
+def _event(members: list[Partial], shared: list[Partial]) -> Event:
+    fields: dict[str, FieldValue] = {}
+    names = {name for p in members + shared for name in p.fields}
+    order = list(EVENT_FIELDS[(members or shared)[0].type])
+    for name in sorted(names, key=order.index):
+        value = _vote(name, members) if any(name in p.fields for p in members) else _vote(name, shared)
+        if value is not None:
+            fields[name] = value
+    lead = max(members or shared, key=lambda p: (not p.supplement, p.priority, len(p.fields), -p.start))
+    rules = list(dict.fromkeys(p.rule for p in sorted(members + shared, key=lambda p: p.start)))
+    return Event(lead.type, lead.rule, fields, lead.evidence, lead.start, lead.end, lead.document, rules)
+
+
+def _vote(name: str, partials: list[Partial]) -> FieldValue | None:
+    """The value most rules agree on, weighted by rule priority; the earliest wins a tie."""
+    scores: list[tuple[FieldValue, float, int]] = []
+    for partial in partials:
+        if name not in partial.fields:
+            continue
+        value = partial.fields[name]
+        for index, (known, score, first) in enumerate(scores):
+            if _same(known, value):
+                merged = _union(known, value)
+                scores[index] = (merged, score + max(partial.priority, 0.5), first)
+                break
+        else:
+            scores.append((value, max(partial.priority, 0.5), partial.start))
+    if not scores:
+        return None
+    return max(scores, key=lambda item: (item[1], -item[2]))[0]
+
+
+def _same(a: FieldValue, b: FieldValue) -> bool:
+    if isinstance(a, int | float) and isinstance(b, int | float):
+        return abs(a - b) <= 1e-6 * max(abs(a), abs(b), 1)
+    if isinstance(a, list) and isinstance(b, list):
+        return True  # name lists are pooled, not voted on
+    return a == b
+
+
+def _union(a: FieldValue, b: FieldValue) -> FieldValue:
+    if isinstance(a, list) and isinstance(b, list):
+        return list(dict.fromkeys(a + b))
+    return a
+
+
+def cross_check(events: list[Event]) -> None:
+    """Flag numbers that contradict each other; never change them silently."""
+    sale = next((e for e in events if e.type == "share_sale"), None)
+    for event in events:
+        fields = event.fields
+        if event.type in ("share_sale", "preferred_stock"):
+            unit = fields.get("price_per_share") if event.type == "share_sale" else fields.get("stated_value")
+            _check_product(event, fields.get("shares"), unit, fields.get("gross_proceeds"))
+        if event.type == "warrant" and sale is not None:
+            shares, warrants = sale.fields.get("shares"), fields.get("warrant_shares")
+            if isinstance(shares, int) and isinstance(warrants, int) and shares and warrants > 3 * shares:
+                event.checks.append(f"warrant_shares {warrants:,} is more than three times the {shares:,} shares sold")
+        if event.type == "finder_fee" and sale is not None:
+            gross, percent, cash = sale.fields.get("gross_proceeds"), fields.get("percent"), fields.get("cash")
+            if all(isinstance(v, int | float) for v in (gross, percent, cash)):
+                implied = float(gross) * float(percent) / 100  # type: ignore[arg-type]
+                if implied and abs(implied - float(cash)) / implied > 0.05:  # type: ignore[arg-type]
+                    event.checks.append(f"cash {cash:,} is not {percent}% of gross_proceeds {gross:,}")
+
+
+def _check_product(event: Event, shares: FieldValue | None, unit: FieldValue | None, total: FieldValue | None) -> None:
+    if not all(isinstance(v, int | float) for v in (shares, unit, total)):
+        return
+    product = float(shares) * float(unit)  # type: ignore[arg-type]
+    if total and abs(product - float(total)) / float(total) > 0.02:  # type: ignore[arg-type]
+        event.checks.append(
+            f"shares x price = {product:,.2f} differs from gross_proceeds {total:,} "
+            "(other securities sold alongside, such as pre-funded warrants, may explain it)"
+        )

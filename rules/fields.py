@@ -1,0 +1,203 @@
+"""Typed placeholders: the text each type matches (RE2 syntax) and how it becomes a value."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+
+FieldValue = int | float | str | list[str]
+
+_SMALL_NUMBERS = {
+    word: n
+    for n, word in enumerate(
+        "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
+        "sixteen seventeen eighteen nineteen twenty".split()
+    )
+}
+_SMALL_NUMBERS.update({"thirty": 30, "thirty-six": 36, "forty-two": 42, "forty-eight": 48, "sixty": 60, "twenty-four": 24})
+_SCALES = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "mm": 1e6, "m": 1e6}
+_MONTHS = {
+    name: n
+    for n, names in enumerate(
+        [("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"), ("may",), ("jun", "june"),
+         ("jul", "july"), ("aug", "august"), ("sep", "sept", "september"), ("oct", "october"),
+         ("nov", "november"), ("dec", "december")],
+        start=1,
+    )
+    for name in names
+}
+_CORPORATE_SUFFIX = r"(?:Inc|LLC|L\.L\.C|Ltd|L\.P|LP|LLP|Co|Corp|Corporation|Incorporated|Limited|N\.A|plc|PLC|AG|GmbH|S\.A|B\.V|N\.V)"
+_GENERIC_NAMES = {
+    "the company", "company", "registrant", "the registrant", "we", "us", "purchaser", "purchasers",
+    "investor", "investors", "the investors", "the purchasers", "agreement", "the agreement", "holder", "holders",
+    "placement agent", "the placement agent", "underwriter", "underwriters", "sales agent", "agent", "the agent",
+    "securities", "common stock", "warrants", "section", "nasdaq", "sec", "securities act",
+}
+
+_NUMBER_WORD = "|".join(sorted(_SMALL_NUMBERS, key=len, reverse=True))
+_DIGITS = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
+
+COUNT = rf"{_DIGITS}(?:\s*(?:million|billion))?"
+MONEY = rf"(?:US\s?\$\s?|\$\s?|USD\s?)?(?:{_DIGITS}|\.\d+)(?:\s?(?:million|billion|thousand)\b)?"
+PERCENT = r"\d{1,3}(?:\.\d+)?\s?(?:%|percent\b|per\s?cent\b)"
+TERM = (
+    rf"(?:\d+(?:\.\d+)?|{_NUMBER_WORD})(?:\s+and\s+(?:one-half|a\s+half))?(?:\s*\(\d+(?:\.\d+)?\))?"
+    r"[\s-]?(?:years?|months?)\b"
+)
+DATE = (
+    r"(?:jan|feb|mar|apr|may|jun|jul|aug|sept?|oct|nov|dec)[a-z]*\.?\s+\d{1,2},?\s+\d{4}"
+    r"|\d{1,2}/\d{1,2}/\d{4}|\d{4}-\d{2}-\d{2}"
+)
+_NAME_WORD = r"[A-Z][A-Za-z0-9.'&-]*"
+NAME = rf"(?-i:{_NAME_WORD}(?:,?\s+(?:(?:&|of|de|du|la)\s+)?{_NAME_WORD})*)"
+NAMES = rf"{NAME}(?:(?:,\s+|,?\s+and\s+){NAME})*"
+SERIES = (
+    r"(?:pre-?funded|series\s+[a-z0-9]{1,3}(?:-\d{1,2})?|class\s+[a-z0-9]{1,3}|tranche\s+[a-z0-9]{1,3}|"
+    r"common|investor|purchaser|placement\s+agent(?:'s)?|underwriter(?:'s|s')?|representative(?:'s)?)"
+)
+_ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "tenth": 10}
+TERM = TERM + r"|(?:first|second|third|fourth|fifth|sixth|seventh|tenth|\d{1,2}(?:st|nd|rd|th))\s+anniversary"
+ROLE = r"(?:placement\s+agents?|sales\s+agents?|underwriters?|representatives?|finders?|lead\s+managers?)"
+SECURITY = (
+    r"(?:(?:series|class)\s+[a-z0-9]{1,3}(?:-\d{1,2})?\s+)?(?:(?:convertible|redeemable|voting)\s+)*"
+    r"(?:common\s+stock|ordinary\s+shares|common\s+shares|preferred\s+stock|preference\s+shares|units)"
+)
+NUMBER = _DIGITS
+WORDS = r"[^\s|]+(?:\s+[^\s|]+){0,5}"
+
+
+def parse_count(text: str) -> int | None:
+    value = parse_money(text)
+    return None if value is None else round(value)
+
+
+def parse_money(text: str) -> float | None:
+    match = re.search(r"(\d[\d,]*(?:\.\d+)?|\.\d+)\s*(thousand|million|billion|mm|m)?\b", text, re.I)
+    if not match:
+        return None
+    value = float(match.group(1).replace(",", ""))
+    scale = match.group(2)
+    return value * _SCALES[scale.lower()] if scale else value
+
+
+def parse_percent(text: str) -> float | None:
+    match = re.search(r"\d+(?:\.\d+)?", text)
+    return float(match.group(0)) if match else None
+
+
+def parse_term(text: str) -> float | None:
+    lowered = text.lower()
+    digits = re.search(r"\d+(?:\.\d+)?", lowered)
+    word = re.match(rf"({_NUMBER_WORD})\b", lowered)
+    ordinal = re.match(r"(\w+)\s+anniversary", lowered)
+    if ordinal:
+        value = ordinal.group(1)
+        return _ORDINALS.get(value) or (int(value[:-2]) if value[:-2].isdigit() else None)
+    number = float(digits.group(0)) if digits else float(_SMALL_NUMBERS[word.group(1)]) if word else None
+    if number is None:
+        return None
+    if "half" in lowered:
+        number += 0.5
+    years = number / 12 if "month" in lowered else number
+    return round(years, 4) if years != int(years) else int(years)
+
+
+def parse_date(text: str) -> str | None:
+    cleaned = text.strip().rstrip(".")
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", cleaned):
+        return cleaned
+    slash = re.fullmatch(r"(\d{1,2})/(\d{1,2})/(\d{4})", cleaned)
+    try:
+        if slash:
+            return date(int(slash.group(3)), int(slash.group(1)), int(slash.group(2))).isoformat()
+        words = re.fullmatch(r"([A-Za-z]+)\.?\s+(\d{1,2}),?\s+(\d{4})", cleaned)
+        if words and words.group(1).lower() in _MONTHS:
+            return date(int(words.group(3)), _MONTHS[words.group(1).lower()], int(words.group(2))).isoformat()
+    except ValueError:
+        return None
+    return None
+
+
+def parse_name(text: str) -> str | None:
+    name = re.sub(r"^(?:the|and)\s+", "", text.strip(" ,;:\"'()"), flags=re.I)
+    if not re.search(rf"\b{_CORPORATE_SUFFIX}\.?$", name):
+        name = name.rstrip(".")
+    if len(name) < 3 or name.lower() in _GENERIC_NAMES:
+        return None
+    return name
+
+
+def parse_names(text: str) -> list[str] | None:
+    parts = re.split(rf",?\s+and\s+|,\s+(?!{_CORPORATE_SUFFIX}\b)", text.strip())
+    names = [name for part in parts if (name := parse_name(part))]
+    return names or None
+
+
+def parse_series(text: str) -> str:
+    lowered = re.sub(r"[\s-]+", " ", text.lower().replace("'s", "").replace("s'", "")).strip()
+    return "pre funded" if lowered in ("prefunded", "pre funded") else lowered
+
+
+def parse_role(text: str) -> str:
+    lowered = text.lower()
+    if "underwriter" in lowered or "representative" in lowered or "manager" in lowered:
+        return "underwriter"
+    return "finder" if "finder" in lowered else "placement_agent"
+
+
+def parse_security(text: str) -> str:
+    return " ".join(text.lower().split())
+
+
+def parse_text(text: str) -> str:
+    return " ".join(text.split())
+
+
+@dataclass(frozen=True, slots=True)
+class FieldType:
+    name: str
+    regex: str
+    parse: Callable[[str], FieldValue | None]
+
+
+TYPES: dict[str, FieldType] = {
+    t.name: t
+    for t in (
+        FieldType("count", COUNT, parse_count),
+        FieldType("money", MONEY, parse_money),
+        FieldType("percent", PERCENT, parse_percent),
+        FieldType("term", TERM, parse_term),
+        FieldType("date", DATE, parse_date),
+        FieldType("name", NAME, parse_name),
+        FieldType("names", NAMES, parse_names),
+        FieldType("series", SERIES, parse_series),
+        FieldType("number", NUMBER, parse_money),
+        FieldType("role", ROLE, parse_role),
+        FieldType("security", SECURITY, parse_security),
+        FieldType("text", WORDS, parse_text),
+    )
+}
+
+# Contract §3: every event type, its fields and the type each field takes by default.
+EVENT_FIELDS: dict[str, dict[str, str]] = {
+    "share_sale": {
+        "shares": "count", "price_per_share": "money", "gross_proceeds": "money", "security": "security",
+        "investors": "names", "offering": "text", "date": "date",
+    },
+    "warrant": {"warrant_shares": "count", "exercise_price": "money", "term_years": "term", "holders": "names"},
+    "finder_fee": {
+        "recipient": "name", "cash": "money", "percent": "percent", "warrant_shares": "count", "role": "role",
+    },
+    "convertible_note": {
+        "principal": "money", "conversion_price": "money", "interest_rate": "percent", "maturity": "date",
+    },
+    "preferred_stock": {
+        "shares": "count", "stated_value": "money", "conversion_price": "money", "gross_proceeds": "money",
+    },
+    "atm_program": {"max_amount": "money", "agent": "name"},
+}
+EVENT_TYPES = tuple(EVENT_FIELDS)
+# Not reported: a placeholder named "_series" tells apart several events of one type in a filing.
+SERIES_FIELD = "_series"

@@ -1,0 +1,160 @@
+"""Rule files -> compiled rules. Every error names the file and, where it can, the line."""
+
+from __future__ import annotations
+
+import fnmatch
+import hashlib
+import re
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from monitor.errors import RuleError
+from rules.fields import EVENT_FIELDS
+from rules.model import Rule
+from rules.patterns import CompiledPattern, PatternError, compile_raw, compile_template, field_types_for
+
+DEFAULT_PACKS = Path(__file__).parent / "packs"
+
+
+@dataclass(frozen=True, slots=True)
+class CompiledRule:
+    rule: Rule
+    path: str
+    patterns: tuple[CompiledPattern, ...]
+    excludes: tuple[CompiledPattern, ...]
+    requires: tuple[CompiledPattern, ...]
+
+    @property
+    def id(self) -> str:
+        return self.rule.id
+
+    def applies_to_form(self, form: str | None) -> bool:
+        return _matches_any(form, self.rule.forms)
+
+    def applies_to_items(self, items: tuple[str, ...]) -> bool:
+        return not self.rule.items or not items or any(item in self.rule.items for item in items)
+
+    def applies_to_document(self, document_type: str) -> bool:
+        return _matches_any(document_type, self.rule.documents)
+
+
+def _matches_any(value: str | None, globs: list[str]) -> bool:
+    if not globs or value is None:
+        return True  # an unknown form or document cannot rule a rule out
+    return any(fnmatch.fnmatchcase(value.upper(), glob.upper()) for glob in globs)
+
+
+def rule_files(paths: list[Path]) -> list[Path]:
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            files.extend(sorted(path.rglob("*.toml")))
+        elif path.exists():
+            files.append(path)
+        else:
+            raise RuleError(str(path), "no such rule file or folder")
+    return files
+
+
+def load_rules(paths: list[Path] | None = None) -> list[CompiledRule]:
+    """Load every rule file; all errors are collected, the first is raised with a count of the rest."""
+    compiled: list[CompiledRule] = []
+    errors: list[RuleError] = []
+    seen: dict[str, str] = {}
+    for file in rule_files(paths or [DEFAULT_PACKS]):
+        try:
+            for rule in load_file(file):
+                if rule.id in seen:
+                    raise RuleError(str(file), f"rule id {rule.id!r} is already used in {seen[rule.id]}", _line_of_key(file.read_text(), "id", rule.id))
+                seen[rule.id] = str(file)
+                compiled.append(rule)
+        except RuleError as error:
+            errors.append(error)
+    if errors:
+        first = errors[0]
+        if len(errors) > 1:
+            raise RuleError(first.path, f"{first.message} (and {len(errors) - 1} more rule errors)", first.line)
+        raise first
+    return compiled
+
+
+def load_file(path: Path) -> list[CompiledRule]:
+    try:
+        source = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise RuleError(str(path), f"cannot read rule file: {error}") from error
+    try:
+        document = tomllib.loads(source)
+    except tomllib.TOMLDecodeError as error:
+        line = re.search(r"at line (\d+)", str(error))
+        message = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(error))
+        raise RuleError(str(path), f"TOML syntax error: {message}", int(line.group(1)) if line else None) from error
+    tables = document.get("rule") if "rule" in document else [document]
+    if not isinstance(tables, list):
+        raise RuleError(str(path), "'rule' must be an array of tables ([[rule]])", _line_of_key(source, "rule"))
+    return [_compile(path, source, table) for table in tables]
+
+
+def _compile(path: Path, source: str, table: dict[str, object]) -> CompiledRule:
+    try:
+        rule = Rule.model_validate(table)
+    except ValidationError as error:
+        problem = error.errors()[0]
+        location = [str(part) for part in problem["loc"]]
+        key = location[0] if location else ""
+        detail = problem["msg"].removeprefix("Value error, ")
+        if problem["type"] == "extra_forbidden":
+            detail = f"unknown key {key!r}"
+        elif problem["type"] == "missing":
+            detail = f"missing key {key!r}"
+        where = ".".join(location)
+        return_line = _line_of_key(source, key) if key else None
+        raise RuleError(str(path), f"{where}: {detail}" if where and "key" not in detail else detail, return_line) from error
+    fields = field_types_for(EVENT_FIELDS[rule.event])
+    return CompiledRule(
+        rule=rule,
+        path=str(path),
+        patterns=tuple(
+            [_pattern(path, source, p, fields, raw=False) for p in rule.patterns]
+            + [_pattern(path, source, p, fields, raw=True) for p in rule.regex]
+        ),
+        excludes=tuple(
+            [_pattern(path, source, p, {}, raw=False) for p in rule.exclude]
+            + [_pattern(path, source, p, {}, raw=True) for p in rule.exclude_regex]
+        ),
+        requires=tuple(_pattern(path, source, p, {}, raw=False) for p in rule.require),
+    )
+
+
+def _pattern(path: Path, source: str, text: str, fields: dict[str, str], raw: bool) -> CompiledPattern:
+    try:
+        return compile_raw(text, fields) if raw else compile_template(text, fields)
+    except PatternError as error:
+        raise RuleError(str(path), f"bad pattern {text[:60]!r}: {error}", _line_containing(source, text)) from error
+
+
+def _line_of_key(source: str, key: str, value: str | None = None) -> int | None:
+    pattern = re.compile(rf"^\s*(?:\[\[?\s*)?{re.escape(key)}\b")
+    for number, line in enumerate(source.splitlines(), start=1):
+        if pattern.match(line) and (value is None or value in line):
+            return number
+    return None
+
+
+def _line_containing(source: str, text: str) -> int | None:
+    needle = text[:40]
+    for number, line in enumerate(source.splitlines(), start=1):
+        if needle in line or needle.replace("\\", "\\\\") in line:
+            return number
+    return None
+
+
+def rules_digest(rules: list[CompiledRule]) -> str:
+    """A short version string for a rule set: stored with events so that users know what found them."""
+    digest = hashlib.sha256()
+    for rule in rules:
+        digest.update(rule.rule.model_dump_json().encode())
+    return digest.hexdigest()[:12]

@@ -1,0 +1,74 @@
+"""A rule as written in TOML, validated strictly: unknown keys and bad values are errors."""
+
+from __future__ import annotations
+
+import re
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from rules.fields import EVENT_FIELDS, FieldValue
+
+EventType = Literal["share_sale", "warrant", "finder_fee", "convertible_note", "preferred_stock", "atm_program"]
+_ID = re.compile(r"^[a-z0-9][a-z0-9_.-]*$")
+
+
+class Example(BaseModel):
+    """Text the rule must find (with the fields expected) or must not ("no match")."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    text: str = Field(min_length=1)
+    expect: dict[str, FieldValue] | Literal["no match"]
+
+
+class Rule(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    id: str
+    event: EventType
+    description: str = ""
+    tags: list[str] = []
+    priority: int = Field(default=1, ge=0, le=100)
+    supplement: bool = False  # only adds fields to an event that another rule found
+    forms: list[str] = []  # glob patterns on the form type; empty: every form
+    items: list[str] = []  # 8-K items; empty: any
+    documents: list[str] = []  # glob patterns on the document type (8-K, EX-99.1, ...); empty: any
+    triggers: list[str] = Field(min_length=1)
+    patterns: list[str] = []
+    regex: list[str] = []
+    require: list[str] = []
+    exclude: list[str] = Field(default=[], alias="not")
+    exclude_regex: list[str] = Field(default=[], alias="not_regex")
+    set: dict[str, FieldValue] = {}
+    example: list[Example] = Field(min_length=1)
+
+    @field_validator("id")
+    @classmethod
+    def _id_is_a_slug(cls, value: str) -> str:
+        if not _ID.match(value):
+            raise ValueError("id must be lower-case letters, digits, '-', '_' or '.'")
+        return value
+
+    @field_validator("triggers")
+    @classmethod
+    def _triggers_are_words(cls, value: list[str]) -> list[str]:
+        for trigger in value:
+            if not re.fullmatch(r"[A-Za-z0-9$%'.,\- ]+", trigger) or not trigger.strip():
+                raise ValueError(f"trigger {trigger!r} must be plain words (letters, digits, spaces, - ' . $ %)")
+        return value
+
+    @model_validator(mode="after")
+    def _fields_belong_to_the_event(self) -> Rule:
+        if not self.patterns and not self.regex:
+            raise ValueError("a rule needs at least one entry in 'patterns' or 'regex'")
+        allowed = EVENT_FIELDS[self.event]
+        for name in self.set:
+            if name not in allowed:
+                raise ValueError(f"set: {name!r} is not a field of {self.event} ({', '.join(allowed)})")
+        for example in self.example:
+            if isinstance(example.expect, dict):
+                for name in example.expect:
+                    if name not in allowed:
+                        raise ValueError(f"example expects {name!r}, which is not a field of {self.event}")
+        return self

@@ -1,0 +1,165 @@
+"""Rule patterns -> RE2 regular expressions.
+
+A pattern is written in the words of a filing, with typed placeholders:
+
+    "{shares:count} shares of [our] common stock at {_4} price of {price_per_share:money} per share"
+
+- `{field}` or `{field:type}` captures a field (the type defaults to the field's own);
+- `{_}` skips up to 8 words, `{_N}` up to N words;
+- `[words]` is optional, `(a|b|c)` is a choice; everything else is literal, case-insensitive,
+  with any run of white space (after an optional , ; or :) matching any run of white space.
+
+RE2 runs in time linear in the text, so no pattern a user writes can hang a scan.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import re2
+
+from rules.fields import SERIES_FIELD, TYPES
+
+_OPTIONS = re2.Options()
+_OPTIONS.log_errors = False  # errors are reported through PatternError, not RE2's own logging
+_OPTIONS.case_sensitive = False
+_TOKEN = re.compile(r"\{[^{}]*\}|\[|\]|\(|\)|\||\s+|[^\s{}\[\]()|]+")
+_PLACEHOLDER = re.compile(r"\{\s*(?:(?P<gap>_(?P<n>\d+)?)|(?P<field>[A-Za-z_][A-Za-z0-9_]*)(?:\s*:\s*(?P<type>[a-z]+))?)\s*\}")
+_GAP_DEFAULT = 8
+# A space in a pattern also accepts the punctuation that filings put between words ("sell, in").
+_SPACE = r"[,;:]?\s+"
+
+
+class PatternError(ValueError):
+    """A pattern that does not compile; the message says why."""
+
+
+@dataclass(frozen=True, slots=True)
+class Capture:
+    group: str
+    field: str
+    type: str
+
+
+@dataclass(frozen=True, slots=True)
+class CompiledPattern:
+    source: str
+    regex: re2._Regexp
+    captures: tuple[Capture, ...]
+
+
+def compile_regex(text: str) -> re2._Regexp:
+    try:
+        return re2.compile(text, _OPTIONS)
+    except re2.error as error:
+        detail = error.args[0].decode() if error.args and isinstance(error.args[0], bytes) else str(error)
+        raise PatternError(f"{detail} (patterns use RE2 syntax: no look-around or back-references)") from error
+
+
+def compile_template(template: str, field_types: dict[str, str]) -> CompiledPattern:
+    """Compile a pattern in the placeholder syntax; field_types gives each allowed field's type."""
+    builder = _Builder(field_types)
+    regex = builder.build(template)
+    return CompiledPattern(template, compile_regex(regex), tuple(builder.captures))
+
+
+def compile_raw(regex: str, field_types: dict[str, str]) -> CompiledPattern:
+    """Compile a raw RE2 regular expression whose named groups are fields."""
+    compiled = compile_regex(regex)
+    captures = []
+    for group in compiled.groupindex:
+        if group not in field_types:
+            raise PatternError(f"group (?P<{group}>...) is not a field of this event type")
+        captures.append(Capture(group, group, field_types[group]))
+    return CompiledPattern(regex, compiled, tuple(captures))
+
+
+class _Builder:
+    def __init__(self, field_types: dict[str, str]) -> None:
+        self.field_types = field_types
+        self.captures: list[Capture] = []
+
+    def build(self, template: str) -> str:
+        tokens = _TOKEN.findall(template.strip())
+        if not tokens:
+            raise PatternError("empty pattern")
+        body, rest = self._sequence(tokens, 0, closing=None)
+        if rest != len(tokens):
+            raise PatternError(f"unbalanced '{tokens[rest]}'")
+        starts_word = re.match(r"\w", tokens[0]) is not None
+        ends_word = re.search(r"\w$", tokens[-1]) is not None
+        return ("\\b" if starts_word else "") + body + ("\\b" if ends_word else "")
+
+    def _sequence(self, tokens: list[str], index: int, closing: str | None) -> tuple[str, int]:
+        parts: list[str] = []
+        while index < len(tokens):
+            token = tokens[index]
+            if token in ("]", ")", "|"):
+                if closing is None:
+                    raise PatternError(f"unexpected '{token}'")
+                return "".join(parts), index
+            index += 1
+            if token.isspace():
+                if parts and not parts[-1].endswith("}?"):  # a gap already took its spaces
+                    parts.append(_SPACE)
+            elif token == "[":
+                inner, index = self._group(tokens, index, "]")
+                # The optional part takes the space on one side with it, so that leaving it out
+                # does not leave two spaces (or a space before a full stop) to match.
+                if parts and parts[-1] == _SPACE:
+                    parts[-1] = f"(?:{_SPACE}(?:{inner}))?"
+                elif index < len(tokens) and tokens[index].isspace():
+                    parts.append(f"(?:(?:{inner}){_SPACE})?")
+                    index += 1
+                else:
+                    parts.append(f"(?:{inner})?")
+            elif token == "(":
+                inner, index = self._group(tokens, index, ")")
+                parts.append(f"(?:{inner})")
+            elif token.startswith("{"):
+                parts.append(self._placeholder(token))
+            elif token[0] in "?*+" and parts and parts[-1].endswith(")"):
+                raise PatternError(f"'{token[0]}' after a group: write an optional part as [words] or [a|b]")
+            else:
+                parts.append(re.escape(token))
+        if closing is not None:
+            raise PatternError(f"missing '{closing}'")
+        return "".join(parts), index
+
+    def _group(self, tokens: list[str], index: int, closing: str) -> tuple[str, int]:
+        choices = []
+        while True:
+            inner, index = self._sequence(tokens, index, closing)
+            choices.append(inner)
+            if index >= len(tokens):
+                raise PatternError(f"missing '{closing}'")
+            token = tokens[index]
+            index += 1
+            if token == closing:
+                return "|".join(choices), index
+            if token != "|":
+                raise PatternError(f"'{token}' where '{closing}' was expected")
+
+    def _placeholder(self, token: str) -> str:
+        match = _PLACEHOLDER.fullmatch(token)
+        if not match:
+            raise PatternError(f"bad placeholder {token}: write {{field}}, {{field:type}}, {{_}} or {{_N}}")
+        if match.group("gap") is not None:
+            count = int(match.group("n") or _GAP_DEFAULT)
+            return f"(?:[^\\s|]+\\s+){{0,{count}}}?"
+        field = match.group("field")
+        if field not in self.field_types:
+            known = ", ".join(sorted(self.field_types))
+            raise PatternError(f"unknown field {field!r} in {token} (fields: {known})")
+        type_name = match.group("type") or self.field_types[field]
+        if type_name not in TYPES:
+            raise PatternError(f"unknown field type {type_name!r} in {token} (types: {', '.join(TYPES)})")
+        group = f"g{len(self.captures)}"
+        self.captures.append(Capture(group, field, type_name))
+        return f"(?P<{group}>{TYPES[type_name].regex})"
+
+
+def field_types_for(fields: dict[str, str]) -> dict[str, str]:
+    """The fields a pattern may capture: the event's own plus the series key."""
+    return {**fields, SERIES_FIELD: "series"}

@@ -1,0 +1,61 @@
+"""Find every trigger word in a text in one pass: Hyperscan where installed, else one RE2 scan.
+
+Only the sentences around these hits are handed to the rules' patterns, which is what makes a
+scan of a 1 MB prospectus cost milliseconds.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+
+import re2
+
+try:  # Hyperscan has wheels for Linux only; elsewhere the RE2 path does the same job, slower.
+    import hyperscan
+except ImportError:  # pragma: no cover - depends on the platform
+    hyperscan = None
+
+
+def trigger_regex(trigger: str) -> str:
+    words = [re.escape(word) for word in trigger.split()]
+    body = r"\s+".join(words)
+    start = r"\b" if re.match(r"\w", trigger) else ""
+    end = r"\b" if re.search(r"\w$", trigger) else ""
+    return start + body + end
+
+
+class Prefilter:
+    """Reports (trigger index, end offset) for every trigger occurrence, case-insensitively."""
+
+    def __init__(self, triggers: Sequence[str]) -> None:
+        self.triggers = list(triggers)
+        self._database = self._hyperscan_database() if hyperscan is not None and self.triggers else None
+        options = re2.Options()
+        options.case_sensitive = False
+        alternatives = "|".join(f"({trigger_regex(t)})" for t in self.triggers) or "(?!)"
+        self._fallback = re2.compile(alternatives, options) if self._database is None and self.triggers else None
+
+    def _hyperscan_database(self) -> object:
+        database = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
+        expressions = [trigger_regex(t).encode() for t in self.triggers]
+        flags = [hyperscan.HS_FLAG_CASELESS] * len(expressions)
+        database.compile(expressions=expressions, ids=list(range(len(expressions))), elements=len(expressions), flags=flags)
+        return database
+
+    def hits(self, text: str) -> Iterator[tuple[int, int]]:
+        if self._database is not None:
+            yield from self._hyperscan_hits(text)
+        elif self._fallback is not None:
+            for match in self._fallback.finditer(text):
+                yield (match.lastindex or 1) - 1, match.end()
+
+    def _hyperscan_hits(self, text: str) -> list[tuple[int, int]]:
+        found: list[tuple[int, int]] = []
+
+        def on_match(trigger: int, start: int, end: int, flags: int, context: object) -> None:
+            found.append((trigger, end))
+
+        # One byte a character keeps Hyperscan's offsets equal to the text's; triggers are ASCII.
+        self._database.scan(text.encode("latin-1", errors="replace"), match_event_handler=on_match)  # type: ignore[attr-defined]
+        return found
