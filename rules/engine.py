@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterator
+from datetime import date
 
 from monitor.filings.model import Document, Filing
+from rules.dates import is_stale, reference_date
 from rules.events import Event, Partial, merge
 from rules.fields import SERIES_FIELD, TYPES, FieldValue
 from rules.formd import form_d_events
@@ -38,7 +40,7 @@ class RuleSet:
     def trigger_words(self) -> list[str]:
         return self.prefilter.triggers
 
-    def partials(self, document: Document, active: set[int]) -> Iterator[Partial]:
+    def partials(self, document: Document, active: set[int], reference: date | None = None) -> Iterator[Partial]:
         sentences = Sentences(document.text)
         windows: dict[tuple[int, int], set[int]] = defaultdict(set)
         for trigger, end in self.prefilter.hits(document.text):
@@ -47,13 +49,14 @@ class RuleSet:
                 windows[sentences.around(max(end - 1, 0))].update(wanted)
         for (start, end), numbers in windows.items():
             for number in sorted(numbers):
-                yield from _apply(self.rules[number], document, start, end)
+                yield from _apply(self.rules[number], document, start, end, reference)
 
 
 def scan_filing(filing: Filing, ruleset: RuleSet, only: set[str] | None = None) -> list[Event]:
     """Every financing event in a filing; `only` limits the scan to some rule ids (rule tests)."""
     partials: list[Partial] = []
     header = filing.header
+    reference = reference_date(filing)
     for document in filing.documents:
         active = {
             number
@@ -64,16 +67,18 @@ def scan_filing(filing: Filing, ruleset: RuleSet, only: set[str] | None = None) 
             and rule.applies_to_document(document.type)
         }
         if active:
-            partials.extend(ruleset.partials(document, active))
+            partials.extend(ruleset.partials(document, active, reference))
     events = form_d_events(filing) if only is None else []
     return events + merge(partials)
 
 
-def _apply(rule: CompiledRule, document: Document, start: int, end: int) -> Iterator[Partial]:
+def _apply(rule: CompiledRule, document: Document, start: int, end: int, reference: date | None) -> Iterator[Partial]:
     sentence = document.text[start:end]
     if any(p.regex.search(sentence) for p in rule.excludes):
         return
     if rule.requires and not any(p.regex.search(sentence) for p in rule.requires):
+        return
+    if is_stale(sentence, reference):
         return
     for pattern in rule.patterns:
         for match in pattern.regex.finditer(sentence):

@@ -11,7 +11,7 @@ import re
 
 from selectolax.lexbor import LexborHTMLParser
 
-from monitor.filings.text import normalise_characters
+from monitor.filings.text import join_broken_paragraphs, normalise_characters
 
 _LINE = "\ue000"
 _CELL = "\ue001"
@@ -48,7 +48,7 @@ def html_text(markup: str) -> str:
     text = _WHITESPACE.sub(" ", normalise_characters(root.text(separator="")))
     for pattern, replacement in _CLEANUPS:
         text = pattern.sub(replacement, text)
-    return text.strip(" \n|")
+    return join_broken_paragraphs(text.strip(" \n|"))
 
 
 def looks_like_html(head: str) -> bool:

@@ -94,4 +94,27 @@ def plain_text(raw: str) -> str:
             continue
         paragraph.append(_SPACES.sub(" ", stripped))
     flush()
-    return "\n".join(lines)
+    return join_broken_paragraphs("\n".join(lines))
+
+
+_PAGE_FURNITURE = re.compile(r"^(?:\d{1,3}|[A-Z]?-?\d{1,3}-?|S-\d{1,3}|[ivxl]{1,6}|table of contents|page \d+)$", re.I)
+
+
+def join_broken_paragraphs(text: str) -> str:
+    """Rejoin a paragraph that a page break cut in two ("...certain of our / 177 / TABLE OF CONTENTS /
+    executive officers, ..."): drop the page furniture between the halves and join them."""
+    lines = text.split("\n")
+    out: list[str] = []
+    pending: list[str] = []  # page furniture seen since the last line of text
+    for line in lines:
+        if _PAGE_FURNITURE.match(line.strip()):
+            pending.append(line)
+            continue
+        if out and line[:1].islower() and out[-1] and out[-1][-1] not in ".:;!?\"|)":
+            out[-1] = f"{out[-1]} {line}"
+        else:
+            out.extend(pending)
+            out.append(line)
+        pending = []
+    out.extend(pending)
+    return "\n".join(out)
