@@ -64,6 +64,11 @@ SECURITY = (
     r"(?:(?:series|class)\s+[a-z0-9]{1,3}(?:-\d{1,2})?\s+)?(?:(?:convertible|redeemable|voting)\s+)*"
     r"(?:common\s+stock|ordinary\s+shares|common\s+shares|preferred\s+stock|preference\s+shares|units)"
 )
+# What a share sale sells: preferred stock has its own event type.
+EQUITY = (
+    r"(?:(?:class)\s+[a-z0-9]{1,3}\s+)?(?:common\s+stock|ordinary\s+shares|common\s+shares|units|"
+    r"american\s+depositary\s+shares|ads)"
+)
 NUMBER = _DIGITS
 WORDS = r"[^\s|]+(?:\s+[^\s|]+){0,5}"
 
@@ -176,6 +181,7 @@ TYPES: dict[str, FieldType] = {
         FieldType("number", NUMBER, parse_money),
         FieldType("role", ROLE, parse_role),
         FieldType("security", SECURITY, parse_security),
+        FieldType("equity", EQUITY, parse_security),
         FieldType("text", WORDS, parse_text),
     )
 }
@@ -183,7 +189,7 @@ TYPES: dict[str, FieldType] = {
 # Contract §3: every event type, its fields and the type each field takes by default.
 EVENT_FIELDS: dict[str, dict[str, str]] = {
     "share_sale": {
-        "shares": "count", "price_per_share": "money", "gross_proceeds": "money", "security": "security",
+        "shares": "count", "price_per_share": "money", "gross_proceeds": "money", "security": "equity",
         "investors": "names", "offering": "text", "date": "date",
     },
     "warrant": {"warrant_shares": "count", "exercise_price": "money", "term_years": "term", "holders": "names"},
