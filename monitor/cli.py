@@ -52,13 +52,18 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    logging.basicConfig(level=logging.DEBUG if args.verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=logging.DEBUG if args.verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s"
+    )
     try:
         if args.command == "scan":
             return command_scan(args.paths, args.rules, args.json)
         if args.command == "rules":
             return command_rules_test(args.paths)
-        print(f"filing-monitor {args.command}: not available in this release yet (it arrives with the daemon)", file=sys.stderr)
+        print(
+            f"filing-monitor {args.command}: not available in this release yet (it arrives with the daemon)",
+            file=sys.stderr,
+        )
         return 1
     except ConfigError as error:
         print(f"filing-monitor: {error}", file=sys.stderr)

@@ -50,7 +50,9 @@ def expand_paths(paths: list[str]) -> list[str]:
         path = Path(given)
         if path.is_dir():
             expanded.extend(
-                str(found) for found in sorted(path.rglob("*")) if found.is_file() and found.suffix.lower() in SCANNED_SUFFIXES
+                str(found)
+                for found in sorted(path.rglob("*"))
+                if found.is_file() and found.suffix.lower() in SCANNED_SUFFIXES
             )
         else:
             expanded.append(given)

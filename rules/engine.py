@@ -74,9 +74,7 @@ def scan_filing(filing: Filing, ruleset: RuleSet, only: set[str] | None = None) 
 
 def _apply(rule: CompiledRule, document: Document, start: int, end: int, reference: date | None) -> Iterator[Partial]:
     sentence = document.text[start:end]
-    if any(p.regex.search(sentence) for p in rule.excludes):
-        return
-    if rule.requires and not any(p.regex.search(sentence) for p in rule.requires):
+    if rule.excluded(sentence) or rule.required_missing(sentence):
         return
     if is_stale(sentence, reference):
         return

@@ -146,7 +146,11 @@ def cross_check(events: list[Event]) -> None:
             if isinstance(shares, int) and isinstance(warrants, int) and shares and warrants > 3 * shares:
                 event.checks.append(f"warrant_shares {warrants:,} is more than three times the {shares:,} shares sold")
         if event.type == "finder_fee" and sale is not None:
-            gross, percent, cash = sale.fields.get("gross_proceeds"), fields.get("percent"), fields.get("cash")
+            gross, percent, cash = (
+                sale.fields.get("gross_proceeds"),
+                fields.get("percent"),
+                fields.get("cash"),
+            )
             if all(isinstance(v, int | float) for v in (gross, percent, cash)):
                 implied = float(gross) * float(percent) / 100  # type: ignore[arg-type]
                 if implied and abs(implied - float(cash)) / implied > 0.05:  # type: ignore[arg-type]

@@ -12,28 +12,90 @@ FieldValue = int | float | str | list[str]
 _SMALL_NUMBERS = {
     word: n
     for n, word in enumerate(
-        "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
-        "sixteen seventeen eighteen nineteen twenty".split()
+        [
+            "zero",
+            "one",
+            "two",
+            "three",
+            "four",
+            "five",
+            "six",
+            "seven",
+            "eight",
+            "nine",
+            "ten",
+            "eleven",
+            "twelve",
+            "thirteen",
+            "fourteen",
+            "fifteen",
+            "sixteen",
+            "seventeen",
+            "eighteen",
+            "nineteen",
+            "twenty",
+        ]
     )
 }
-_SMALL_NUMBERS.update({"thirty": 30, "thirty-six": 36, "forty-two": 42, "forty-eight": 48, "sixty": 60, "twenty-four": 24})
+_SMALL_NUMBERS.update(
+    {"thirty": 30, "thirty-six": 36, "forty-two": 42, "forty-eight": 48, "sixty": 60, "twenty-four": 24}
+)
 _SCALES = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "mm": 1e6, "m": 1e6}
 _MONTHS = {
     name: n
     for n, names in enumerate(
-        [("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"), ("may",), ("jun", "june"),
-         ("jul", "july"), ("aug", "august"), ("sep", "sept", "september"), ("oct", "october"),
-         ("nov", "november"), ("dec", "december")],
+        [
+            ("jan", "january"),
+            ("feb", "february"),
+            ("mar", "march"),
+            ("apr", "april"),
+            ("may",),
+            ("jun", "june"),
+            ("jul", "july"),
+            ("aug", "august"),
+            ("sep", "sept", "september"),
+            ("oct", "october"),
+            ("nov", "november"),
+            ("dec", "december"),
+        ],
         start=1,
     )
     for name in names
 }
-_CORPORATE_SUFFIX = r"(?:Inc|LLC|L\.L\.C|Ltd|L\.P|LP|LLP|Co|Corp|Corporation|Incorporated|Limited|N\.A|plc|PLC|AG|GmbH|S\.A|B\.V|N\.V)"
+_CORPORATE_SUFFIX = (
+    r"(?:Inc|LLC|L\.L\.C|Ltd|L\.P|LP|LLP|Co|Corp|Corporation|Incorporated|Limited|N\.A|plc|PLC|AG|GmbH|S\.A|B\.V|N\.V)"
+)
 _GENERIC_NAMES = {
-    "the company", "company", "registrant", "the registrant", "we", "us", "purchaser", "purchasers",
-    "investor", "investors", "the investors", "the purchasers", "agreement", "the agreement", "holder", "holders",
-    "placement agent", "the placement agent", "underwriter", "underwriters", "sales agent", "agent", "the agent",
-    "securities", "common stock", "warrants", "section", "nasdaq", "sec", "securities act",
+    "the company",
+    "company",
+    "registrant",
+    "the registrant",
+    "we",
+    "us",
+    "purchaser",
+    "purchasers",
+    "investor",
+    "investors",
+    "the investors",
+    "the purchasers",
+    "agreement",
+    "the agreement",
+    "holder",
+    "holders",
+    "placement agent",
+    "the placement agent",
+    "underwriter",
+    "underwriters",
+    "sales agent",
+    "agent",
+    "the agent",
+    "securities",
+    "common stock",
+    "warrants",
+    "section",
+    "nasdaq",
+    "sec",
+    "securities act",
 }
 
 _NUMBER_WORD = "|".join(sorted(_SMALL_NUMBERS, key=len, reverse=True))
@@ -57,7 +119,16 @@ SERIES = (
     r"(?:pre-?funded|series\s+[a-z0-9]{1,3}(?:-\d{1,2})?|class\s+[a-z0-9]{1,3}|tranche\s+[a-z0-9]{1,3}|"
     r"common|investor|purchaser|placement\s+agent(?:'s)?|underwriter(?:'s|s')?|representative(?:'s)?)"
 )
-_ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "tenth": 10}
+_ORDINALS = {
+    "first": 1,
+    "second": 2,
+    "third": 3,
+    "fourth": 4,
+    "fifth": 5,
+    "sixth": 6,
+    "seventh": 7,
+    "tenth": 10,
+}
 TERM = TERM + r"|(?:first|second|third|fourth|fifth|sixth|seventh|tenth|\d{1,2}(?:st|nd|rd|th))\s+anniversary"
 ROLE = r"(?:placement\s+agents?|sales\s+agents?|underwriters?|representatives?|finders?|lead\s+managers?)"
 SECURITY = (
@@ -189,18 +260,38 @@ TYPES: dict[str, FieldType] = {
 # Contract §3: every event type, its fields and the type each field takes by default.
 EVENT_FIELDS: dict[str, dict[str, str]] = {
     "share_sale": {
-        "shares": "count", "price_per_share": "money", "gross_proceeds": "money", "security": "equity",
-        "investors": "names", "offering": "text", "date": "date",
+        "shares": "count",
+        "price_per_share": "money",
+        "gross_proceeds": "money",
+        "security": "equity",
+        "investors": "names",
+        "offering": "text",
+        "date": "date",
     },
-    "warrant": {"warrant_shares": "count", "exercise_price": "money", "term_years": "term", "holders": "names"},
+    "warrant": {
+        "warrant_shares": "count",
+        "exercise_price": "money",
+        "term_years": "term",
+        "holders": "names",
+    },
     "finder_fee": {
-        "recipient": "name", "cash": "money", "percent": "percent", "warrant_shares": "count", "role": "role",
+        "recipient": "name",
+        "cash": "money",
+        "percent": "percent",
+        "warrant_shares": "count",
+        "role": "role",
     },
     "convertible_note": {
-        "principal": "money", "conversion_price": "money", "interest_rate": "percent", "maturity": "date",
+        "principal": "money",
+        "conversion_price": "money",
+        "interest_rate": "percent",
+        "maturity": "date",
     },
     "preferred_stock": {
-        "shares": "count", "stated_value": "money", "conversion_price": "money", "gross_proceeds": "money",
+        "shares": "count",
+        "stated_value": "money",
+        "conversion_price": "money",
+        "gross_proceeds": "money",
     },
     "atm_program": {"max_amount": "money", "agent": "name"},
 }

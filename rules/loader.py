@@ -9,12 +9,20 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
+import re2
 from pydantic import ValidationError
 
 from monitor.errors import RuleError
 from rules.fields import EVENT_FIELDS
 from rules.model import Rule
-from rules.patterns import CompiledPattern, PatternError, compile_raw, compile_template, field_types_for
+from rules.patterns import (
+    CompiledPattern,
+    PatternError,
+    compile_raw,
+    compile_regex,
+    compile_template,
+    field_types_for,
+)
 
 DEFAULT_PACKS = Path(__file__).parent / "packs"
 
@@ -26,6 +34,15 @@ class CompiledRule:
     patterns: tuple[CompiledPattern, ...]
     excludes: tuple[CompiledPattern, ...]
     requires: tuple[CompiledPattern, ...]
+    # All `not` (and all `require`) entries as one alternation: one RE2 pass instead of dozens.
+    any_exclude: re2._Regexp | None = None
+    any_require: re2._Regexp | None = None
+
+    def excluded(self, sentence: str) -> bool:
+        return self.any_exclude is not None and self.any_exclude.search(sentence) is not None
+
+    def required_missing(self, sentence: str) -> bool:
+        return self.any_require is not None and self.any_require.search(sentence) is None
 
     @property
     def id(self) -> str:
@@ -68,7 +85,11 @@ def load_rules(paths: list[Path] | None = None) -> list[CompiledRule]:
         try:
             for rule in load_file(file):
                 if rule.id in seen:
-                    raise RuleError(str(file), f"rule id {rule.id!r} is already used in {seen[rule.id]}", _line_of_key(file.read_text(), "id", rule.id))
+                    raise RuleError(
+                        str(file),
+                        f"rule id {rule.id!r} is already used in {seen[rule.id]}",
+                        _line_of_key(file.read_text(), "id", rule.id),
+                    )
                 seen[rule.id] = str(file)
                 compiled.append(rule)
         except RuleError as error:
@@ -112,8 +133,15 @@ def _compile(path: Path, source: str, table: dict[str, object]) -> CompiledRule:
             detail = f"missing key {key!r}"
         where = ".".join(location)
         return_line = _line_of_key(source, key) if key else None
-        raise RuleError(str(path), f"{where}: {detail}" if where and "key" not in detail else detail, return_line) from error
+        raise RuleError(
+            str(path), f"{where}: {detail}" if where and "key" not in detail else detail, return_line
+        ) from error
     fields = field_types_for(EVENT_FIELDS[rule.event])
+    excludes = tuple(
+        [_pattern(path, source, p, {}, raw=False) for p in rule.exclude]
+        + [_pattern(path, source, p, {}, raw=True) for p in rule.exclude_regex]
+    )
+    requires = tuple(_pattern(path, source, p, {}, raw=False) for p in rule.require)
     return CompiledRule(
         rule=rule,
         path=str(path),
@@ -121,12 +149,17 @@ def _compile(path: Path, source: str, table: dict[str, object]) -> CompiledRule:
             [_pattern(path, source, p, fields, raw=False) for p in rule.patterns]
             + [_pattern(path, source, p, fields, raw=True) for p in rule.regex]
         ),
-        excludes=tuple(
-            [_pattern(path, source, p, {}, raw=False) for p in rule.exclude]
-            + [_pattern(path, source, p, {}, raw=True) for p in rule.exclude_regex]
-        ),
-        requires=tuple(_pattern(path, source, p, {}, raw=False) for p in rule.require),
+        excludes=excludes,
+        requires=requires,
+        any_exclude=_alternation(excludes),
+        any_require=_alternation(requires),
     )
+
+
+def _alternation(patterns: tuple[CompiledPattern, ...]) -> re2._Regexp | None:
+    if not patterns:
+        return None
+    return compile_regex("|".join(f"(?:{p.regex.pattern})" for p in patterns))
 
 
 def _pattern(path: Path, source: str, text: str, fields: dict[str, str], raw: bool) -> CompiledPattern:

@@ -24,8 +24,10 @@ from rules.fields import SERIES_FIELD, TYPES
 _OPTIONS = re2.Options()
 _OPTIONS.log_errors = False  # errors are reported through PatternError, not RE2's own logging
 _OPTIONS.case_sensitive = False
-_TOKEN = re.compile(r"\{[^{}]*\}|\[|\]|\(|\)|\||\s+|[^\s{}\[\]()|]+")
-_PLACEHOLDER = re.compile(r"\{\s*(?:(?P<gap>_(?P<n>\d+)?)|(?P<field>[A-Za-z_][A-Za-z0-9_]*)(?:\s*:\s*(?P<type>[a-z]+))?)\s*\}")
+_TOKEN = re.compile(r"\{[^{}]*\}|\[|\]|\(|\)|\||\s+|[^\s{}\[\]()|]+|[{}]")
+_PLACEHOLDER = re.compile(
+    r"\{\s*(?:(?P<gap>_(?P<n>\d+)?)|(?P<field>[A-Za-z_][A-Za-z0-9_]*)(?:\s*:\s*(?P<type>[a-z]+))?)\s*\}"
+)
 _GAP_DEFAULT = 8
 # A space in a pattern also accepts the punctuation that filings put between words ("sell, in").
 _SPACE = r"[,;:]?\s+"
@@ -117,6 +119,8 @@ class _Builder:
             elif token == "(":
                 inner, index = self._group(tokens, index, ")")
                 parts.append(f"(?:{inner})")
+            elif token in ("{", "}"):
+                raise PatternError(f"bad placeholder: a lone '{token}' (write {{field}}, {{field:type}}, {{_}} or {{_N}})")
             elif token.startswith("{"):
                 parts.append(self._placeholder(token))
             elif token[0] in "?*+" and parts and parts[-1].endswith(")"):

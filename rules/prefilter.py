@@ -40,7 +40,9 @@ class Prefilter:
         database = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
         expressions = [trigger_regex(t).encode() for t in self.triggers]
         flags = [hyperscan.HS_FLAG_CASELESS] * len(expressions)
-        database.compile(expressions=expressions, ids=list(range(len(expressions))), elements=len(expressions), flags=flags)
+        database.compile(
+            expressions=expressions, ids=list(range(len(expressions))), elements=len(expressions), flags=flags
+        )
         return database
 
     def hits(self, text: str) -> Iterator[tuple[int, int]]:

@@ -21,7 +21,9 @@ def parse_form_d(xml: bytes) -> FormD:
     try:
         root = fromstring(xml.lstrip(), forbid_dtd=False, forbid_entities=True, forbid_external=True)
     except DefusedXmlException as error:
-        raise FilingError(f"XML refused: {type(error).__name__} (entities and external references are never expanded)") from error
+        raise FilingError(
+            f"XML refused: {type(error).__name__} (entities and external references are never expanded)"
+        ) from error
     except ElementTree.ParseError as error:
         raise FilingError(f"malformed XML: {error}") from error
     offering = root.find("{*}offeringData")

@@ -58,7 +58,7 @@ def read_filing(data: bytes | mmap.mmap, source: str) -> Filing:
 
 
 def _read_submission(data: bytes | mmap.mmap, source: str) -> Filing:
-    header = parse_header(bytes(data[:1 << 20]))
+    header = parse_header(bytes(data[: 1 << 20]))
     filing = Filing(source=source, header=header)
     offset = 0
     for raw in iter_documents(data):  # type: ignore[arg-type]  # mmap supports find() and slicing

@@ -110,7 +110,7 @@ def join_broken_paragraphs(text: str) -> str:
         if _PAGE_FURNITURE.match(line.strip()):
             pending.append(line)
             continue
-        if out and line[:1].islower() and out[-1] and out[-1][-1] not in ".:;!?\"|)":
+        if out and line[:1].islower() and out[-1] and out[-1][-1] not in '.:;!?"|)':
             out[-1] = f"{out[-1]} {line}"
         else:
             out.extend(pending)

@@ -1,0 +1,91 @@
+"""Scan throughput and memory against grep on the same bytes.
+
+    python bench/scan.py [--mb 100]
+
+Links the corpus (../shared/corpus/filings, or samples/ when it is absent) into a temporary folder
+until it holds at least --mb megabytes, then times `filing-monitor scan --json` over it (one
+process, one core) and `grep -c -i -E -f` over the same files with the engine's own trigger
+patterns. Prints MB/s, files/s and peak RSS for both and the ratio of the two.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from rules.engine import RuleSet  # noqa: E402
+from rules.loader import load_rules  # noqa: E402
+from rules.prefilter import trigger_regex  # noqa: E402
+
+TARGET_RATIO = 0.25
+TARGET_RSS_MB = 300
+
+
+def source_files() -> list[Path]:
+    corpus = ROOT.parent / "shared" / "corpus" / "filings"
+    folder = corpus if corpus.is_dir() else ROOT / "samples"
+    return sorted(p for p in folder.iterdir() if p.is_file())
+
+
+def build_input(folder: Path, megabytes: int) -> list[Path]:
+    originals = source_files()
+    size = sum(p.stat().st_size for p in originals)
+    copies = max(1, -(-megabytes * 1_000_000 // size))
+    files = []
+    for copy in range(copies):
+        for original in originals:
+            link = folder / f"{copy:04d}_{original.name}"
+            link.symlink_to(original)
+            files.append(link)
+    return files
+
+
+def timed(command: list[str], env: dict[str, str] | None = None) -> tuple[float, float]:
+    """Wall seconds and the peak RSS (MB) of the command, which must be the only child run so far."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    started = time.perf_counter()
+    done = subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, check=False, env=env)
+    elapsed = time.perf_counter() - started
+    if done.returncode > 1:  # grep: 1 means "no match", which is fine
+        raise SystemExit(f"{command[0]} failed ({done.returncode}): {done.stderr.decode(errors='replace')[:300]}")
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return elapsed, max(peak, before) / 1024
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--mb", type=int, default=100)
+    args = parser.parse_args()
+    triggers = RuleSet(load_rules()).trigger_words
+    with tempfile.TemporaryDirectory(prefix="fm-bench-") as scratch:
+        folder = Path(scratch) / "filings"
+        folder.mkdir()
+        files = build_input(folder, args.mb)
+        total_mb = sum(f.stat().st_size for f in files) / 1_000_000
+        patterns = Path(scratch) / "triggers.txt"
+        # grep -E has no \b in POSIX ERE classes we can rely on everywhere; \b works in GNU grep.
+        patterns.write_text("\n".join(trigger_regex(t).replace(r"\s+", "[[:space:]]+") for t in triggers) + "\n")
+        scan = [sys.executable, "-m", "monitor", "scan", str(folder), "--json"]
+        ours, ours_rss = timed(scan)
+        grep_env = {**os.environ, "LC_ALL": "C"}
+        grep = ["grep", "-c", "-i", "-E", "-f", str(patterns), *map(str, files)]
+        theirs = sorted(timed(grep, env=grep_env)[0] for _ in range(3))[1]  # median of three
+    ratio = (total_mb / ours) / (total_mb / theirs)
+    print(f"input: {len(files)} files, {total_mb:.1f} MB ({len(triggers)} trigger patterns)")
+    print(f"filing-monitor scan: {ours:.2f} s, {total_mb / ours:.1f} MB/s, {len(files) / ours:.1f} files/s, peak RSS {ours_rss:.0f} MB")
+    print(f"grep -c -i -E -f (LC_ALL=C): {theirs:.2f} s, {total_mb / theirs:.1f} MB/s")
+    print(f"ratio to grep: {ratio:.2f} (target >= {TARGET_RATIO}); peak RSS target <= {TARGET_RSS_MB} MB")
+    return 0 if ratio >= TARGET_RATIO and ours_rss <= TARGET_RSS_MB else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,116 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from monitor.errors import FilingError
+from monitor.filings import read_path
+from tests.conftest import SAMPLES, SEED, shared_path
+
+
+def test_sgml_header_gives_accession_form_company_cik_and_date() -> None:
+    filing = read_path(SAMPLES / "002_modern_8k_pipe_2024.txt")
+    header = filing.header
+    assert header.accession == "0001999999-24-000042"
+    assert header.form == "8-K"
+    assert header.company == "BLUE CEDAR THERAPEUTICS INC"
+    assert header.cik == "1999999"  # leading zeros dropped
+    assert header.filed == "2024-11-18"
+    assert header.accepted == "2024-11-18T16:30:12"
+    assert header.items == ("1.01", "3.02", "9.01")
+
+
+def test_uuencoded_graphics_are_skipped_and_exhibits_kept() -> None:
+    filing = read_path(SAMPLES / "002_modern_8k_pipe_2024.txt")
+    assert [d.type for d in filing.documents] == ["8-K", "EX-99.1"]
+    assert "begin 644" not in filing.text
+
+
+def test_document_offsets_index_the_filing_text() -> None:
+    filing = read_path(SAMPLES / "002_modern_8k_pipe_2024.txt")
+    for document in filing.documents:
+        assert filing.text[document.offset : document.offset + len(document.text)] == document.text
+
+
+def test_old_8k_items_come_from_the_body_and_paragraphs_are_reflowed() -> None:
+    filing = read_path(SEED)
+    assert filing.header.items == ("5", "7")
+    assert filing.header.accession is None
+    assert "issued and sold to the investors a total of 520,324 shares" in filing.text
+
+
+def test_html_entities_decoded_and_style_dropped() -> None:
+    text = read_path(SAMPLES / "002_modern_8k_pipe_2024.txt").documents[0].text
+    assert "4,000,000 shares" in text  # &#160; became a space
+    assert '"Company"' in text  # typographic quotes became ASCII
+    assert "margin" not in text
+
+
+def test_cover_table_rows_read_as_cells(corpus: Path) -> None:
+    text = read_path(corpus / "fin_ensysce_424b5_2025.txt").text
+    assert "Offering price | $3.49 | $3.4899 | $1,100,006" in text
+
+
+def test_form_d_amounts_and_recipients() -> None:
+    filing = read_path(SAMPLES / "003_form_d_primary_doc.xml")
+    assert filing.form_d is not None
+    assert filing.form_d.total_sold == 4250000.0
+    assert filing.form_d.sales_commissions == 297500.0
+    assert filing.form_d.recipients[0].broker_dealer == "Summit Ridge Capital Markets LLC"
+    assert filing.header.form == "D"
+    assert filing.header.cik == "1888888"
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"", "empty file"),
+        (b"\x00\x01\x02\x03binary\x00junk" * 100, "binary"),
+        (b"<SEC-DOCUMENT>\n<SEC-HEADER>\nACCESSION NUMBER: 1\n", "truncated"),
+        (b"<SEC-HEADER>\n</SEC-HEADER>\n<DOCUMENT>\n<TYPE>8-K\n<TEXT>\nhalf a filing", "truncated"),
+        (
+            b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;">]>'
+            b"<edgarSubmission><offeringData>&lol2;</offeringData></edgarSubmission>",
+            "XML refused",
+        ),
+        (
+            b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY ext SYSTEM "file:///etc/passwd">]>'
+            b"<edgarSubmission><offeringData>&ext;</offeringData></edgarSubmission>",
+            "XML refused",
+        ),
+        (b"<?xml version='1.0'?><edgarSubmission><offeringData>", "malformed XML"),
+    ],
+)
+def test_bad_input_is_a_filing_error(tmp_path: Path, content: bytes, message: str) -> None:
+    path = tmp_path / "bad.txt"
+    path.write_bytes(content)
+    with pytest.raises(FilingError, match=message):
+        read_path(path)
+
+
+def test_missing_file_is_a_filing_error(tmp_path: Path) -> None:
+    with pytest.raises(FilingError, match="no such file"):
+        read_path(tmp_path / "absent.txt")
+
+
+def test_deeply_nested_html_is_read(tmp_path: Path) -> None:
+    path = tmp_path / "deep.htm"
+    path.write_bytes(b"<html><body>" + b"<div>" * 20000 + b"We sold 10 widgets." + b"</div>" * 20000)
+    assert "We sold 10 widgets." in read_path(path).text
+
+
+def test_undecodable_bytes_do_not_fail(tmp_path: Path) -> None:
+    path = tmp_path / "latin.txt"
+    path.write_bytes("Caf\xe9 Holdings sold 1,000 shares of common stock.\n".encode("latin-1"))
+    assert "Café Holdings" in read_path(path).text
+
+
+def test_corpus_submission_header(corpus: Path) -> None:
+    header = read_path(shared_path("corpus", "filings", "fin_ensysce_424b5_2025.txt")).header
+    assert (header.accession, header.form, header.cik, header.filed) == (
+        "0001641172-25-001566",
+        "424B5",
+        "1716947",
+        "2025-03-31",
+    )

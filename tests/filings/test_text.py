@@ -1,0 +1,29 @@
+from __future__ import annotations
+
+from monitor.filings.html import html_text
+from monitor.filings.text import join_broken_paragraphs, plain_text
+
+
+def test_page_break_inside_a_paragraph_is_mended() -> None:
+    text = "In June 2022, we entered into an agreement with certain of our\n177\nTABLE OF CONTENTS\nexecutive officers."
+    assert join_broken_paragraphs(text) == (
+        "In June 2022, we entered into an agreement with certain of our executive officers."
+    )
+
+
+def test_page_numbers_between_whole_paragraphs_stay() -> None:
+    assert join_broken_paragraphs("First paragraph.\n12\nSecond one.") == "First paragraph.\n12\nSecond one."
+
+
+def test_plain_text_table_rows_keep_their_columns() -> None:
+    raw = "Public offering price        $11.00        $75,020,000\nSome flowing\ntext here.\n"
+    assert plain_text(raw).splitlines() == ["Public offering price | $11.00 | $75,020,000", "Some flowing text here."]
+
+
+def test_html_table_cells_and_empty_spacer_cells() -> None:
+    html = "<table><tr><td>Price</td><td></td><td>$</td><td>11.00</td></tr><tr><td>Total</td><td>$5</td></tr></table>"
+    assert html_text(html) == "Price | $11.00\nTotal | $5"
+
+
+def test_script_and_zero_width_characters_removed() -> None:
+    assert html_text("<p>a\u200bb<script>var x = 1;</script> c</p>") == "ab c"

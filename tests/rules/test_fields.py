@@ -1,0 +1,43 @@
+from __future__ import annotations
+
+import pytest
+
+from rules.fields import parse_count, parse_date, parse_money, parse_names, parse_percent, parse_term
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [("$8,000,000", 8_000_000.0), ("$8.0 million", 8_000_000.0), ("$15.375", 15.375), ("3.49", 3.49), ("$.50", 0.5)],
+)
+def test_money(text: str, value: float) -> None:
+    assert parse_money(text) == value
+
+
+def test_counts_are_integers() -> None:
+    assert parse_count("520,324") == 520324
+    assert parse_count("1.2 million") == 1_200_000
+    assert isinstance(parse_count("1.2 million"), int)
+
+
+@pytest.mark.parametrize(
+    ("text", "years"),
+    [("five-year", 5), ("five (5) years", 5), ("eighteen months", 1.5), ("18-month", 1.5), ("fifth anniversary", 5)],
+)
+def test_terms_in_years(text: str, years: float) -> None:
+    assert parse_term(text) == years
+
+
+def test_percent_and_dates() -> None:
+    assert parse_percent("7.0%") == 7.0
+    assert parse_percent("3 percent") == 3.0
+    assert parse_date("February 25, 2000") == "2000-02-25"
+    assert parse_date("June 8 2002") == "2002-06-08"
+    assert parse_date("February 30, 2000") is None
+
+
+def test_names_split_on_and_but_not_on_corporate_suffixes() -> None:
+    assert parse_names("Strong River Investments, Inc. and Montrose Investments Ltd.") == [
+        "Strong River Investments, Inc.",
+        "Montrose Investments Ltd.",
+    ]
+    assert parse_names("the Company") is None

@@ -1,0 +1,71 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from monitor.cli import main
+from monitor.errors import RuleError
+from rules.loader import load_rules
+
+GOOD = """\
+id = "tiny"
+event = "share_sale"
+triggers = ["sold"]
+patterns = ["sold {shares} shares"]
+
+[[example]]
+text = "We sold 10 shares."
+expect = { shares = 10 }
+"""
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "rule.toml"
+    path.write_text(text)
+    return path
+
+
+def test_a_single_rule_file_loads(tmp_path: Path) -> None:
+    [rule] = load_rules([write(tmp_path, GOOD)])
+    assert rule.id == "tiny"
+
+
+def test_toml_error_names_file_and_line(tmp_path: Path) -> None:
+    lines = GOOD.splitlines()
+    lines[4] = 'patterns = ["unclosed'
+    path = write(tmp_path, "\n".join(lines))
+    with pytest.raises(RuleError) as raised:
+        load_rules([path])
+    assert raised.value.line == 5
+    assert str(raised.value).startswith(f"{path}:5: TOML syntax error")
+
+
+def test_unknown_key_names_its_line(tmp_path: Path) -> None:
+    path = write(tmp_path, GOOD.replace('triggers = ["sold"]', 'triggers = ["sold"]\nseverity = "high"'))
+    with pytest.raises(RuleError, match="unknown key 'severity'") as raised:
+        load_rules([path])
+    assert raised.value.line == 4
+
+
+def test_bad_pattern_names_its_line(tmp_path: Path) -> None:
+    path = write(tmp_path, GOOD.replace("sold {shares} shares", "sold {shares:widgets} shares"))
+    with pytest.raises(RuleError, match="unknown field type 'widgets'") as raised:
+        load_rules([path])
+    assert raised.value.line == 4
+
+
+def test_rule_without_examples_is_refused(tmp_path: Path) -> None:
+    path = write(tmp_path, GOOD.split("[[example]]")[0])
+    with pytest.raises(RuleError, match="example"):
+        load_rules([path])
+
+
+def test_cli_refuses_a_broken_rule_file_with_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    lines = GOOD.splitlines()
+    lines[4] = "patterns = = ["
+    path = write(tmp_path, "\n".join(lines))
+    assert main(["rules", "test", str(path)]) == 2
+    error = capsys.readouterr().err
+    assert f"{path}:5:" in error
+    assert "Traceback" not in error
