@@ -81,7 +81,9 @@ def main() -> int:
         theirs = sorted(timed(grep, env=grep_env)[0] for _ in range(3))[1]  # median of three
     ratio = (total_mb / ours) / (total_mb / theirs)
     print(f"input: {len(files)} files, {total_mb:.1f} MB ({len(triggers)} trigger patterns)")
-    print(f"filing-monitor scan: {ours:.2f} s, {total_mb / ours:.1f} MB/s, {len(files) / ours:.1f} files/s, peak RSS {ours_rss:.0f} MB")
+    print(
+        f"filing-monitor scan: {ours:.2f} s, {total_mb / ours:.1f} MB/s, {len(files) / ours:.1f} files/s, peak RSS {ours_rss:.0f} MB"
+    )
     print(f"grep -c -i -E -f (LC_ALL=C): {theirs:.2f} s, {total_mb / theirs:.1f} MB/s")
     print(f"ratio to grep: {ratio:.2f} (target >= {TARGET_RATIO}); peak RSS target <= {TARGET_RSS_MB} MB")
     return 0 if ratio >= TARGET_RATIO and ours_rss <= TARGET_RSS_MB else 1

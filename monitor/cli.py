@@ -7,6 +7,7 @@ import logging
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import NoReturn
 
 from rich.console import Console
 
@@ -21,7 +22,7 @@ log = logging.getLogger("monitor")
 
 
 class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # argparse's own exit code 2, without the usage dump
+    def error(self, message: str) -> NoReturn:  # argparse's own exit code 2, without the usage dump
         self.exit(2, f"{self.prog}: error: {message}\n")
 
 

@@ -35,8 +35,8 @@ class CompiledRule:
     excludes: tuple[CompiledPattern, ...]
     requires: tuple[CompiledPattern, ...]
     # All `not` (and all `require`) entries as one alternation: one RE2 pass instead of dozens.
-    any_exclude: re2._Regexp | None = None
-    any_require: re2._Regexp | None = None
+    any_exclude: re2._Regexp[str] | None = None
+    any_require: re2._Regexp[str] | None = None
 
     def excluded(self, sentence: str) -> bool:
         return self.any_exclude is not None and self.any_exclude.search(sentence) is not None
@@ -156,7 +156,7 @@ def _compile(path: Path, source: str, table: dict[str, object]) -> CompiledRule:
     )
 
 
-def _alternation(patterns: tuple[CompiledPattern, ...]) -> re2._Regexp | None:
+def _alternation(patterns: tuple[CompiledPattern, ...]) -> re2._Regexp[str] | None:
     if not patterns:
         return None
     return compile_regex("|".join(f"(?:{p.regex.pattern})" for p in patterns))

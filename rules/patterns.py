@@ -47,11 +47,11 @@ class Capture:
 @dataclass(frozen=True, slots=True)
 class CompiledPattern:
     source: str
-    regex: re2._Regexp
+    regex: re2._Regexp[str]
     captures: tuple[Capture, ...]
 
 
-def compile_regex(text: str) -> re2._Regexp:
+def compile_regex(text: str) -> re2._Regexp[str]:
     try:
         return re2.compile(text, _OPTIONS)
     except re2.error as error:
@@ -106,21 +106,14 @@ class _Builder:
                 if parts and not parts[-1].endswith("}?"):  # a gap already took its spaces
                     parts.append(_SPACE)
             elif token == "[":
-                inner, index = self._group(tokens, index, "]")
-                # The optional part takes the space on one side with it, so that leaving it out
-                # does not leave two spaces (or a space before a full stop) to match.
-                if parts and parts[-1] == _SPACE:
-                    parts[-1] = f"(?:{_SPACE}(?:{inner}))?"
-                elif index < len(tokens) and tokens[index].isspace():
-                    parts.append(f"(?:(?:{inner}){_SPACE})?")
-                    index += 1
-                else:
-                    parts.append(f"(?:{inner})?")
+                index = self._optional(tokens, index, parts)
             elif token == "(":
                 inner, index = self._group(tokens, index, ")")
                 parts.append(f"(?:{inner})")
             elif token in ("{", "}"):
-                raise PatternError(f"bad placeholder: a lone '{token}' (write {{field}}, {{field:type}}, {{_}} or {{_N}})")
+                raise PatternError(
+                    f"bad placeholder: a lone '{token}' (write {{field}}, {{field:type}}, {{_}} or {{_N}})"
+                )
             elif token.startswith("{"):
                 parts.append(self._placeholder(token))
             elif token[0] in "?*+" and parts and parts[-1].endswith(")"):
@@ -130,6 +123,19 @@ class _Builder:
         if closing is not None:
             raise PatternError(f"missing '{closing}'")
         return "".join(parts), index
+
+    def _optional(self, tokens: list[str], index: int, parts: list[str]) -> int:
+        inner, index = self._group(tokens, index, "]")
+        # The optional part takes the space on one side with it, so that leaving it out does not
+        # leave two spaces (or a space before a full stop) to match.
+        if parts and parts[-1] == _SPACE:
+            parts[-1] = f"(?:{_SPACE}(?:{inner}))?"
+        elif index < len(tokens) and tokens[index].isspace():
+            parts.append(f"(?:(?:{inner}){_SPACE})?")
+            index += 1
+        else:
+            parts.append(f"(?:{inner})?")
+        return index
 
     def _group(self, tokens: list[str], index: int, closing: str) -> tuple[str, int]:
         choices = []

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Sequence
+from types import ModuleType
 
 import re2
 
+hyperscan: ModuleType | None
 try:  # Hyperscan has wheels for Linux only; elsewhere the RE2 path does the same job, slower.
     import hyperscan
 except ImportError:  # pragma: no cover - depends on the platform
@@ -37,6 +39,7 @@ class Prefilter:
         self._fallback = re2.compile(alternatives, options) if self._database is None and self.triggers else None
 
     def _hyperscan_database(self) -> object:
+        assert hyperscan is not None  # only called when the import succeeded
         database = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
         expressions = [trigger_regex(t).encode() for t in self.triggers]
         flags = [hyperscan.HS_FLAG_CASELESS] * len(expressions)

@@ -10,7 +10,34 @@ import re
 # abbreviations checked in Python, which is much faster than a regex of look-behinds.
 _SENTENCE_END = re.compile(r"(\w*)[.!?][\"')]*\s+(?=[\"(\[]?[A-Z0-9\u25cf\u2022])")
 _ABBREVIATIONS = frozenset(
-    "inc co corp ltd no nos mr ms mrs dr st jr sr vs approx s p a n e i l u c v b".split()
+    [
+        "inc",
+        "co",
+        "corp",
+        "ltd",
+        "no",
+        "nos",
+        "mr",
+        "ms",
+        "mrs",
+        "dr",
+        "st",
+        "jr",
+        "sr",
+        "vs",
+        "approx",
+        "s",
+        "p",
+        "a",
+        "n",
+        "e",
+        "i",
+        "l",
+        "u",
+        "c",
+        "v",
+        "b",
+    ]
 )
 MAX_SENTENCE = 1600
 
