@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Iterator
 
 # A full stop ends a sentence unless it closes an initial ("H.C. Wainwright") or a common
 # abbreviation ("Inc.", "No.", "U.S."); the candidates are found by one plain regex and the
@@ -43,29 +44,52 @@ MAX_SENTENCE = 1600
 
 
 class Sentences:
-    """Splits a document's text into sentences lazily, one paragraph at a time."""
+    """Splits a document's text into sentences lazily, as positions arrive in ascending order.
+
+    Trigger hits come sorted by offset, so each paragraph is found once and its sentence ends
+    are scanned once, however many hits it holds: the cost stays linear in the text.
+    """
 
     def __init__(self, text: str) -> None:
         self.text = text
-        self._paragraphs: dict[int, list[int]] = {}
+        self._paragraph = (0, -1)
+        self._cuts: list[int] = []
+        self._ends: Iterator[re.Match[str]] = iter(())
+        self._complete = True
 
     def around(self, position: int) -> tuple[int, int]:
-        text = self.text
-        start = text.rfind("\n", 0, position) + 1
-        end = text.find("\n", position)
-        end = len(text) if end < 0 else end
-        cuts = self._paragraphs.get(start)
-        if cuts is None:
-            cuts = [start] + [m.end() for m in _SENTENCE_END.finditer(text, start, end) if _ends(m)] + [end]
-            self._paragraphs[start] = cuts
+        if not self._paragraph[0] <= position < self._paragraph[1]:
+            self._enter_paragraph(position)
+        while not self._complete and self._cuts[-1] <= position:
+            self._next_cut()
+        cuts = self._cuts
         index = max(bisect.bisect_right(cuts, position) - 1, 0)
-        sentence_start, sentence_end = cuts[index], cuts[min(index + 1, len(cuts) - 1)]
+        sentence_start = cuts[index]
+        sentence_end = cuts[index + 1] if index + 1 < len(cuts) else self._paragraph[1]
         if sentence_end - sentence_start > MAX_SENTENCE:  # a run-on legal sentence or a table
             sentence_start = max(sentence_start, position - MAX_SENTENCE // 2)
             sentence_end = min(sentence_end, position + MAX_SENTENCE // 2)
         return sentence_start, sentence_end
 
+    def _enter_paragraph(self, position: int) -> None:
+        text = self.text
+        start = text.rfind("\n", 0, position) + 1
+        end = text.find("\n", position)
+        end = len(text) if end < 0 else end
+        self._paragraph = (start, end)
+        self._cuts = [start]
+        self._ends = _SENTENCE_END.finditer(text, start, end)
+        self._complete = False
 
-def _ends(match: re.Match[str]) -> bool:
+    def _next_cut(self) -> None:
+        for match in self._ends:
+            if _is_sentence_end(match):
+                self._cuts.append(match.end())
+                return
+        self._cuts.append(self._paragraph[1])
+        self._complete = True
+
+
+def _is_sentence_end(match: re.Match[str]) -> bool:
     word = match.group(1)
     return not word or (word.lower() not in _ABBREVIATIONS and not (len(word) == 1 and word.isupper()))
