@@ -53,7 +53,9 @@ def timed(command: list[str], env: dict[str, str] | None = None) -> tuple[float,
     """Wall seconds and the peak RSS (MB) of the command, which must be the only child run so far."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     started = time.perf_counter()
-    done = subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, check=False, env=env)
+    # Not /dev/null: GNU grep notices it and stops at the first match, doing almost none of the work.
+    with tempfile.TemporaryFile() as sink:
+        done = subprocess.run(command, stdout=sink, stderr=subprocess.PIPE, check=False, env=env)
     elapsed = time.perf_counter() - started
     if done.returncode > 1:  # grep: 1 means "no match", which is fine
         raise SystemExit(f"{command[0]} failed ({done.returncode}): {done.stderr.decode(errors='replace')[:300]}")

@@ -76,10 +76,13 @@ def _apply(rule: CompiledRule, document: Document, start: int, end: int, referen
     sentence = document.text[start:end]
     if rule.excluded(sentence) or rule.required_missing(sentence):
         return
-    if is_stale(sentence, reference):
-        return
+    checked_dates = False
     for pattern in rule.patterns:
         for match in pattern.regex.finditer(sentence):
+            if not checked_dates:  # dates are read only in sentences that matched: most do not
+                if is_stale(sentence, reference):
+                    return
+                checked_dates = True
             fields, series = _fields(pattern, match)
             fields = {**rule.rule.set, **fields}
             if not fields and not rule.rule.set and pattern.captures:

@@ -21,16 +21,16 @@ _BLOCK_START = re.compile(
     r"<(?=(?:p|div|li|h[1-6]|table|center|pre|blockquote|hr|dt|dd|ul|ol|title|section)[\s>/])", re.I
 )
 _ROW_OR_CELL = re.compile(r"<tr\b[^>]*>\s*<t[dh]\b[^>]*>|<t[dh]\b[^>]*>", re.I)
-_WHITESPACE = re.compile(r"\s+")
-_CLEANUPS: tuple[tuple[re.Pattern[str], str], ...] = (
-    (re.compile(f" ?{_CELL} ?"), " | "),
-    (re.compile(f"(?: ?{_LINE} ?)+"), "\n"),
-    (re.compile(r"(?:\s*\|)+\s*\n"), "\n"),
-    (re.compile(r"\n(?:\s*\|)+\s*"), "\n"),
-    (re.compile(r" \|(?:\s+\|)+ "), " | "),
-    (re.compile(r"(\$|US\$|\() \| "), r"\1"),
-    (re.compile(r" \| ([%)])"), r"\1"),
-)
+# Only runs that are not already one plain space are rewritten: most are, and are left alone.
+_IRREGULAR_SPACE = re.compile(r"\s{2,}|[^\S ]")
+_MARKER_RUN = re.compile(f" ?[{_LINE}{_CELL}][{_LINE}{_CELL} ]*")
+_CURRENCY_CELL = re.compile(r"(\$|US\$|\() \| ")
+_CLOSING_CELL = re.compile(r" \| ([%)])")
+
+
+def _marker_run(match: re.Match[str]) -> str:
+    """A run of markers is a line break if it holds one, else one cell separator."""
+    return "\n" if _LINE in match.group() else " | "
 
 
 def _mark(match: re.Match[str]) -> str:
@@ -45,9 +45,9 @@ def html_text(markup: str) -> str:
     root = tree.body or tree.root
     if root is None:
         return ""
-    text = _WHITESPACE.sub(" ", normalise_characters(root.text(separator="")))
-    for pattern, replacement in _CLEANUPS:
-        text = pattern.sub(replacement, text)
+    text = _IRREGULAR_SPACE.sub(" ", normalise_characters(root.text(separator="")))
+    text = _MARKER_RUN.sub(_marker_run, text)
+    text = _CLOSING_CELL.sub(r"\1", _CURRENCY_CELL.sub(r"\1", text))
     return join_broken_paragraphs(text.strip(" \n|"))
 
 

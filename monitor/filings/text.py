@@ -48,8 +48,15 @@ _RUN_OF_SPACES = re.compile(r"[ \t]{3,}")
 _SPACES = re.compile(r"[ \t\f\v\r]+")
 
 
+_REPLACEMENTS = {chr(code): value or "" for code, value in _TRANSLATION.items()}
+_TO_REPLACE = re.compile("[" + "".join(_REPLACEMENTS) + "]")
+
+
 def normalise_characters(text: str) -> str:
-    return text.translate(_TRANSLATION)
+    # A regex over the few characters concerned is several times faster than str.translate.
+    if text.isascii() and "\x00" not in text:
+        return text
+    return _TO_REPLACE.sub(lambda match: _REPLACEMENTS[match.group()], text)
 
 
 def decode(data: bytes) -> str:
