@@ -67,9 +67,12 @@ def scan_paths(paths: list[str], ruleset: RuleSet) -> Iterator[ScanResult]:
 def scan_one(source: str, ruleset: RuleSet) -> ScanResult:
     try:
         filing = read_path(Path(source))
+        return scan_read_filing(filing, ruleset)
     except FilingError as error:
         return ScanResult(source=source, error=str(error))
-    return scan_read_filing(filing, ruleset)
+    except Exception as error:  # a bug must cost one file, not the whole scan
+        log.debug("scanning %s failed", source, exc_info=True)
+        return ScanResult(source=source, error=f"internal error: {type(error).__name__}: {error} (run with -v for details)")
 
 
 def scan_read_filing(filing: Filing, ruleset: RuleSet) -> ScanResult:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterator
 from datetime import date
+from typing import Any
 
 from monitor.filings.model import Document, Filing
 from rules.dates import is_stale, reference_date
@@ -83,7 +85,10 @@ def _apply(rule: CompiledRule, document: Document, start: int, end: int, referen
                 if is_stale(sentence, reference):
                     return
                 checked_dates = True
-            fields, series = _fields(pattern, match)
+            found = _fields(pattern, match, sentence)
+            if found is None:
+                continue
+            fields, series = found
             fields = {**rule.rule.set, **fields}
             if not fields and not rule.rule.set and pattern.captures:
                 continue
@@ -102,13 +107,21 @@ def _apply(rule: CompiledRule, document: Document, start: int, end: int, referen
             )
 
 
-def _fields(pattern: CompiledPattern, match: object) -> tuple[dict[str, FieldValue], str | None]:
+_AMOUNT_TYPES = frozenset({"money", "count", "number"})
+_PERCENT_AFTER = re.compile(r"\s?(?:%|percent\b|per\s?cent\b)", re.I)
+
+
+def _fields(pattern: CompiledPattern, match: Any, sentence: str) -> tuple[dict[str, FieldValue], str | None] | None:
+    """The fields a match states, or None when the match is not what the pattern means."""
     fields: dict[str, FieldValue] = {}
     series: str | None = None
     for capture in pattern.captures:
-        text = match.group(capture.group)  # type: ignore[attr-defined]
+        text = match.group(capture.group)
         if text is None:
             continue
+        end = match.end(pattern.regex.groupindex[capture.group])
+        if capture.type in _AMOUNT_TYPES and _PERCENT_AFTER.match(sentence, end):
+            return None  # "a fee equal to 7.0%" states a percentage, not an amount
         value = TYPES[capture.type].parse(text)
         if value is None:
             continue

@@ -130,7 +130,10 @@ _ORDINALS = {
     "tenth": 10,
 }
 TERM = TERM + r"|(?:first|second|third|fourth|fifth|sixth|seventh|tenth|\d{1,2}(?:st|nd|rd|th))\s+anniversary"
-ROLE = r"(?:placement\s+agents?|sales\s+agents?|underwriters?|representatives?|finders?|lead\s+managers?)"
+ROLE = (
+    r"(?:placement\s+agents?|sales\s+agents?|underwriters?|representatives?|finders?|lead\s+managers?|"
+    r"(?:sole\s+|lead\s+|joint\s+)?book-?running\s+managers?|(?:sole\s+|lead\s+|joint\s+)?bookrunners?)"
+)
 SECURITY = (
     r"(?:(?:series|class)\s+[a-z0-9]{1,3}(?:-\d{1,2})?\s+)?(?:(?:convertible|redeemable|voting)\s+)*"
     r"(?:common\s+stock|ordinary\s+shares|common\s+shares|preferred\s+stock|preference\s+shares|units)"
@@ -218,7 +221,7 @@ def parse_series(text: str) -> str:
 
 def parse_role(text: str) -> str:
     lowered = text.lower()
-    if "underwriter" in lowered or "representative" in lowered or "manager" in lowered:
+    if any(word in lowered for word in ("underwriter", "representative", "manager", "bookrunner")):
         return "underwriter"
     return "finder" if "finder" in lowered else "placement_agent"
 

@@ -1,0 +1,112 @@
+"""The packs on the language of financings as 8-Ks commonly put it, beyond the corpus' documents."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from monitor.filings.model import Document, Filing, Header
+from rules.engine import RuleSet, scan_filing
+from rules.events import Event
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
+
+REGISTERED_DIRECT = (
+    'On June 3, 2024, Acme Bio, Inc. (the "Company") entered into a securities purchase agreement with certain '
+    "institutional investors for the sale in a registered direct offering of 2,400,000 shares of common stock at an "
+    "offering price of $1.25 per share. In a concurrent private placement, the Company also issued to the investors "
+    "unregistered warrants to purchase up to 2,400,000 shares of common stock. The warrants have an exercise price of "
+    "$1.40 per share, are exercisable immediately upon issuance and will expire five years from the date of issuance. "
+    "The Company received gross proceeds of approximately $3.0 million, before deducting placement agent fees and other "
+    "offering expenses. H.C. Wainwright & Co., LLC acted as the exclusive placement agent for the offering. The Company "
+    "paid the placement agent a cash fee equal to 7.0% of the gross proceeds and issued to the placement agent warrants "
+    "to purchase up to 168,000 shares of common stock at an exercise price of $1.5625 per share."
+)
+CONVERTIBLE_NOTE = (
+    "On June 7, 2024, the Company issued a senior secured convertible promissory note in the original principal amount "
+    "of $2,200,000 to an institutional investor for a purchase price of $2,000,000. The Note bears interest at 10% per "
+    "annum and matures on June 7, 2025, and is convertible into common stock at a conversion price of $0.85 per share. "
+    "The Company paid a finder's fee of $100,000 in connection with the transaction."
+)
+UNDERWRITTEN = (
+    "On June 5, 2024, the Company closed its underwritten public offering of 10,000,000 shares of its common stock at a "
+    "public offering price of $4.00 per share, for gross proceeds of $40.0 million. The Company agreed to pay the "
+    "underwriters an underwriting discount equal to 7.0% of the gross proceeds. Roth Capital Partners acted as sole "
+    "bookrunner for the offering."
+)
+ATM = (
+    "On June 7, 2024, the Company entered into an At Market Issuance Sales Agreement with B. Riley Securities, Inc., as "
+    "sales agent, pursuant to which the Company may offer and sell shares of its common stock having an aggregate "
+    "offering price of up to $50,000,000. The Company will pay the sales agent a commission of 3.0% of the gross "
+    "proceeds from each sale of shares."
+)
+
+
+def scan_text(ruleset: RuleSet, text: str) -> dict[str, Event]:
+    filing = Filing("x", Header(form="8-K", filed="2024-06-10"), [Document("8-K", 1, None, None, text)])
+    events = scan_filing(filing, ruleset)
+    assert len({e.type for e in events}) == len(events), "one event per type expected here"
+    return {e.type: e for e in events}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            REGISTERED_DIRECT,
+            {
+                "share_sale": {"shares": 2400000, "price_per_share": 1.25, "gross_proceeds": 3000000.0},
+                "warrant": {"warrant_shares": 2400000, "exercise_price": 1.4, "term_years": 5},
+                "finder_fee": {"recipient": "H.C. Wainwright & Co., LLC", "percent": 7.0, "warrant_shares": 168000},
+            },
+        ),
+        (
+            CONVERTIBLE_NOTE,
+            {
+                "convertible_note": {
+                    "principal": 2200000.0,
+                    "conversion_price": 0.85,
+                    "interest_rate": 10.0,
+                    "maturity": "2025-06-07",
+                },
+                "finder_fee": {"cash": 100000.0, "role": "finder"},
+            },
+        ),
+        (
+            UNDERWRITTEN,
+            {
+                "share_sale": {"shares": 10000000, "price_per_share": 4.0, "offering": "underwritten"},
+                "finder_fee": {"recipient": "Roth Capital Partners", "percent": 7.0, "role": "underwriter"},
+            },
+        ),
+        (
+            ATM,
+            {
+                "atm_program": {"max_amount": 50000000.0, "agent": "B. Riley Securities, Inc."},
+                "finder_fee": {"percent": 3.0},
+            },
+        ),
+    ],
+    ids=["registered-direct", "convertible-note", "underwritten", "atm"],
+)
+def test_financing_paragraphs(ruleset: RuleSet, text: str, expected: dict[str, dict[str, object]]) -> None:
+    events = scan_text(ruleset, text)
+    assert set(events) == set(expected)
+    for kind, fields in expected.items():
+        assert {name: events[kind].fields.get(name) for name in fields} == fields, kind
+
+
+def test_a_percentage_is_never_read_as_an_amount(ruleset: RuleSet) -> None:
+    fee = scan_text(ruleset, REGISTERED_DIRECT)["finder_fee"]
+    assert "cash" not in fee.fields
+
+
+def not_financings() -> list[str]:
+    lines = (FIXTURES / "not_financings.txt").read_text().splitlines()
+    return [line for line in lines if line.strip() and not line.startswith("#")]
+
+
+@pytest.mark.parametrize("sentence", not_financings())
+def test_look_alikes_report_nothing(ruleset: RuleSet, sentence: str) -> None:
+    assert scan_text(ruleset, sentence) == {}
