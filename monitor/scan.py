@@ -72,7 +72,9 @@ def scan_one(source: str, ruleset: RuleSet) -> ScanResult:
         return ScanResult(source=source, error=str(error))
     except Exception as error:  # a bug must cost one file, not the whole scan
         log.debug("scanning %s failed", source, exc_info=True)
-        return ScanResult(source=source, error=f"internal error: {type(error).__name__}: {error} (run with -v for details)")
+        return ScanResult(
+            source=source, error=f"internal error: {type(error).__name__}: {error} (run with -v for details)"
+        )
 
 
 def scan_read_filing(filing: Filing, ruleset: RuleSet) -> ScanResult:
