@@ -116,10 +116,20 @@ def load_file(path: Path) -> list[CompiledRule]:
     tables = document.get("rule") if "rule" in document else [document]
     if not isinstance(tables, list):
         raise RuleError(str(path), "'rule' must be an array of tables ([[rule]])", _line_of_key(source, "rule"))
-    return [_compile(path, source, table) for table in tables]
+    blocks = _rule_blocks(source, len(tables))
+    return [_compile(path, source, table, block) for table, block in zip(tables, blocks, strict=True)]
 
 
-def _compile(path: Path, source: str, table: dict[str, object]) -> CompiledRule:
+def _rule_blocks(source: str, count: int) -> list[tuple[int, int]]:
+    """The line range (1-based, end exclusive) of each [[rule]] table, so errors point into the right one."""
+    lines = source.splitlines()
+    starts = [n for n, line in enumerate(lines, start=1) if re.match(r"^\s*\[\[\s*rule\s*\]\]", line)]
+    if len(starts) != count:
+        return [(1, len(lines) + 1)] * count
+    return list(zip(starts, [*starts[1:], len(lines) + 1], strict=True))
+
+
+def _compile(path: Path, source: str, table: dict[str, object], block: tuple[int, int]) -> CompiledRule:
     try:
         rule = Rule.model_validate(table)
     except ValidationError as error:
@@ -132,22 +142,22 @@ def _compile(path: Path, source: str, table: dict[str, object]) -> CompiledRule:
         elif problem["type"] == "missing":
             detail = f"missing key {key!r}"
         where = ".".join(location)
-        return_line = _line_of_key(source, key) if key else None
+        return_line = (_line_of_key(source, key, within=block) or block[0]) if key else block[0]
         raise RuleError(
             str(path), f"{where}: {detail}" if where and "key" not in detail else detail, return_line
         ) from error
     fields = field_types_for(EVENT_FIELDS[rule.event])
     excludes = tuple(
-        [_pattern(path, source, p, {}, raw=False) for p in rule.exclude]
-        + [_pattern(path, source, p, {}, raw=True) for p in rule.exclude_regex]
+        [_pattern(path, source, p, {}, raw=False, block=block) for p in rule.exclude]
+        + [_pattern(path, source, p, {}, raw=True, block=block) for p in rule.exclude_regex]
     )
-    requires = tuple(_pattern(path, source, p, {}, raw=False) for p in rule.require)
+    requires = tuple(_pattern(path, source, p, {}, raw=False, block=block) for p in rule.require)
     return CompiledRule(
         rule=rule,
         path=str(path),
         patterns=tuple(
-            [_pattern(path, source, p, fields, raw=False) for p in rule.patterns]
-            + [_pattern(path, source, p, fields, raw=True) for p in rule.regex]
+            [_pattern(path, source, p, fields, raw=False, block=block) for p in rule.patterns]
+            + [_pattern(path, source, p, fields, raw=True, block=block) for p in rule.regex]
         ),
         excludes=excludes,
         requires=requires,
@@ -162,25 +172,29 @@ def _alternation(patterns: tuple[CompiledPattern, ...]) -> re2._Regexp[str] | No
     return compile_regex("|".join(f"(?:{p.regex.pattern})" for p in patterns))
 
 
-def _pattern(path: Path, source: str, text: str, fields: dict[str, str], raw: bool) -> CompiledPattern:
+def _pattern(
+    path: Path, source: str, text: str, fields: dict[str, str], raw: bool, block: tuple[int, int]
+) -> CompiledPattern:
     try:
         return compile_raw(text, fields) if raw else compile_template(text, fields)
     except PatternError as error:
-        raise RuleError(str(path), f"bad pattern {text[:60]!r}: {error}", _line_containing(source, text)) from error
+        line = _line_containing(source, text, block)
+        raise RuleError(str(path), f"bad pattern {text[:60]!r}: {error}", line) from error
 
 
-def _line_of_key(source: str, key: str, value: str | None = None) -> int | None:
-    pattern = re.compile(rf"^\s*(?:\[\[?\s*)?{re.escape(key)}\b")
+def _line_of_key(source: str, key: str, value: str | None = None, within: tuple[int, int] | None = None) -> int | None:
+    pattern = re.compile(rf"^\s*(?:\[\[?\s*(?:rule\.)?)?{re.escape(key)}\b")
+    first, last = within or (1, len(source.splitlines()) + 1)
     for number, line in enumerate(source.splitlines(), start=1):
-        if pattern.match(line) and (value is None or value in line):
+        if first <= number < last and pattern.match(line) and (value is None or value in line):
             return number
     return None
 
 
-def _line_containing(source: str, text: str) -> int | None:
+def _line_containing(source: str, text: str, block: tuple[int, int]) -> int | None:
     needle = text[:40]
     for number, line in enumerate(source.splitlines(), start=1):
-        if needle in line or needle.replace("\\", "\\\\") in line:
+        if block[0] <= number < block[1] and (needle in line or needle.replace("\\", "\\\\") in line):
             return number
     return None
 

@@ -69,3 +69,36 @@ def test_cli_refuses_a_broken_rule_file_with_exit_2(tmp_path: Path, capsys: pyte
     error = capsys.readouterr().err
     assert f"{path}:5:" in error
     assert "Traceback" not in error
+
+
+TWO_RULES = """\
+[[rule]]
+id = "first"
+event = "warrant"
+triggers = ["warrants"]
+patterns = ["warrants to purchase {warrant_shares} shares"]
+[[rule.example]]
+text = "warrants to purchase 5 shares"
+expect = { warrant_shares = 5 }
+
+[[rule]]
+id = "second"
+event = "warrant"
+triggers = ["warrants"]
+severity = "high"
+patterns = ["warrants at {exercise_price:widgets}"]
+[[rule.example]]
+text = "warrants at $1"
+expect = { exercise_price = 1.0 }
+"""
+
+
+def test_errors_in_a_multi_rule_file_point_into_the_right_rule(tmp_path: Path) -> None:
+    path = write(tmp_path, TWO_RULES)
+    with pytest.raises(RuleError, match="unknown key 'severity'") as raised:
+        load_rules([path])
+    assert raised.value.line == 14
+    path.write_text(TWO_RULES.replace('severity = "high"\n', ""))
+    with pytest.raises(RuleError, match="widgets") as raised:
+        load_rules([path])
+    assert raised.value.line == 14
