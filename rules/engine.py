@@ -76,7 +76,7 @@ def scan_filing(filing: Filing, ruleset: RuleSet, only: set[str] | None = None) 
 
 def _apply(rule: CompiledRule, document: Document, start: int, end: int, reference: date | None) -> Iterator[Partial]:
     sentence = document.text[start:end]
-    if rule.excluded(sentence) or rule.required_missing(sentence):
+    if not rule.may_match(sentence) or rule.excluded(sentence) or rule.required_missing(sentence):
         return
     checked_dates = False
     for pattern in rule.patterns:

@@ -37,6 +37,12 @@ class CompiledRule:
     # All `not` (and all `require`) entries as one alternation: one RE2 pass instead of dozens.
     any_exclude: re2._Regexp[str] | None = None
     any_require: re2._Regexp[str] | None = None
+    # All patterns as one alternation without captures: most sentences match none, and one RE2
+    # call tells; the patterns themselves run only where it matched.
+    any_pattern: re2._Regexp[str] | None = None
+
+    def may_match(self, sentence: str) -> bool:
+        return self.any_pattern is None or self.any_pattern.search(sentence) is not None
 
     def excluded(self, sentence: str) -> bool:
         return self.any_exclude is not None and self.any_exclude.search(sentence) is not None
@@ -152,24 +158,26 @@ def _compile(path: Path, source: str, table: dict[str, object], block: tuple[int
         + [_pattern(path, source, p, {}, raw=True, block=block) for p in rule.exclude_regex]
     )
     requires = tuple(_pattern(path, source, p, {}, raw=False, block=block) for p in rule.require)
+    patterns = tuple(
+        [_pattern(path, source, p, fields, raw=False, block=block) for p in rule.patterns]
+        + [_pattern(path, source, p, fields, raw=True, block=block) for p in rule.regex]
+    )
     return CompiledRule(
         rule=rule,
         path=str(path),
-        patterns=tuple(
-            [_pattern(path, source, p, fields, raw=False, block=block) for p in rule.patterns]
-            + [_pattern(path, source, p, fields, raw=True, block=block) for p in rule.regex]
-        ),
+        patterns=patterns,
         excludes=excludes,
         requires=requires,
         any_exclude=_alternation(excludes),
         any_require=_alternation(requires),
+        any_pattern=_alternation(patterns),
     )
 
 
 def _alternation(patterns: tuple[CompiledPattern, ...]) -> re2._Regexp[str] | None:
     if not patterns:
         return None
-    return compile_regex("|".join(f"(?:{p.regex.pattern})" for p in patterns))
+    return compile_regex("|".join(f"(?:{p.regex.pattern})" for p in patterns), capture=False)
 
 
 def _pattern(

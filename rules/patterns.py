@@ -51,9 +51,15 @@ class CompiledPattern:
     captures: tuple[Capture, ...]
 
 
-def compile_regex(text: str) -> re2._Regexp[str]:
+_NO_CAPTURE = re2.Options()
+_NO_CAPTURE.log_errors = False
+_NO_CAPTURE.case_sensitive = False
+_NO_CAPTURE.never_capture = True
+
+
+def compile_regex(text: str, capture: bool = True) -> re2._Regexp[str]:
     try:
-        return re2.compile(text, _OPTIONS)
+        return re2.compile(text, _OPTIONS if capture else _NO_CAPTURE)
     except re2.error as error:
         detail = error.args[0].decode() if error.args and isinstance(error.args[0], bytes) else str(error)
         raise PatternError(f"{detail} (patterns use RE2 syntax: no look-around or back-references)") from error

@@ -9,7 +9,8 @@ from collections.abc import Iterator
 # A full stop ends a sentence unless it closes an initial ("H.C. Wainwright") or a common
 # abbreviation ("Inc.", "No.", "U.S."); the candidates are found by one plain regex and the
 # abbreviations checked in Python, which is much faster than a regex of look-behinds.
-_SENTENCE_END = re.compile(r"(\w*)[.!?][\"')]*\s+(?=[\"(\[]?[A-Z0-9\u25cf\u2022])")
+_SENTENCE_END = re.compile(r"[.!?][\"')]*\s+(?=[\"(\[]?[A-Z0-9\u25cf\u2022])")
+_LAST_WORD = re.compile(r"\w{1,12}$")
 _ABBREVIATIONS = frozenset(
     [
         "inc",
@@ -83,13 +84,17 @@ class Sentences:
 
     def _next_cut(self) -> None:
         for match in self._ends:
-            if _is_sentence_end(match):
+            if _is_sentence_end(self.text, match.start()):
                 self._cuts.append(match.end())
                 return
         self._cuts.append(self._paragraph[1])
         self._complete = True
 
 
-def _is_sentence_end(match: re.Match[str]) -> bool:
-    word = match.group(1)
-    return not word or (word.lower() not in _ABBREVIATIONS and not (len(word) == 1 and word.isupper()))
+def _is_sentence_end(text: str, stop: int) -> bool:
+    """A full stop ends a sentence unless the word before it is an initial or an abbreviation."""
+    found = _LAST_WORD.search(text, max(0, stop - 12), stop)
+    if found is None:
+        return True
+    word = found.group()
+    return word.lower() not in _ABBREVIATIONS and not (len(word) == 1 and word.isupper())
