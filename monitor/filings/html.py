@@ -21,8 +21,6 @@ _BLOCK_START = re.compile(
     r"<(?=(?:p|div|li|h[1-6]|table|center|pre|blockquote|hr|dt|dd|ul|ol|title|section)[\s>/])", re.I
 )
 _ROW_OR_CELL = re.compile(r"<tr\b[^>]*>\s*<t[dh]\b[^>]*>|<t[dh]\b[^>]*>", re.I)
-# Only runs that are not already one plain space are rewritten: most are, and are left alone.
-_IRREGULAR_SPACE = re.compile(r"\s{2,}|[^\S ]")
 _MARKER_RUN = re.compile(f" ?[{_LINE}{_CELL}][{_LINE}{_CELL} ]*")
 _CURRENCY_CELL = re.compile(r"(\$|US\$|\() \| ")
 _CLOSING_CELL = re.compile(r" \| ([%)])")
@@ -45,7 +43,7 @@ def html_text(markup: str) -> str:
     root = tree.body or tree.root
     if root is None:
         return ""
-    text = _IRREGULAR_SPACE.sub(" ", normalise_characters(root.text(separator="")))
+    text = " ".join(normalise_characters(root.text(separator="")).split())
     text = _MARKER_RUN.sub(_marker_run, text)
     text = _CLOSING_CELL.sub(r"\1", _CURRENCY_CELL.sub(r"\1", text))
     return join_broken_paragraphs(text.strip(" \n|"))

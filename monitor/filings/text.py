@@ -49,14 +49,17 @@ _SPACES = re.compile(r"[ \t\f\v\r]+")
 
 
 _REPLACEMENTS = {chr(code): value or "" for code, value in _TRANSLATION.items()}
-_TO_REPLACE = re.compile("[" + "".join(_REPLACEMENTS) + "]")
 
 
 def normalise_characters(text: str) -> str:
-    # A regex over the few characters concerned is several times faster than str.translate.
+    # One str.replace per character present is many times faster than str.translate, whose
+    # per-character lookups dominate on the megabytes of a prospectus.
     if text.isascii() and "\x00" not in text:
         return text
-    return _TO_REPLACE.sub(lambda match: _REPLACEMENTS[match.group()], text)
+    for character, replacement in _REPLACEMENTS.items():
+        if character in text:
+            text = text.replace(character, replacement)
+    return text
 
 
 def decode(data: bytes) -> str:
@@ -67,6 +70,9 @@ def decode(data: bytes) -> str:
         return data.decode("cp1252", errors="replace")
 
 
+_NOT_CONTROL = bytes(byte for byte in range(256) if not (byte < 9 or 13 < byte < 32))
+
+
 def looks_binary(data: bytes) -> bool:
     """True for content no filing's text would have: NUL bytes or mostly control bytes."""
     sample = data[:8192]
@@ -74,7 +80,7 @@ def looks_binary(data: bytes) -> bool:
         return False
     if b"\x00" in sample:
         return True
-    controls = sum(1 for byte in sample if byte < 9 or 13 < byte < 32)
+    controls = len(sample.translate(None, _NOT_CONTROL))
     return controls > len(sample) // 20
 
 
