@@ -174,11 +174,12 @@ def parse_term(text: str) -> float | None:
     if ordinal:
         value = ordinal.group(1)
         return _ORDINALS.get(value) or (int(value[:-2]) if value[:-2].isdigit() else None)
-    number = float(digits.group(0)) if digits else float(_SMALL_NUMBERS[word.group(1)]) if word else None
-    if number is None:
+    if digits:  # "five (5) years", "two and one-half (2.5) years": the figure is the whole term
+        number = float(digits.group(0))
+    elif word:
+        number = float(_SMALL_NUMBERS[word.group(1)]) + (0.5 if "half" in lowered else 0.0)
+    else:
         return None
-    if "half" in lowered:
-        number += 0.5
     years = number / 12 if "month" in lowered else number
     return round(years, 4) if years != int(years) else int(years)
 

@@ -21,7 +21,16 @@ def test_counts_are_integers() -> None:
 
 @pytest.mark.parametrize(
     ("text", "years"),
-    [("five-year", 5), ("five (5) years", 5), ("eighteen months", 1.5), ("18-month", 1.5), ("fifth anniversary", 5)],
+    [
+        ("five-year", 5),
+        ("five (5) years", 5),
+        ("eighteen months", 1.5),
+        ("18-month", 1.5),
+        ("fifth anniversary", 5),
+        ("two and one-half (2.5) years", 2.5),
+        ("three and a half years", 3.5),
+        ("60 months", 5),
+    ],
 )
 def test_terms_in_years(text: str, years: float) -> None:
     assert parse_term(text) == years
