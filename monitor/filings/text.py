@@ -46,6 +46,9 @@ _PAGE_LINE = re.compile(r"^\s*(?:<PAGE>\s*\d*|-?\s*\d{1,3}\s*-?|page\s+\d+(?:\s+
 _TABLE_ROW = re.compile(r"\S(?: {3,}|\t+)\S.*\S(?: {3,}|\t+)\S|\S(?: {3,}|\t+)[$(\d]")
 _RUN_OF_SPACES = re.compile(r"[ \t]{3,}")
 _SPACES = re.compile(r"[ \t\f\v\r]+")
+# Tables in 1990s text filings are marked up with a few SGML tags and use dot leaders.
+_SGML_TABLE_TAG = re.compile(r"</?(?:TABLE|CAPTION|S|C|FN|PAGE)>", re.I)
+_DOT_LEADER = re.compile(r"\s*\.{4,}\s*")
 
 
 _REPLACEMENTS = {chr(code): value or "" for code, value in _TRANSLATION.items()}
@@ -97,6 +100,14 @@ def plain_text(raw: str) -> str:
     for line in normalise_characters(raw).splitlines():
         if _PAGE_LINE.match(line):
             continue
+        if "<" in line:
+            untagged = _SGML_TABLE_TAG.sub("", line)
+            if not untagged.strip():  # a line of nothing but <TABLE>, <S>, <C> and the like
+                flush()
+                continue
+            line = untagged
+        if ".." in line:
+            line = _DOT_LEADER.sub("   ", line)
         stripped = line.strip()
         if not stripped:
             flush()

@@ -27,3 +27,16 @@ def test_html_table_cells_and_empty_spacer_cells() -> None:
 
 def test_script_and_zero_width_characters_removed() -> None:
     assert html_text("<p>a\u200bb<script>var x = 1;</script> c</p>") == "ab c"
+
+
+def test_old_sgml_tables_read_as_rows() -> None:
+    raw = (
+        "<TABLE>\n<CAPTION>\n                     PER SHARE        TOTAL\n<S>                  <C>              <C>\n"
+        "Public offering price.........  $10.00     $20,000,000\n"
+        "Underwriting discount..........  $0.70      $1,400,000\n</TABLE>\n"
+    )
+    assert plain_text(raw).splitlines() == [
+        "PER SHARE TOTAL",
+        "Public offering price | $10.00 | $20,000,000",
+        "Underwriting discount | $0.70 | $1,400,000",
+    ]
