@@ -15,6 +15,8 @@ def form_d_events(filing: Filing) -> list[Event]:
     summary = next((d for d in filing.documents if d.type == SUMMARY_TYPE), None)
     if form_d is None or summary is None:
         return []
+    if form_d.business_combination and not form_d.total_sold:
+        return []  # securities issued in a merger or exchange, not sold for cash
     events = [_event("share_sale", _sale_fields(form_d), summary.text, summary.offset, "Total amount sold")]
     fee = _fee_fields(form_d)
     if fee:

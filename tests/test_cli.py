@@ -110,3 +110,35 @@ def test_unknown_command_usage_is_exit_2(capsys: pytest.CaptureFixture[str]) -> 
     with pytest.raises(SystemExit) as raised:
         main(["frobnicate"])
     assert raised.value.code == 2
+
+
+RULE = """\
+id = "only-warrants"
+event = "warrant"
+triggers = ["warrants"]
+patterns = ["warrants to purchase {warrant_shares} shares"]
+
+[[example]]
+text = "five-year warrants to purchase a total of 104,000 shares of common stock"
+expect = { warrant_shares = %s }
+"""
+
+
+def test_rules_option_replaces_the_default_packs(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "mine.toml").write_text(RULE % "104000")
+    code = main(["scan", str(SEED), "--rules", str(tmp_path), "--json"])
+    [line] = [json.loads(text) for text in capsys.readouterr().out.splitlines()]
+    assert code == 0
+    assert [(e["type"], e["rule"]) for e in line["events"]] == [("warrant", "only-warrants")]
+
+
+def test_rules_test_prints_a_failing_example_and_exits_1(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "mine.toml").write_text(RULE % "999")
+    assert main(["rules", "test", str(tmp_path)]) == 1
+    out = capsys.readouterr().out
+    assert "only-warrants" in out and "999" in out and "1 failed" in out
+
+
+def test_missing_rules_path_is_bad_usage(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["scan", str(SEED), "--rules", str(tmp_path / "nope")]) == 2
+    assert "no such rule file" in capsys.readouterr().err

@@ -114,3 +114,16 @@ def test_corpus_submission_header(corpus: Path) -> None:
         "1716947",
         "2025-03-31",
     )
+
+
+def test_form_d_of_a_business_combination_reports_no_sale(tmp_path: Path) -> None:
+    from rules.engine import RuleSet, scan_filing
+    from rules.loader import load_rules
+
+    xml = (SAMPLES / "003_form_d_primary_doc.xml").read_text()
+    xml = xml.replace("<isBusinessCombinationTransaction>false", "<isBusinessCombinationTransaction>true").replace(
+        "<totalAmountSold>4250000", "<totalAmountSold>0"
+    )
+    path = tmp_path / "merger_d.xml"
+    path.write_text(xml)
+    assert scan_filing(read_path(path), RuleSet(load_rules())) == []
