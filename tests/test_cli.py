@@ -116,7 +116,7 @@ RULE = """\
 id = "only-warrants"
 event = "warrant"
 triggers = ["warrants"]
-patterns = ["warrants to purchase {warrant_shares} shares"]
+patterns = ["warrants {_4} to purchase [a total of] {warrant_shares} shares"]
 
 [[example]]
 text = "five-year warrants to purchase a total of 104,000 shares of common stock"
