@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from datetime import date
 from typing import Any
 
-from monitor.filings.model import Document, Filing
+from monitor.filings.model import LONE_DOCUMENT_TYPES, Document, Filing
 from rules.dates import is_stale, reference_date
 from rules.events import Event, Partial, merge
 from rules.fields import SERIES_FIELD, TYPES, FieldValue
@@ -66,7 +66,7 @@ def scan_filing(filing: Filing, ruleset: RuleSet, only: set[str] | None = None) 
             if (only is None or rule.id in only)
             and rule.applies_to_form(header.form)
             and rule.applies_to_items(header.items)
-            and rule.applies_to_document(document.type)
+            and rule.applies_to_document(None if document.type in LONE_DOCUMENT_TYPES else document.type)
         }
         if active:
             partials.extend(ruleset.partials(document, active, reference))

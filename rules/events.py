@@ -78,13 +78,24 @@ def _key(partial: Partial) -> str | None:
 
 def _merge_type(event_type: str, partials: list[Partial]) -> list[Event]:
     groups: dict[str | None, list[Partial]] = defaultdict(list)
+    keyed = [(p.start, p.end, key) for p in partials if (key := _key(p)) is not None]
     for partial in partials:
-        groups[_key(partial)].append(partial)
+        groups[_key(partial) or _key_of_sentence(partial, keyed)].append(partial)
     keyless = groups.pop(None, [])
-    if not groups:
-        return [_event(keyless, [])]
-    # A sentence that names no series ("Each Warrant is exercisable at $3.24") speaks of all of them.
-    return [_event(members, keyless) for members in groups.values() if any(not p.supplement for p in members + keyless)]
+    own = {key: members for key, members in groups.items() if any(not p.supplement for p in members)}
+    if not own:
+        # One deal without named series: what supplements say of a series they name is about it.
+        single = keyless + [p for members in groups.values() for p in members]
+        return [_event(single, [])] if any(not p.supplement for p in single) else []
+    # A sentence that names no series ("Each Warrant is exercisable at $3.24") speaks of all of
+    # them; one that names a series no primary finding has (an old series recalled) is left out.
+    return [_event(members, keyless) for members in own.values()]
+
+
+def _key_of_sentence(partial: Partial, keyed: list[tuple[int, int, str]]) -> str | None:
+    """A finding that names no series or role takes the one named in its own sentence, if just one is."""
+    keys = {key for start, end, key in keyed if start < partial.end and partial.start < end}
+    return keys.pop() if len(keys) == 1 else None
 
 
 def _event(members: list[Partial], shared: list[Partial]) -> Event:

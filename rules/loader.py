@@ -60,7 +60,7 @@ class CompiledRule:
     def applies_to_items(self, items: tuple[str, ...]) -> bool:
         return not self.rule.items or not items or any(item in self.rule.items for item in items)
 
-    def applies_to_document(self, document_type: str) -> bool:
+    def applies_to_document(self, document_type: str | None) -> bool:
         return _matches_any(document_type, self.rule.documents)
 
 

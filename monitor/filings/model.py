@@ -71,3 +71,5 @@ class Filing:
 
 
 DOCUMENT_SEPARATOR = "\n\n"
+# Types given to a document read on its own, whose EDGAR type (8-K, EX-99.1, ...) is not known.
+LONE_DOCUMENT_TYPES = frozenset({"HTML", "TEXT"})

@@ -110,3 +110,26 @@ def not_financings() -> list[str]:
 @pytest.mark.parametrize("sentence", not_financings())
 def test_look_alikes_report_nothing(ruleset: RuleSet, sentence: str) -> None:
     assert scan_text(ruleset, sentence) == {}
+
+
+def test_a_fee_stays_with_the_party_its_sentence_names(ruleset: RuleSet) -> None:
+    text = (
+        "On June 3, 2024, the Company sold 1,000,000 shares of common stock at a purchase price of $2.00 per share. "
+        "The Company paid the placement agent a cash fee equal to 7.0% of the gross proceeds. "
+        "The Company also paid a finder's fee of $50,000 to Lakeview Advisors LLC."
+    )
+    filing = Filing("x", Header(form="8-K", filed="2024-06-10"), [Document("8-K", 1, None, None, text)])
+    fees = {e.fields.get("role"): e.fields for e in scan_filing(filing, ruleset) if e.type == "finder_fee"}
+    assert fees["placement_agent"].get("percent") == 7.0
+    assert fees["finder"].get("cash") == 50000.0
+    assert "percent" not in fees["finder"]
+
+
+def test_a_series_named_only_by_a_supplement_does_not_hide_the_warrants(ruleset: RuleSet) -> None:
+    text = (
+        "On June 3, 2024, the Company issued to the investors warrants to purchase 100,000 shares of common stock. "
+        "The Series A Warrants have an exercise price of $1.10 per share."
+    )
+    filing = Filing("x", Header(form="8-K", filed="2024-06-10"), [Document("8-K", 1, None, None, text)])
+    [warrant] = [e for e in scan_filing(filing, ruleset) if e.type == "warrant"]
+    assert warrant.fields == {"warrant_shares": 100000, "exercise_price": 1.1}
