@@ -106,7 +106,8 @@ def _event(members: list[Partial], shared: list[Partial]) -> Event:
         value = _vote(name, members) if any(name in p.fields for p in members) else _vote(name, shared)
         if value is not None:
             fields[name] = value
-    lead = max(members or shared, key=lambda p: (not p.supplement, p.priority, len(p.fields), -p.start))
+    # The sentence quoted is the one that states most of the deal: it reads best in an alert.
+    lead = max(members or shared, key=lambda p: (not p.supplement, len(p.fields), p.priority, -p.start))
     rules = list(dict.fromkeys(p.rule for p in sorted(members + shared, key=lambda p: p.start)))
     return Event(lead.type, lead.rule, fields, lead.evidence, lead.start, lead.end, lead.document, rules)
 
