@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import logging
 import re
-from collections import defaultdict
+from collections import Counter
 from collections.abc import Iterator
 from datetime import date
 from typing import Any
@@ -19,6 +20,10 @@ from rules.prefilter import Prefilter
 from rules.sentences import Sentences
 
 MAX_EVIDENCE = 700
+# Real filings give a rule a few dozen findings at most; a file where every sentence matches is
+# junk or an attack, and collecting all of it would only cost memory.
+MAX_FINDINGS_PER_RULE = 200
+log = logging.getLogger(__name__)
 
 
 class RuleSet:
@@ -43,15 +48,48 @@ class RuleSet:
         return self.prefilter.triggers
 
     def partials(self, document: Document, active: set[int], reference: date | None = None) -> Iterator[Partial]:
-        sentences = Sentences(document.text)
-        windows: dict[tuple[int, int], set[int]] = defaultdict(set)
-        for trigger, end in self.prefilter.hits(document.text):
-            wanted = [number for number in self._rules_of_trigger[trigger] if number in active]
-            if wanted:
-                windows[sentences.around(max(end - 1, 0))].update(wanted)
-        for (start, end), numbers in windows.items():
+        found: Counter[int] = Counter()
+        for (start, end), numbers in self._windows(document.text, active):
             for number in sorted(numbers):
-                yield from _apply(self.rules[number], document, start, end, reference)
+                if found[number] >= MAX_FINDINGS_PER_RULE:
+                    continue
+                for partial in _apply(self.rules[number], document, start, end, reference):
+                    found[number] += 1
+                    yield partial
+                    if found[number] == MAX_FINDINGS_PER_RULE:
+                        log.warning(
+                            "rule %s: more than %d findings in one document; the rest ignored",
+                            self.rules[number].id,
+                            MAX_FINDINGS_PER_RULE,
+                        )
+                        break
+
+    def _windows(self, text: str, active: set[int]) -> Iterator[tuple[tuple[int, int], set[int]]]:
+        """Each sentence with a trigger hit, and the rules its triggers call for, in text order.
+
+        Hits arrive sorted by offset, so a sentence is complete once a hit falls past it: nothing
+        but the current sentence is held, however many hits a document has.
+        """
+        sentences = Sentences(text)
+        window: tuple[int, int] | None = None
+        numbers: set[int] = set()
+        for trigger, end in self.prefilter.hits(text):
+            position = max(end - 1, 0)
+            if window is not None and window[0] <= position < window[1]:
+                numbers.update(n for n in self._rules_of_trigger[trigger] if n in active)
+                continue
+            wanted = [n for n in self._rules_of_trigger[trigger] if n in active]
+            if not wanted:
+                continue
+            span = sentences.around(position)
+            if span == window:
+                numbers.update(wanted)
+                continue
+            if window is not None and numbers:
+                yield window, numbers
+            window, numbers = span, set(wanted)
+        if window is not None and numbers:
+            yield window, numbers
 
 
 def scan_filing(filing: Filing, ruleset: RuleSet, only: set[str] | None = None) -> list[Event]:

@@ -7,6 +7,7 @@ scan of a 1 MB prospectus cost milliseconds.
 from __future__ import annotations
 
 import re
+from array import array
 from collections.abc import Iterator, Sequence
 from types import ModuleType
 
@@ -55,12 +56,14 @@ class Prefilter:
             for match in self._fallback.finditer(text):
                 yield (match.lastindex or 1) - 1, match.end()
 
-    def _hyperscan_hits(self, text: str) -> list[tuple[int, int]]:
-        found: list[tuple[int, int]] = []
+    def _hyperscan_hits(self, text: str) -> Iterator[tuple[int, int]]:
+        # Two flat integer arrays, not a list of tuples: a document can have a million hits.
+        triggers, ends = array("l"), array("q")
 
         def on_match(trigger: int, start: int, end: int, flags: int, context: object) -> None:
-            found.append((trigger, end))
+            triggers.append(trigger)
+            ends.append(end)
 
         # One byte a character keeps Hyperscan's offsets equal to the text's; triggers are ASCII.
         self._database.scan(text.encode("latin-1", errors="replace"), match_event_handler=on_match)  # type: ignore[attr-defined]
-        return found
+        return zip(triggers, ends, strict=True)

@@ -45,7 +45,9 @@ _PAGE_LINE = re.compile(r"^\s*(?:<PAGE>\s*\d*|-?\s*\d{1,3}\s*-?|page\s+\d+(?:\s+
 # list ("4.1         Securities Purchase Agreement ..."), whose text flows on the next lines.
 _TABLE_ROW = re.compile(r"\S(?: {3,}|\t+)\S.*\S(?: {3,}|\t+)\S|\S(?: {3,}|\t+)[$(\d]")
 _RUN_OF_SPACES = re.compile(r"[ \t]{3,}")
-_SPACES = re.compile(r"[ \t\f\v\r]+")
+# Only runs that are not already one plain space: re.sub keeps every match's pieces in a list, so
+# matching each ordinary space would cost tens of bytes of memory per byte of text.
+_SPACES = re.compile(r" *[\t\f\v\r][ \t\f\v\r]*| {2,}")
 # Tables in 1990s text filings are marked up with a few SGML tags and use dot leaders.
 _SGML_TABLE_TAG = re.compile(r"</?(?:TABLE|CAPTION|S|C|FN|PAGE)>", re.I)
 _DOT_LEADER = re.compile(r"\s*\.{4,}\s*")

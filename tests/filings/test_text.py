@@ -40,3 +40,7 @@ def test_old_sgml_tables_read_as_rows() -> None:
         "Public offering price | $10.00 | $20,000,000",
         "Underwriting discount | $0.70 | $1,400,000",
     ]
+
+
+def test_runs_of_white_space_become_one_space() -> None:
+    assert plain_text("a  b\tc d \t e\f f") == "a b c d e f"
