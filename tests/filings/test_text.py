@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import pytest
+
 from monitor.filings.html import html_text
 from monitor.filings.text import join_broken_paragraphs, plain_text
 
@@ -44,3 +46,15 @@ def test_old_sgml_tables_read_as_rows() -> None:
 
 def test_runs_of_white_space_become_one_space() -> None:
     assert plain_text("a  b\tc d \t e\f f") == "a b c d e f"
+
+
+def test_large_html_is_read_in_pieces_with_the_same_text(monkeypatch: pytest.MonkeyPatch) -> None:
+    import monitor.filings.html as html
+
+    markup = (
+        "<html><body>" + "".join(f"<p>Paragraph {n} sold {n} shares.</p>\n" for n in range(3000)) + "</body></html>"
+    )
+    whole = html_text(markup)
+    monkeypatch.setattr(html, "CHUNK_CHARS", 5_000)
+    assert len(list(html._pieces(markup))) > 10
+    assert html_text(markup) == whole
