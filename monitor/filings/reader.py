@@ -61,14 +61,15 @@ def _read_submission(data: bytes | mmap.mmap, source: str) -> Filing:
     header = parse_header(bytes(data[: 1 << 20]))
     filing = Filing(source=source, header=header)
     offset = 0
-    for raw in iter_documents(data):  # type: ignore[arg-type]  # mmap supports find() and slicing
+    for raw in iter_documents(data):
         if raw.type in _FORM_D_TYPES or (raw.filename or "").lower() == "primary_doc.xml":
             filing.form_d = filing.form_d or _form_d_of(raw)
             continue
         if not _is_deal_document(raw, first=not filing.documents):
             continue
-        body = _bounded(raw.body, f"document {raw.sequence} ({raw.type})", filing.warnings)
-        text = _document_text(body, raw.filename)
+        if _is_uuencoded(raw.body(256)):
+            continue  # images and PDFs inside the submission, however large
+        text = _document_text(_bounded(raw, filing.warnings), raw.filename)
         if not text:
             continue
         filing.documents.append(Document(raw.type, raw.sequence, raw.filename, raw.description, text, offset))
@@ -95,9 +96,13 @@ def _read_single_document(data: bytes, source: str, size: int) -> Filing:
     return Filing(source=source, header=header, documents=documents, warnings=warnings)
 
 
+def _is_uuencoded(head: bytes) -> bool:
+    return head.lstrip()[:6].lower().startswith(b"begin ")
+
+
 def _document_text(body: bytes, filename: str | None) -> str:
-    if body.lstrip()[:6].lower().startswith(b"begin "):
-        return ""  # uuencoded binary (images, PDFs) inside the submission
+    if _is_uuencoded(body[:256]):
+        return ""  # uuencoded binary (images, PDFs)
     if looks_binary(body[:8192]):
         return ""
     text = decode(body)
@@ -113,15 +118,18 @@ def _is_deal_document(raw: RawDocument, first: bool) -> bool:
 
 
 def _form_d_of(raw: RawDocument) -> FormD:
-    match = _XML_BODY.search(raw.body)
-    return parse_form_d(match.group(1) if match else raw.body)
+    body = raw.body(MAX_DOCUMENT_BYTES)
+    match = _XML_BODY.search(body)
+    return parse_form_d(match.group(1) if match else body)
 
 
-def _bounded(body: bytes, what: str, warnings: list[str]) -> bytes:
-    if len(body) <= MAX_DOCUMENT_BYTES:
-        return body
-    warnings.append(f"{what} is {len(body) >> 20} MB; only the first {MAX_DOCUMENT_BYTES >> 20} MB were read")
-    return body[:MAX_DOCUMENT_BYTES]
+def _bounded(raw: RawDocument, warnings: list[str]) -> bytes:
+    if raw.body_size > MAX_DOCUMENT_BYTES:
+        warnings.append(
+            f"document {raw.sequence} ({raw.type}) is {raw.body_size >> 20} MB; "
+            f"only the first {MAX_DOCUMENT_BYTES >> 20} MB were read"
+        )
+    return raw.body(MAX_DOCUMENT_BYTES)
 
 
 def _with_body_items(header: Header, text: str) -> Header:

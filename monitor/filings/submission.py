@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import mmap
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -53,7 +54,17 @@ class RawDocument:
     sequence: int
     filename: str | None
     description: str | None
-    body: bytes  # what stands between <TEXT> and </TEXT>
+    data: bytes | mmap.mmap  # the whole submission; the body is sliced from it only when wanted
+    body_start: int  # what stands between <TEXT> and </TEXT>
+    body_end: int
+
+    @property
+    def body_size(self) -> int:
+        return self.body_end - self.body_start
+
+    def body(self, limit: int) -> bytes:
+        """At most `limit` bytes of the body: a 200 MB exhibit is never copied whole."""
+        return bytes(self.data[self.body_start : min(self.body_end, self.body_start + limit)])
 
 
 def is_submission(head: bytes) -> bool:
@@ -79,7 +90,7 @@ def parse_header(data: bytes) -> Header:
     )
 
 
-def iter_documents(data: bytes) -> Iterator[RawDocument]:
+def iter_documents(data: bytes | mmap.mmap) -> Iterator[RawDocument]:
     """Yield each <DOCUMENT> without copying the whole submission; refuse a truncated one."""
     if (_header_start(data) >= 0) and _header_end(data) < 0:
         raise FilingError("truncated submission: the SEC header has no closing </SEC-HEADER>")
@@ -92,31 +103,33 @@ def iter_documents(data: bytes) -> Iterator[RawDocument]:
         position = end + len(b"</DOCUMENT>")
 
 
-def _raw_document(data: bytes, start: int, end: int) -> RawDocument:
+def _raw_document(data: bytes | mmap.mmap, start: int, end: int) -> RawDocument:
     text_start = data.find(b"<TEXT>", start, end)
     tags_end = text_start if text_start >= 0 else end
     tags = {name.decode(): value.decode("latin-1").strip() for name, value in _TAG_LINE.findall(data[start:tags_end])}
     if text_start < 0:
-        body = b""
+        body_start = body_end = tags_end
     else:
         text_end = data.rfind(b"</TEXT>", text_start, end)
-        body = data[text_start + len(b"<TEXT>") : text_end if text_end >= 0 else end]
+        body_start, body_end = text_start + len(b"<TEXT>"), text_end if text_end >= 0 else end
     sequence = tags.get("SEQUENCE", "")
     return RawDocument(
         type=tags.get("TYPE", "").upper() or "UNKNOWN",
         sequence=int(sequence) if sequence.isdigit() else 0,
         filename=tags.get("FILENAME") or None,
         description=tags.get("DESCRIPTION") or None,
-        body=body,
+        data=data,
+        body_start=body_start,
+        body_end=body_end,
     )
 
 
-def _header_start(data: bytes) -> int:
+def _header_start(data: bytes | mmap.mmap) -> int:
     found = data.find(b"<SEC-HEADER>", 0, 65536)
     return found if found >= 0 else data.find(b"<IMS-HEADER>", 0, 65536)
 
 
-def _header_end(data: bytes) -> int:
+def _header_end(data: bytes | mmap.mmap) -> int:
     found = data.find(b"</SEC-HEADER>", 0, 1 << 20)
     return found if found >= 0 else data.find(b"</IMS-HEADER>", 0, 1 << 20)
 
