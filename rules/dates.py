@@ -39,8 +39,20 @@ def reference_date(filing: Filing) -> date | None:
     return max(dates_in(filing.documents[0].text[:_REFERENCE_WINDOW]), default=None)
 
 
+# A year on its own ("our 2021 private placement", "the 2021 Investor Warrants"), not an amount.
+_BARE_YEAR = re.compile(r"(?<![$\d,.])\b(19[89]\d|20[0-4]\d)\b(?![,.]\d|\s*(?:shares|%))")
+
+
 def is_stale(sentence: str, reference: date | None) -> bool:
+    """True when the latest date in the sentence is long before the filing.
+
+    A full date counts from 180 days; a year alone only when it is before the previous calendar
+    year, so that "the 2024 Notes" in a January 2025 filing is still news.
+    """
     if reference is None:
         return False
     latest = max(dates_in(sentence), default=None)
+    years = [int(year) for year in _BARE_YEAR.findall(sentence)]
+    if years and (latest is None or max(years) > latest.year):
+        return max(years) < reference.year - 1
     return latest is not None and latest < reference - STALE_AFTER

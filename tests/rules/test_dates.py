@@ -1,0 +1,25 @@
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from rules.dates import is_stale
+
+FILED = date(2025, 3, 31)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "stale"),
+    [
+        ("On March 27, 2025, the Company sold 1,000 shares.", False),
+        ("In June 2022, we issued and sold 68,258,635 shares of Series B preferred stock.", True),
+        ("The 2021 Investor Warrants had an exercise price of $152.60.", True),
+        ("The 2024 Notes bear interest at 8% per annum.", False),
+        ("On March 27, 2025, the Company sold notes due 2029 and shares under its 2019 plan.", False),
+        ("The Company sold 2,021 shares at $2,019 each.", False),
+        ("The warrants to purchase 1,000 shares are exercisable at $2.00.", False),
+    ],
+)
+def test_history_is_told_apart_from_news(sentence: str, stale: bool) -> None:
+    assert is_stale(sentence, FILED) is stale
