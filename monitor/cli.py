@@ -78,6 +78,13 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def command_scan(paths: list[str], rule_paths: list[Path] | None, as_json: bool) -> int:
     ruleset = RuleSet(load_rules(rule_paths or [DEFAULT_PACKS]))
+    log.info(
+        "loaded %d rules (version %s, %d trigger words) from %s",
+        len(ruleset.rules),
+        ruleset.version,
+        len(ruleset.trigger_words),
+        ", ".join(str(p) for p in rule_paths or [DEFAULT_PACKS]),
+    )
     results: list[ScanResult] = []
     failed = False
     for result in scan_paths(paths, ruleset):
