@@ -101,7 +101,8 @@ _GENERIC_NAMES = {
 _NUMBER_WORD = "|".join(sorted(_SMALL_NUMBERS, key=len, reverse=True))
 _DIGITS = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
 
-COUNT = rf"{_DIGITS}(?:\s*(?:million|billion))?"
+# "two hundred and fifty (250) shares": the figure in parentheses after the words.
+COUNT = rf"\(?{_DIGITS}(?:\s*(?:million|billion))?\)?"
 MONEY = rf"(?:US\s?\$\s?|\$\s?|USD\s?)?(?:{_DIGITS}|\.\d+)(?:\s?(?:million|billion|thousand)\b)?"
 PERCENT = r"\d{1,3}(?:\.\d+)?\s?(?:%|percent\b|per\s?cent\b)"
 TERM = (
