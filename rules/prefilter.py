@@ -6,6 +6,7 @@ scan of a 1 MB prospectus cost milliseconds.
 
 from __future__ import annotations
 
+import heapq
 import re
 from array import array
 from collections.abc import Iterator, Sequence
@@ -36,8 +37,11 @@ class Prefilter:
         self._database = self._hyperscan_database() if hyperscan is not None and self.triggers else None
         options = re2.Options()
         options.case_sensitive = False
-        alternatives = "|".join(f"({trigger_regex(t)})" for t in self.triggers) or "(?!)"
-        self._fallback = re2.compile(alternatives, options) if self._database is None and self.triggers else None
+        # One regex a trigger, not one alternation: triggers overlap ("agent" in "placement agent")
+        # and an alternation reports only one of them where both must be.
+        self._fallback = (
+            [re2.compile(trigger_regex(t), options) for t in self.triggers] if self._database is None else []
+        )
 
     def _hyperscan_database(self) -> object:
         assert hyperscan is not None  # only called when the import succeeded
@@ -52,9 +56,9 @@ class Prefilter:
     def hits(self, text: str) -> Iterator[tuple[int, int]]:
         if self._database is not None:
             yield from self._hyperscan_hits(text)
-        elif self._fallback is not None:
-            for match in self._fallback.finditer(text):
-                yield (match.lastindex or 1) - 1, match.end()
+            return
+        per_trigger = [_ends(number, regex, text) for number, regex in enumerate(self._fallback)]
+        yield from heapq.merge(*per_trigger, key=lambda hit: hit[1])
 
     def _hyperscan_hits(self, text: str) -> Iterator[tuple[int, int]]:
         # Two flat integer arrays, not a list of tuples: a document can have a million hits.
@@ -67,3 +71,8 @@ class Prefilter:
         # One byte a character keeps Hyperscan's offsets equal to the text's; triggers are ASCII.
         self._database.scan(text.encode("latin-1", errors="replace"), match_event_handler=on_match)  # type: ignore[attr-defined]
         return zip(triggers, ends, strict=True)
+
+
+def _ends(number: int, regex: re2._Regexp[str], text: str) -> Iterator[tuple[int, int]]:
+    for match in regex.finditer(text):
+        yield number, match.end()

@@ -1,0 +1,34 @@
+from __future__ import annotations
+
+import pytest
+
+import rules.prefilter as prefilter
+from monitor.filings import read_path
+from rules.engine import RuleSet, scan_filing
+from rules.loader import load_rules
+from tests.conftest import SAMPLES, SEED
+
+TEXT = "Warrants to purchase shares; a finder's fee was paid.\nThe PLACEMENT  AGENT was engaged."
+
+
+def test_triggers_match_whole_words_case_insensitively() -> None:
+    found = prefilter.Prefilter(["warrants", "placement agent", "finder's fee", "agent"]).hits(TEXT)
+    names = sorted({(["warrants", "placement agent", "finder's fee", "agent"][t], end) for t, end in found})
+    assert ("warrants", 8) in names
+    assert ("placement agent", TEXT.index("AGENT") + 5) in names
+    assert ("finder's fee", TEXT.index("fee") + 3) in names
+
+
+def test_the_re2_fallback_finds_what_hyperscan_finds(monkeypatch: pytest.MonkeyPatch) -> None:
+    triggers = ["warrants", "placement agent", "finder's fee", "agent"]
+    with_default = sorted(prefilter.Prefilter(triggers).hits(TEXT))
+    monkeypatch.setattr(prefilter, "hyperscan", None)
+    assert sorted(prefilter.Prefilter(triggers).hits(TEXT)) == with_default
+
+
+def test_scans_are_the_same_without_hyperscan(monkeypatch: pytest.MonkeyPatch) -> None:
+    paths = [SEED, SAMPLES / "001_old_text_8k_convertible_1999.txt", SAMPLES / "002_modern_8k_pipe_2024.txt"]
+    expected = [[(e.type, e.fields) for e in scan_filing(read_path(p), RuleSet(load_rules()))] for p in paths]
+    monkeypatch.setattr(prefilter, "hyperscan", None)
+    fallback = RuleSet(load_rules())
+    assert [[(e.type, e.fields) for e in scan_filing(read_path(p), fallback)] for p in paths] == expected
