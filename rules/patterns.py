@@ -1,4 +1,4 @@
-"""Rule patterns -> RE2 regular expressions.
+r"""Rule patterns -> RE2 regular expressions.
 
 A pattern is written in the words of a filing, with typed placeholders:
 
@@ -6,7 +6,8 @@ A pattern is written in the words of a filing, with typed placeholders:
 
 - `{field}` or `{field:type}` captures a field (the type defaults to the field's own);
 - `{_}` skips up to 8 words, `{_N}` up to N words;
-- `[words]` is optional, `(a|b|c)` is a choice; everything else is literal, case-insensitive,
+- `[words]` is optional, `(a|b|c)` is a choice; `\(` `\)` `\[` `\]` `\{` `\}` `\|` stand for
+  themselves; everything else is literal, case-insensitive,
   with any run of white space (after an optional , ; or :) matching any run of white space.
 
 RE2 runs in time linear in the text, so no pattern a user writes can hang a scan.
@@ -24,7 +25,7 @@ from rules.fields import SERIES_FIELD, TYPES
 _OPTIONS = re2.Options()
 _OPTIONS.log_errors = False  # errors are reported through PatternError, not RE2's own logging
 _OPTIONS.case_sensitive = False
-_TOKEN = re.compile(r"\{[^{}]*\}|\[|\]|\(|\)|\||\s+|[^\s{}\[\]()|]+|[{}]")
+_TOKEN = re.compile(r"\\[(){}\[\]|\\]|\{[^{}]*\}|\[|\]|\(|\)|\||\s+|[^\s{}\[\]()|\\]+|[{}\\]")
 _PLACEHOLDER = re.compile(
     r"\{\s*(?:(?P<gap>_(?P<n>\d+)?)|(?P<field>[A-Za-z_][A-Za-z0-9_]*)(?:\s*:\s*(?P<type>[a-z]+))?)\s*\}"
 )
@@ -116,6 +117,8 @@ class _Builder:
             elif token == "(":
                 inner, index = self._group(tokens, index, ")")
                 parts.append(f"(?:{inner})")
+            elif len(token) == 2 and token[0] == "\\":  # an escaped ( ) [ ] { } | or \\ stands for itself
+                parts.append(re.escape(token[1]))
             elif token in ("{", "}"):
                 raise PatternError(
                     f"bad placeholder: a lone '{token}' (write {{field}}, {{field:type}}, {{_}} or {{_N}})"

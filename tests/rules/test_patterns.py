@@ -73,3 +73,8 @@ def test_catastrophic_pattern_cannot_hang_the_scan() -> None:
     started = time.perf_counter()
     assert pattern.regex.search("a" * 50_000 + "!") is None
     assert time.perf_counter() - started < 1.0
+
+
+def test_escaped_brackets_stand_for_themselves() -> None:
+    assert groups(r'sold {shares} shares \(the "Shares"\)', 'sold 12 shares (the "Shares")') == {"shares": "12"}
+    assert groups(r"sold {shares} shares \[x\]", "sold 12 shares [x]") == {"shares": "12"}
