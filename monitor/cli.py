@@ -17,7 +17,7 @@ from monitor.output import print_table, write_json_line
 from monitor.scan import ScanResult, scan_paths
 from rules.engine import RuleSet
 from rules.loader import DEFAULT_PACKS, load_rules
-from rules.testing import run_examples
+from rules.testing import files_without_near_misses, run_examples
 
 log = logging.getLogger("monitor")
 
@@ -112,5 +112,7 @@ def command_rules_test(paths: list[Path]) -> int:
     failures = [r for r in results if not r.passed]
     for failure in failures:
         print(failure.describe())
+    for path in files_without_near_misses(rules):
+        print(f'note: {path} has no near-miss example (expect = "no match"): its precision is untested')
     print(f"{len(rules)} rules, {len(results)} examples: {len(results) - len(failures)} passed, {len(failures)} failed")
     return 1 if failures else 0

@@ -114,7 +114,7 @@ def scan_filing(filing: Filing, ruleset: RuleSet, only: set[str] | None = None) 
 
 def _apply(rule: CompiledRule, document: Document, start: int, end: int, reference: date | None) -> Iterator[Partial]:
     sentence = document.text[start:end]
-    if not rule.may_match(sentence) or rule.excluded(sentence) or rule.required_missing(sentence):
+    if rule.required_missing(sentence) or not rule.may_match(sentence) or rule.excluded(sentence):
         return
     checked_dates = False
     for pattern in rule.patterns:

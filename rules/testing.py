@@ -41,6 +41,15 @@ def run_examples(rules: list[CompiledRule]) -> list[ExampleResult]:
     return results
 
 
+def files_without_near_misses(rules: list[CompiledRule]) -> list[str]:
+    """Rule files none of whose examples must not match: a rule is only known to be precise if it is tested so."""
+    files: dict[str, bool] = {}
+    for rule in rules:
+        near_miss = any(example.expect == "no match" for example in rule.rule.example)
+        files[rule.path] = files.get(rule.path, False) or near_miss
+    return [path for path, has in files.items() if not has]
+
+
 def _expected_found(expected: dict[str, FieldValue] | str, partials: list[Partial]) -> bool:
     if not isinstance(expected, dict) or not partials:
         return False

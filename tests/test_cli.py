@@ -142,3 +142,9 @@ def test_rules_test_prints_a_failing_example_and_exits_1(tmp_path: Path, capsys:
 def test_missing_rules_path_is_bad_usage(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["scan", str(SEED), "--rules", str(tmp_path / "nope")]) == 2
     assert "no such rule file" in capsys.readouterr().err
+
+
+def test_rules_test_notes_files_without_near_misses(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "mine.toml").write_text(RULE % "104000")
+    assert main(["rules", "test", str(tmp_path)]) == 0
+    assert "no near-miss example" in capsys.readouterr().out
