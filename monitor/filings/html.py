@@ -31,6 +31,7 @@ _BLOCK_START = re.compile(
 )
 _ROW_OR_CELL = re.compile(r"<tr\b[^>]*>\s*<t[dh]\b[^>]*>|<t[dh]\b[^>]*>", re.I)
 _MARKER_RUN = re.compile(f" ?[{_LINE}{_CELL}][{_LINE}{_CELL} ]*")
+_HIDDEN = 'ix\\:header, [style*="display:none" i], [style*="display: none" i]'
 _CURRENCY_CELL = re.compile(r"(\$|US\$|\() \| ")
 _CLOSING_CELL = re.compile(r" \| ([%)])")
 
@@ -64,7 +65,9 @@ def _pieces(markup: str) -> Iterator[str]:
 def _piece_text(markup: str) -> str:
     marked = _ROW_OR_CELL.sub(_mark, _BLOCK_START.sub(_LINE_REFERENCE + "<", markup))
     tree = LexborHTMLParser(marked)
-    tree.strip_tags(["script", "style", "head", "ix:header"])
+    tree.strip_tags(["script", "style", "head"])
+    for hidden in tree.css(_HIDDEN):  # inline XBRL's hidden facts, and anything else not shown
+        hidden.decompose()
     root = tree.body or tree.root
     if root is None:
         return ""

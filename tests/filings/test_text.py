@@ -58,3 +58,12 @@ def test_large_html_is_read_in_pieces_with_the_same_text(monkeypatch: pytest.Mon
     monkeypatch.setattr(html, "CHUNK_CHARS", 5_000)
     assert len(list(html._pieces(markup))) > 10
     assert html_text(markup) == whole
+
+
+def test_hidden_inline_xbrl_facts_are_not_text() -> None:
+    markup = (
+        '<html><body><div style="display: none"><ix:header><ix:hidden>'
+        '<ix:nonNumeric name="dei:AmendmentFlag">false</ix:nonNumeric>0001173313</ix:hidden></ix:header></div>'
+        "<p>The Company sold 500 shares.</p></body></html>"
+    )
+    assert html_text(markup) == "The Company sold 500 shares."
