@@ -49,7 +49,7 @@ _RUN_OF_SPACES = re.compile(r"[ \t]{3,}")
 # matching each ordinary space would cost tens of bytes of memory per byte of text.
 _SPACES = re.compile(r" *[\t\f\v\r][ \t\f\v\r]*| {2,}")
 # Tables in 1990s text filings are marked up with a few SGML tags and use dot leaders.
-_SGML_TABLE_TAG = re.compile(r"</?(?:TABLE|CAPTION|S|C|FN|PAGE)>", re.I)
+_SGML_TABLE_TAG = re.compile(r"</?(?:TABLE|CAPTION|S|C|FN|PAGE|F\d{1,2})>", re.I)
 _DOT_LEADER = re.compile(r"\s*\.{4,}\s*")
 
 
