@@ -9,7 +9,7 @@ from rich.console import Console
 from rich.table import Table
 
 from monitor.scan import ScanResult
-from rules.fields import FieldValue
+from rules.fields import EVENT_FIELDS, FieldValue
 
 
 def write_json_line(result: ScanResult, stream: TextIO) -> None:
@@ -17,20 +17,32 @@ def write_json_line(result: ScanResult, stream: TextIO) -> None:
     stream.flush()
 
 
-def format_value(value: FieldValue) -> str:
-    if isinstance(value, bool):
-        return str(value)
-    if isinstance(value, float):
-        return f"{value:,.4f}".rstrip("0").rstrip(".") if value < 1000 else f"{value:,.0f}"
-    if isinstance(value, int):
-        return f"{value:,}"
+def format_value(value: FieldValue, kind: str = "") -> str:
+    """A field's value as a reader expects it: $8,000,000, $15.375, 7.5%, 5 years, 520,324."""
     if isinstance(value, list):
         return ", ".join(value)
-    return value
+    if isinstance(value, str):
+        return value
+    if kind == "money":
+        return _money(float(value))
+    if kind == "percent":
+        return f"{value:g}%"
+    if kind == "term":
+        return f"{value:g} year" + ("" if value == 1 else "s")
+    return f"{value:,}" if isinstance(value, int) else f"{value:,g}"
 
 
-def format_fields(fields: dict[str, FieldValue]) -> str:
-    return ", ".join(f"{name}={format_value(value)}" for name, value in fields.items()) or "-"
+def _money(value: float) -> str:
+    if value >= 1000:
+        return f"${value:,.0f}"
+    if round(value, 2) == value:
+        return f"${value:,.2f}"
+    return f"${value:,.4f}".rstrip("0")  # sub-cent prices: $0.0001, $3.4899
+
+
+def format_fields(event_type: str, fields: dict[str, FieldValue]) -> str:
+    kinds = EVENT_FIELDS.get(event_type, {})
+    return ", ".join(f"{name}={format_value(value, kinds.get(name, ''))}" for name, value in fields.items()) or "-"
 
 
 def results_table(results: list[ScanResult]) -> Table:
@@ -45,8 +57,8 @@ def results_table(results: list[ScanResult]) -> Table:
             table.add_row(result.source, filing, "[dim]none[/dim]", "", "")
         for event in result.events:
             checks = "".join(f"\n[yellow]check: {c}[/yellow]" for c in event.checks)
-            evidence = event.evidence if len(event.evidence) < 240 else event.evidence[:237] + "..."
-            table.add_row(result.source, filing, event.type, format_fields(event.fields) + checks, evidence)
+            evidence = event.evidence if len(event.evidence) < 200 else event.evidence[:197] + "..."
+            table.add_row(result.source, filing, event.type, format_fields(event.type, event.fields) + checks, evidence)
     return table
 
 
