@@ -148,33 +148,33 @@ def _union(a: FieldValue, b: FieldValue) -> FieldValue:
 def cross_check(events: list[Event]) -> None:
     """Flag numbers that contradict each other; never change them silently."""
     sale = next((e for e in events if e.type == "share_sale"), None)
+    sold = _number(sale.fields.get("shares")) if sale else None
+    gross = _number(sale.fields.get("gross_proceeds")) if sale else None
     for event in events:
         fields = event.fields
         if event.type in ("share_sale", "preferred_stock"):
             unit = fields.get("price_per_share") if event.type == "share_sale" else fields.get("stated_value")
-            _check_product(event, fields.get("shares"), unit, fields.get("gross_proceeds"))
-        if event.type == "warrant" and sale is not None:
-            shares, warrants = sale.fields.get("shares"), fields.get("warrant_shares")
-            if isinstance(shares, int) and isinstance(warrants, int) and shares and warrants > 3 * shares:
-                event.checks.append(f"warrant_shares {warrants:,} is more than three times the {shares:,} shares sold")
-        if event.type == "finder_fee" and sale is not None:
-            gross, percent, cash = (
-                sale.fields.get("gross_proceeds"),
-                fields.get("percent"),
-                fields.get("cash"),
-            )
-            if all(isinstance(v, int | float) for v in (gross, percent, cash)):
-                implied = float(gross) * float(percent) / 100  # type: ignore[arg-type]
-                if implied and abs(implied - float(cash)) / implied > 0.05:  # type: ignore[arg-type]
-                    event.checks.append(f"cash {cash:,} is not {percent}% of gross_proceeds {gross:,}")
+            _check_product(event, _number(fields.get("shares")), _number(unit), _number(fields.get("gross_proceeds")))
+        warrants = _number(fields.get("warrant_shares"))
+        if event.type == "warrant" and sold and warrants and warrants > 3 * sold:
+            event.checks.append(f"warrant_shares {warrants:,.0f} is more than three times the {sold:,.0f} shares sold")
+        percent, cash = _number(fields.get("percent")), _number(fields.get("cash"))
+        if event.type == "finder_fee" and gross and percent and cash is not None:
+            implied = gross * percent / 100
+            if abs(implied - cash) / implied > 0.05:
+                event.checks.append(f"cash ${cash:,.0f} is not {percent:g}% of gross_proceeds ${gross:,.0f}")
 
 
-def _check_product(event: Event, shares: FieldValue | None, unit: FieldValue | None, total: FieldValue | None) -> None:
-    if not all(isinstance(v, int | float) for v in (shares, unit, total)):
+def _number(value: FieldValue | None) -> float | None:
+    return float(value) if isinstance(value, int | float) else None
+
+
+def _check_product(event: Event, shares: float | None, unit: float | None, total: float | None) -> None:
+    if shares is None or unit is None or not total:
         return
-    product = float(shares) * float(unit)  # type: ignore[arg-type]
-    if total and abs(product - float(total)) / float(total) > 0.02:  # type: ignore[arg-type]
+    product = shares * unit
+    if abs(product - total) / total > 0.02:
         event.checks.append(
-            f"shares x price = {product:,.2f} differs from gross_proceeds {total:,} "
-            "(other securities sold alongside, such as pre-funded warrants, may explain it)"
+            f"shares x price = ${product:,.0f}, but gross_proceeds = ${total:,.0f} "
+            "(other securities sold alongside, such as pre-funded warrants or preferred stock, may explain it)"
         )
