@@ -74,26 +74,23 @@ class RuleSet:
         window: tuple[int, int] | None = None
         numbers: set[int] = set()
         for trigger, end in self.prefilter.hits(text):
-            position = max(end - 1, 0)
-            if window is not None and window[0] <= position < window[1]:
-                numbers.update(n for n in self._rules_of_trigger[trigger] if n in active)
-                continue
             wanted = [n for n in self._rules_of_trigger[trigger] if n in active]
             if not wanted:
                 continue
-            span = sentences.around(position)
-            if span == window:
-                numbers.update(wanted)
-                continue
-            if window is not None and numbers:
-                yield window, numbers
-            window, numbers = span, set(wanted)
-        if window is not None and numbers:
+            position = max(end - 1, 0)
+            if window is None or not window[0] <= position < window[1]:
+                span = sentences.around(position)
+                if span != window:
+                    if window is not None:
+                        yield window, numbers
+                    window, numbers = span, set()
+            numbers.update(wanted)
+        if window is not None:
             yield window, numbers
 
 
-def scan_filing(filing: Filing, ruleset: RuleSet, only: set[str] | None = None) -> list[Event]:
-    """Every financing event in a filing; `only` limits the scan to some rule ids (rule tests)."""
+def scan_filing(filing: Filing, ruleset: RuleSet) -> list[Event]:
+    """Every financing event in a filing: Form D data first, then what the rules find in the text."""
     partials: list[Partial] = []
     header = filing.header
     reference = reference_date(filing)
@@ -101,15 +98,13 @@ def scan_filing(filing: Filing, ruleset: RuleSet, only: set[str] | None = None) 
         active = {
             number
             for number, rule in enumerate(ruleset.rules)
-            if (only is None or rule.id in only)
-            and rule.applies_to_form(header.form)
+            if rule.applies_to_form(header.form)
             and rule.applies_to_items(header.items)
             and rule.applies_to_document(None if document.type in LONE_DOCUMENT_TYPES else document.type)
         }
         if active:
             partials.extend(ruleset.partials(document, active, reference))
-    events = form_d_events(filing) if only is None else []
-    return events + merge(partials)
+    return form_d_events(filing) + merge(partials)
 
 
 def _apply(rule: CompiledRule, document: Document, start: int, end: int, reference: date | None) -> Iterator[Partial]:
