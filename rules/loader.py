@@ -32,8 +32,6 @@ class CompiledRule:
     rule: Rule
     path: str
     patterns: tuple[CompiledPattern, ...]
-    excludes: tuple[CompiledPattern, ...]
-    requires: tuple[CompiledPattern, ...]
     # All `not` (and all `require`) entries as one alternation: one RE2 pass instead of dozens.
     any_exclude: re2._Regexp[str] | None = None
     any_require: re2._Regexp[str] | None = None
@@ -166,8 +164,6 @@ def _compile(path: Path, source: str, table: dict[str, object], block: tuple[int
         rule=rule,
         path=str(path),
         patterns=patterns,
-        excludes=excludes,
-        requires=requires,
         any_exclude=_alternation(excludes),
         any_require=_alternation(requires),
         any_pattern=_alternation(patterns),
