@@ -133,6 +133,7 @@ _ORDINALS = {
 TERM = TERM + r"|(?:first|second|third|fourth|fifth|sixth|seventh|tenth|\d{1,2}(?:st|nd|rd|th))\s+anniversary"
 ROLE = (
     r"(?:placement\s+agents?|sales\s+agents?|underwriters?|representatives?|finders?|lead\s+managers?|"
+    r"financial\s+advisors?|"
     r"(?:sole\s+|lead\s+|joint\s+)?book-?running\s+managers?|(?:sole\s+|lead\s+|joint\s+)?bookrunners?)"
 )
 SECURITY = (
