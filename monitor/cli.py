@@ -33,7 +33,12 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     scan = commands.add_parser("scan", help="run the rules on filings already on disk")
-    scan.add_argument("paths", nargs="+", metavar="PATH")
+    scan.add_argument(
+        "paths",
+        nargs="+",
+        metavar="PATH",
+        help="EDGAR submission (.txt), HTML, Form D XML, text file, or a folder of them",
+    )
     scan.add_argument("--rules", action="append", type=Path, metavar="PATH", help="rule file or folder (repeatable)")
     scan.add_argument("--json", action="store_true", help="one JSON object per line, one line per file")
 
@@ -47,13 +52,18 @@ def build_parser() -> argparse.ArgumentParser:
         ("backfill", "process past filings from the daily indexes"),
         ("events", "list stored events"),
     ):
-        later = commands.add_parser(name, help=f"{text} (not in this release yet)")
-        later.add_argument("rest", nargs=argparse.REMAINDER)
+        commands.add_parser(name, help=f"{text} (not in this release yet)")
     return parser
 
 
+_LATER = frozenset({"run", "backfill", "events"})
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args, unknown = parser.parse_known_args(argv)
+    if unknown and args.command not in _LATER:
+        parser.error(f"unrecognized arguments: {' '.join(unknown)}")
     logging.basicConfig(
         level=logging.DEBUG if args.verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s"
     )

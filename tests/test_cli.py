@@ -148,3 +148,8 @@ def test_rules_test_notes_files_without_near_misses(tmp_path: Path, capsys: pyte
     (tmp_path / "mine.toml").write_text(RULE % "104000")
     assert main(["rules", "test", str(tmp_path)]) == 0
     assert "no near-miss example" in capsys.readouterr().out
+
+
+def test_daemon_commands_say_they_are_not_here_yet(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["run", "--config", "config.toml"]) == 1
+    assert "not available in this release yet" in capsys.readouterr().err
