@@ -6,11 +6,11 @@ import re
 from datetime import date, timedelta
 
 from monitor.filings.model import Filing
+from rules.fields import MONTHS
 
 # A prospectus or 8-K that recalls a financing dated this long before the filing itself is
 # describing history ("In June 2022, we issued ... Series B preferred stock"), not a new deal.
 STALE_AFTER = timedelta(days=180)
-_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 _DATE = re.compile(
     r"\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+(?:(\d{1,2})(?:st|nd|rd|th)?,?\s+)?((?:19|20)\d\d)\b",
     re.I,
@@ -21,7 +21,7 @@ _REFERENCE_WINDOW = 30_000
 def dates_in(text: str) -> list[date]:
     found = []
     for match in _DATE.finditer(text):
-        month = _MONTHS.index(match.group(1).lower()) + 1
+        month = MONTHS[match.group(1).lower()]
         day = int(match.group(2)) if match.group(2) else 28
         try:
             found.append(date(int(match.group(3)), month, day))

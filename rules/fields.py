@@ -41,7 +41,7 @@ _SMALL_NUMBERS.update(
     {"thirty": 30, "thirty-six": 36, "forty-two": 42, "forty-eight": 48, "sixty": 60, "twenty-four": 24}
 )
 _SCALES = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "mm": 1e6, "m": 1e6}
-_MONTHS = {
+MONTHS = {  # month names and abbreviations -> 1..12
     name: n
     for n, names in enumerate(
         [
@@ -195,8 +195,8 @@ def parse_date(text: str) -> str | None:
         if slash:
             return date(int(slash.group(3)), int(slash.group(1)), int(slash.group(2))).isoformat()
         words = re.fullmatch(r"([A-Za-z]+)\.?\s+(\d{1,2}),?\s+(\d{4})", cleaned)
-        if words and words.group(1).lower() in _MONTHS:
-            return date(int(words.group(3)), _MONTHS[words.group(1).lower()], int(words.group(2))).isoformat()
+        if words and words.group(1).lower() in MONTHS:
+            return date(int(words.group(3)), MONTHS[words.group(1).lower()], int(words.group(2))).isoformat()
     except ValueError:
         return None
     return None

@@ -22,9 +22,18 @@ import re2
 
 from rules.fields import SERIES_FIELD, TYPES
 
-_OPTIONS = re2.Options()
-_OPTIONS.log_errors = False  # errors are reported through PatternError, not RE2's own logging
-_OPTIONS.case_sensitive = False
+
+def re2_options(capture: bool = True) -> re2.Options:
+    """Case-insensitive RE2; errors reach users through PatternError, not RE2's own logging."""
+    options = re2.Options()
+    options.log_errors = False
+    options.case_sensitive = False
+    options.never_capture = not capture
+    return options
+
+
+_OPTIONS = re2_options()
+_NO_CAPTURE = re2_options(capture=False)
 _TOKEN = re.compile(r"\\[(){}\[\]|\\]|\{[^{}]*\}|\[|\]|\(|\)|\||\s+|[^\s{}\[\]()|\\]+|[{}\\]")
 _PLACEHOLDER = re.compile(
     r"\{\s*(?:(?P<gap>_(?P<n>\d+)?)|(?P<field>[A-Za-z_][A-Za-z0-9_]*)(?:\s*:\s*(?P<type>[a-z]+))?)\s*\}"
@@ -50,12 +59,6 @@ class CompiledPattern:
     source: str
     regex: re2._Regexp[str]
     captures: tuple[Capture, ...]
-
-
-_NO_CAPTURE = re2.Options()
-_NO_CAPTURE.log_errors = False
-_NO_CAPTURE.case_sensitive = False
-_NO_CAPTURE.never_capture = True
 
 
 def compile_regex(text: str, capture: bool = True) -> re2._Regexp[str]:

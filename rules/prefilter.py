@@ -14,6 +14,8 @@ from types import ModuleType
 
 import re2
 
+from rules.patterns import re2_options
+
 hyperscan: ModuleType | None
 try:  # Hyperscan has wheels for Linux only; elsewhere the RE2 path does the same job, slower.
     import hyperscan
@@ -35,8 +37,7 @@ class Prefilter:
     def __init__(self, triggers: Sequence[str]) -> None:
         self.triggers = list(triggers)
         self._database = self._hyperscan_database() if hyperscan is not None and self.triggers else None
-        options = re2.Options()
-        options.case_sensitive = False
+        options = re2_options()
         # One regex a trigger, not one alternation: triggers overlap ("agent" in "placement agent")
         # and an alternation reports only one of them where both must be.
         self._fallback = (

@@ -90,7 +90,7 @@ def _read_single_document(data: bytes, source: str, size: int) -> Filing:
     if size > MAX_DOCUMENT_BYTES:
         warnings.append(f"file is {size >> 20} MB; only the first {MAX_DOCUMENT_BYTES >> 20} MB were read")
     text = _document_text(data, source)
-    doc_type = "HTML" if source.lower().endswith((".htm", ".html")) or looks_like_html(decode(data[:4096])) else "TEXT"
+    doc_type = "HTML" if _is_html(source, decode(data[:4096])) else "TEXT"
     documents = [Document(doc_type, 1, Path(source).name, None, text, 0)] if text else []
     header = _with_body_items(Header(), text)
     return Filing(source=source, header=header, documents=documents, warnings=warnings)
@@ -106,9 +106,11 @@ def _document_text(body: bytes, filename: str | None) -> str:
     if looks_binary(body[:8192]):
         return ""
     text = decode(body)
-    if (filename or "").lower().endswith((".htm", ".html")) or looks_like_html(text):
-        return html_text(text)
-    return plain_text(text)
+    return html_text(text) if _is_html(filename, text) else plain_text(text)
+
+
+def _is_html(filename: str | None, head: str) -> bool:
+    return (filename or "").lower().endswith((".htm", ".html")) or looks_like_html(head)
 
 
 def _is_deal_document(raw: RawDocument, first: bool) -> bool:
