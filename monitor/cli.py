@@ -3,21 +3,30 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
+import json
 import logging
 import os
 import sys
 from collections.abc import Sequence
+from datetime import date
 from pathlib import Path
 from typing import NoReturn
 
 from rich.console import Console
 
+from monitor.backfill import backfill
+from monitor.daemon import Daemon
+from monitor.edgar.calendar import edgar_today
 from monitor.errors import ConfigError, MonitorError
-from monitor.output import print_table, write_json_line
+from monitor.logs import configure_logging
+from monitor.output import print_stored_table, print_table, stored_json, write_json_line
 from monitor.scan import ScanResult, scan_paths
+from monitor.settings import Settings, load_settings
 from rules.engine import RuleSet
 from rules.loader import DEFAULT_PACKS, load_rules
 from rules.testing import files_without_near_misses, run_examples
+from storage import Store
 
 log = logging.getLogger("monitor")
 
@@ -47,36 +56,42 @@ def build_parser() -> argparse.ArgumentParser:
     test = rules_commands.add_parser("test", help="run the examples embedded in rule files")
     test.add_argument("paths", nargs="*", type=Path, metavar="PATH")
 
-    for name, text in (
-        ("run", "the daemon: poll EDGAR, store and alert"),
-        ("backfill", "process past filings from the daily indexes"),
-        ("events", "list stored events"),
-    ):
-        commands.add_parser(name, help=f"{text} (not in this release yet)")
+    run = commands.add_parser("run", help="the daemon: poll EDGAR, store events, send alerts")
+    _config_option(run)
+    run.add_argument("--once", action="store_true", help="catch up, poll once, process everything, then exit")
+
+    backfill = commands.add_parser("backfill", help="process past filings from the daily form indexes")
+    _config_option(backfill)
+    backfill.add_argument("--from", dest="first", required=True, type=_day, metavar="YYYY-MM-DD")
+    backfill.add_argument("--to", dest="last", type=_day, metavar="YYYY-MM-DD", help="last day (default: today)")
+    backfill.add_argument("--alert", action="store_true", help="also alert on what it finds (default: store only)")
+
+    events = commands.add_parser("events", help="stored events")
+    events_commands = events.add_subparsers(dest="events_command", required=True, parser_class=_Parser)
+    listing = events_commands.add_parser("list", help="list stored events, newest first")
+    _config_option(listing)
+    listing.add_argument("--json", action="store_true", help="one JSON object per filing, as `scan --json`")
+    listing.add_argument("--limit", type=int, default=None, metavar="N", help="at most N filings")
     return parser
 
 
-_LATER = frozenset({"run", "backfill", "events"})
+def _config_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--config", required=True, type=Path, metavar="FILE", help="the TOML config file")
+
+
+def _day(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date (YYYY-MM-DD)") from None
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
-    args, unknown = parser.parse_known_args(argv)
-    if unknown and args.command not in _LATER:
-        parser.error(f"unrecognized arguments: {' '.join(unknown)}")
-    logging.basicConfig(
-        level=logging.DEBUG if args.verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s"
-    )
+    args = parser.parse_args(argv)
+    configure_logging("DEBUG" if args.verbose else "WARNING")
     try:
-        if args.command == "scan":
-            return command_scan(args.paths, args.rules, args.json)
-        if args.command == "rules":
-            return command_rules_test(args.paths)
-        print(
-            f"filing-monitor {args.command}: not available in this release yet (it arrives with the daemon)",
-            file=sys.stderr,
-        )
-        return 1
+        return _dispatch(args)
     except ConfigError as error:
         print(f"filing-monitor: {error}", file=sys.stderr)
         return 2
@@ -90,6 +105,47 @@ def main(argv: Sequence[str] | None = None) -> int:
         # when it flushes stdout on exit.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
+
+
+def _dispatch(args: argparse.Namespace) -> int:
+    if args.command == "scan":
+        return command_scan(args.paths, args.rules, args.json)
+    if args.command == "rules":
+        return command_rules_test(args.paths)
+    settings = load_settings(args.config)
+    if args.command == "events":
+        return asyncio.run(command_events_list(settings, args.json, args.limit))
+    configure_logging("DEBUG" if args.verbose else settings.logging.level, settings.logging.json_lines)
+    if args.command == "run":
+        return asyncio.run(command_run(settings, args.once))
+    return asyncio.run(command_backfill(settings, args.first, args.last or edgar_today(), args.alert))
+
+
+async def command_run(settings: Settings, once: bool) -> int:
+    await Daemon(settings, once=once).run()
+    return 0
+
+
+async def command_backfill(settings: Settings, first: date, last: date, alert: bool) -> int:
+    if first > last:
+        raise ConfigError(f"--from {first} is after --to {last}")
+    report = await backfill(settings, first, last, alert, Console(stderr=True))
+    print(f"backfill {first} to {last}: {report.summary()}", file=sys.stderr)
+    return 1 if report.failed else 0
+
+
+async def command_events_list(settings: Settings, as_json: bool, limit: int | None) -> int:
+    store = await Store.open(settings.database_url())
+    try:
+        filings = await store.filings_with_events(limit)
+    finally:
+        await store.close()
+    if as_json:
+        for filing in filings:
+            sys.stdout.write(json.dumps(stored_json(filing)) + "\n")
+    else:
+        print_stored_table(filings, Console())
+    return 0
 
 
 def command_scan(paths: list[str], rule_paths: list[Path] | None, as_json: bool) -> int:

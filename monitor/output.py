@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
-from typing import TextIO
+from typing import Any, TextIO
 
 from rich.console import Console
 from rich.table import Table
 
 from monitor.scan import ScanResult
 from rules.fields import EVENT_FIELDS, FieldValue
+from storage import FilingWithEvents
 
 
 def write_json_line(result: ScanResult, stream: TextIO) -> None:
@@ -67,3 +68,47 @@ def print_table(results: list[ScanResult], console: Console) -> None:
     found = sum(len(r.events) for r in results)
     failed = sum(1 for r in results if r.error)
     console.print(f"{len(results)} files, {found} events, {failed} errors")
+
+
+def stored_json(stored: FilingWithEvents) -> dict[str, Any]:
+    """A stored filing in the shape of `scan --json`, its source being the filing's URL."""
+    filing = stored.filing
+    events = []
+    for event in stored.events:
+        data: dict[str, Any] = {
+            "type": event.type,
+            "rule": event.rule,
+            "fields": event.fields,
+            "evidence": event.evidence,
+            "start": event.start_offset,
+            "end": event.end_offset,
+            "document": event.document,
+            "rules": event.rules,
+            "rules_version": event.rules_version,
+        }
+        if event.checks:
+            data["checks"] = event.checks
+        events.append(data)
+    return {
+        "source": filing.url,
+        "accession": filing.accession,
+        "form": filing.form,
+        "company": filing.company,
+        "cik": filing.cik,
+        "filed": filing.filed.isoformat() if filing.filed else None,
+        "events": events,
+    }
+
+
+def print_stored_table(filings: list[FilingWithEvents], console: Console) -> None:
+    table = Table(title="Stored financing events, newest first", show_lines=True)
+    for column in ("filed", "filing", "event", "fields"):
+        table.add_column(column, overflow="fold")
+    for stored in filings:
+        filing = stored.filing
+        name = " ".join(v for v in (filing.form, filing.company, filing.accession) if v)
+        for event in stored.events:
+            fields = format_fields(event.type, event.fields)
+            table.add_row(filing.filed.isoformat() if filing.filed else "-", name, event.type, fields)
+    console.print(table)
+    console.print(f"{len(filings)} filings, {sum(len(s.events) for s in filings)} events")

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from monitor.errors import FilingError
-from monitor.filings import Filing, Header, read_path
+from monitor.filings import Filing, Header, read_filing, read_path
 from rules.engine import RuleSet, scan_filing
 from rules.events import Event
 
@@ -65,9 +65,17 @@ def scan_paths(paths: list[str], ruleset: RuleSet) -> Iterator[ScanResult]:
 
 
 def scan_one(source: str, ruleset: RuleSet) -> ScanResult:
+    return _guarded(source, lambda: read_path(Path(source)), ruleset)
+
+
+def scan_bytes(data: bytes, source: str, ruleset: RuleSet) -> ScanResult:
+    """What the daemon does with a fetched submission: the same reading and rules as `scan`."""
+    return _guarded(source, lambda: read_filing(data, source), ruleset)
+
+
+def _guarded(source: str, read: Callable[[], Filing], ruleset: RuleSet) -> ScanResult:
     try:
-        filing = read_path(Path(source))
-        return scan_read_filing(filing, ruleset)
+        return scan_read_filing(read(), ruleset)
     except FilingError as error:
         return ScanResult(source=source, error=str(error))
     except Exception as error:  # a bug must cost one file, not the whole scan

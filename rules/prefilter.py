@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import heapq
 import re
+import threading
 from array import array
 from collections.abc import Iterator, Sequence
 from types import ModuleType
@@ -37,6 +38,8 @@ class Prefilter:
     def __init__(self, triggers: Sequence[str]) -> None:
         self.triggers = list(triggers)
         self._database = self._hyperscan_database() if hyperscan is not None and self.triggers else None
+        # Hyperscan's scratch space serves one scan at a time: the daemon scans in several threads.
+        self._scratch = threading.local()
         options = re2_options()
         # One regex a trigger, not one alternation: triggers overlap ("agent" in "placement agent")
         # and an alternation reports only one of them where both must be.
@@ -61,6 +64,13 @@ class Prefilter:
         per_trigger = [_ends(number, regex, text) for number, regex in enumerate(self._fallback)]
         yield from heapq.merge(*per_trigger, key=lambda hit: hit[1])
 
+    def _thread_scratch(self) -> object:
+        scratch = getattr(self._scratch, "space", None)
+        if scratch is None:
+            assert hyperscan is not None
+            scratch = self._scratch.space = hyperscan.Scratch(self._database)
+        return scratch
+
     def _hyperscan_hits(self, text: str) -> Iterator[tuple[int, int]]:
         # Two flat integer arrays, not a list of tuples: a document can have a million hits.
         triggers, ends = array("l"), array("q")
@@ -70,7 +80,9 @@ class Prefilter:
             ends.append(end)
 
         # One byte a character keeps Hyperscan's offsets equal to the text's; triggers are ASCII.
-        self._database.scan(text.encode("latin-1", errors="replace"), match_event_handler=on_match)  # type: ignore[attr-defined]
+        self._database.scan(  # type: ignore[attr-defined]
+            text.encode("latin-1", errors="replace"), match_event_handler=on_match, scratch=self._thread_scratch()
+        )
         return zip(triggers, ends, strict=True)
 
 

@@ -1,4 +1,5 @@
-"""Persistence through SQLModel (SQLite by default, PostgreSQL for shared deployments).
+"""Persistence through SQLModel: SQLite by default (WAL), PostgreSQL when instances share the work."""
 
-The tables for filings, events, the poll cursor and the alert outbox arrive with the daemon.
-"""
+from storage.repository import FilingWithEvents, PendingAlert, ProcessedFiling, Store, StoredEvent, utcnow
+
+__all__ = ["FilingWithEvents", "PendingAlert", "ProcessedFiling", "Store", "StoredEvent", "utcnow"]

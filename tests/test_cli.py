@@ -150,6 +150,12 @@ def test_rules_test_notes_files_without_near_misses(tmp_path: Path, capsys: pyte
     assert "no near-miss example" in capsys.readouterr().out
 
 
-def test_daemon_commands_say_they_are_not_here_yet(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["run", "--config", "config.toml"]) == 1
-    assert "not available in this release yet" in capsys.readouterr().err
+@pytest.mark.parametrize("command", [["run"], ["backfill", "--from", "2026-01-02"], ["events", "list"]])
+def test_a_missing_config_is_exit_2_naming_the_file(
+    command: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    missing = tmp_path / "nowhere.toml"
+    assert main([*command, "--config", str(missing)]) == 2
+    err = capsys.readouterr().err
+    assert str(missing) in err and "no such config file" in err
+    assert "Traceback" not in err

@@ -1,0 +1,103 @@
+"""The parts the daemon and backfill share, built once and closed in order."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+
+from sqlalchemy.engine import make_url
+
+from monitor.catchup import IndexReader
+from monitor.edgar import EdgarClient
+from monitor.notify import ConsoleNotifier, Notifier, OutboxDelivery
+from monitor.pipeline import Outcome, Pipeline, WorkItem
+from monitor.rulebook import RuleBook
+from monitor.settings import Settings
+from monitor.watch import FeedWatcher
+from monitor.work import WorkQueue
+from storage import Store
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(slots=True)
+class App:
+    settings: Settings
+    rules: RuleBook
+    store: Store
+    client: EdgarClient
+    queue: WorkQueue
+    pipeline: Pipeline
+    watcher: FeedWatcher
+    index: IndexReader
+    outbox: OutboxDelivery
+    workers: list[asyncio.Task[None]]
+
+    async def process(self, item: WorkItem) -> Outcome:
+        outcome = await self.pipeline.process(item)
+        if outcome is Outcome.STORED:
+            self.outbox.wake()
+        return outcome
+
+    async def stop_workers(self, grace_seconds: float) -> None:
+        """Let filings in progress finish for a while, then abandon them: their transactions roll back."""
+        self.queue.close()
+        _, late = await asyncio.wait(self.workers, timeout=grace_seconds) if self.workers else (set(), set())
+        for task in late:
+            task.cancel()
+        await asyncio.gather(*self.workers, return_exceptions=True)
+        if late:
+            log.info("stopped with %d filings in progress; they will be fetched again", len(late))
+
+
+def notifiers(settings: Settings) -> dict[str, Notifier]:
+    return {"console": ConsoleNotifier()}
+
+
+@contextlib.asynccontextmanager
+async def open_app(settings: Settings, rules: RuleBook, alerts: bool = True) -> AsyncIterator[App]:
+    store = await Store.open(settings.database_url())
+    try:
+        async with EdgarClient(settings.edgar) as client:
+            queue = WorkQueue(settings.daemon.queue_size)
+            chosen = notifiers(settings)
+            # A backfill of past days stores events without alerting by default: a year of old deals
+            # would bury the channel.
+            destinations = list(chosen) if alerts else []
+            pipeline = Pipeline(client, store, rules, destinations, settings.daemon.max_filing_attempts)
+            forms = settings.edgar.forms
+            app = App(
+                settings=settings,
+                rules=rules,
+                store=store,
+                client=client,
+                queue=queue,
+                pipeline=pipeline,
+                watcher=FeedWatcher(client, store, queue, forms, settings.edgar.feed_pages, settings.daemon.workers),
+                index=IndexReader(client, store, queue, forms),
+                outbox=OutboxDelivery(store, chosen),
+                workers=[],
+            )
+            app.workers = [asyncio.create_task(queue.run_worker(app.process)) for _ in range(settings.daemon.workers)]
+            try:
+                yield app
+            finally:
+                for task in app.workers:
+                    task.cancel()
+                await asyncio.gather(*app.workers, return_exceptions=True)
+    finally:
+        await store.close()
+
+
+def describe(settings: Settings, rules: RuleBook) -> str:
+    """The one start-up line: what was loaded, from where (no secrets: passwords are masked)."""
+    database = make_url(settings.database_url()).render_as_string(hide_password=True)
+    return (
+        f"forms {', '.join(settings.edgar.forms)} from {settings.edgar.base_url} "
+        f"(at most {settings.edgar.max_requests_per_second:g} requests/s); "
+        f"{len(rules.current.rules)} rules, version {rules.current.version}; storage {database}; "
+        f"{settings.daemon.workers} workers"
+    )

@@ -1,0 +1,73 @@
+"""`filing-monitor backfill`: the daily indexes of a date range, processed like the daemon would."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import date
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from monitor.app import describe, open_app
+from monitor.catchup import DayReport
+from monitor.edgar.calendar import days_between
+from monitor.rulebook import RuleBook
+from monitor.settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(slots=True)
+class BackfillReport:
+    days: int = 0
+    skipped_days: int = 0
+    unpublished_days: int = 0
+    listed: int = 0
+    new: int = 0
+    failed: int = 0
+    requests: int = 0
+
+    def add(self, day: DayReport) -> None:
+        self.days += 1
+        self.skipped_days += day.skipped
+        self.unpublished_days += not day.published
+        self.listed += day.listed
+        self.new += day.new
+        self.failed += day.failed
+
+    def summary(self) -> str:
+        return (
+            f"{self.days} days ({self.skipped_days} already done, {self.unpublished_days} without an index): "
+            f"{self.listed} filings listed, {self.new} processed, {self.failed} failed; {self.requests} EDGAR requests"
+        )
+
+
+async def backfill(settings: Settings, first: date, last: date, alert: bool, console: Console) -> BackfillReport:
+    rules = RuleBook(settings.rule_paths())
+    report = BackfillReport()
+    async with open_app(settings, rules, alerts=alert) as app:
+        log.info("backfill %s to %s: %s", first, last, describe(settings, rules))
+        with Progress(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=console,
+            transient=False,
+        ) as progress:
+            task = progress.add_task("backfill", total=0)
+
+            def advance(kind: str, count: int) -> None:
+                if kind == "listed":
+                    progress.update(task, total=(progress.tasks[0].total or 0) + count)
+                else:
+                    progress.advance(task, count)
+
+            for day in days_between(first, last):
+                progress.update(task, description=f"backfill {day}")
+                report.add(await app.index.process_day(day, advance))
+        if alert:
+            await app.outbox.deliver_pending()
+        report.requests = app.client.requests
+    return report

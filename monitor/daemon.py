@@ -1,0 +1,120 @@
+"""`filing-monitor run`: scheduled polls, catch-up, retries and rule reloads around one shared App."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+from collections.abc import Awaitable, Callable
+from datetime import datetime
+from typing import Any
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+
+from monitor.app import App, describe, open_app
+from monitor.edgar.calendar import edgar_today
+from monitor.pipeline import WorkItem
+from monitor.rulebook import RuleBook
+from monitor.settings import Settings
+
+log = logging.getLogger(__name__)
+
+STOP_GRACE_SECONDS = 7.0  # SIGTERM to exit within 10 s, with room for closing the database
+CATCH_UP_SECONDS = 3600  # a daemon running across midnight reads the indexes of days its feed missed
+
+
+class Daemon:
+    def __init__(self, settings: Settings, once: bool = False) -> None:
+        self.settings = settings
+        self.once = once
+        self.rules = RuleBook(settings.rule_paths())
+        self._stop = asyncio.Event()
+
+    def stop(self) -> None:
+        self._stop.set()
+
+    async def run(self) -> None:
+        async with open_app(self.settings, self.rules) as app:
+            log.info("filing-monitor started: %s", describe(self.settings, self.rules))
+            self._install_signal_handlers()
+            delivery = asyncio.create_task(app.outbox.run())
+            try:
+                if self.once:
+                    await self._run_once(app)
+                else:
+                    await self._run_scheduled(app)
+            finally:
+                await app.stop_workers(STOP_GRACE_SECONDS)
+                delivery.cancel()
+                await asyncio.gather(delivery, return_exceptions=True)
+        log.info("filing-monitor stopped")
+
+    async def _run_once(self, app: App) -> None:
+        """Burst mode (demo, cron): catch up, poll once, process everything, deliver, exit."""
+        await app.index.catch_up(edgar_today())
+        await app.watcher.poll()
+        await _until_stopped(app.queue.drained(), self._stop)
+        await app.outbox.deliver_pending()
+
+    async def _run_scheduled(self, app: App) -> None:
+        scheduler = AsyncIOScheduler()
+        every = {"trigger": "interval", "max_instances": 1, "coalesce": True, "misfire_grace_time": None}
+        now: dict[str, Any] = {"next_run_time": datetime.now().astimezone()}
+        scheduler.add_job(_guarded("poll", app.watcher.poll), seconds=self.settings.edgar.poll_seconds, **every, **now)
+        scheduler.add_job(
+            _guarded("catch-up", lambda: app.index.catch_up(edgar_today())), seconds=CATCH_UP_SECONDS, **every, **now
+        )
+        scheduler.add_job(
+            _guarded("retry", lambda: _retry_failed(app)), seconds=self.settings.daemon.retry_seconds, **every
+        )
+        scheduler.add_job(
+            _guarded("rules", lambda: asyncio.to_thread(self.rules.reload_if_changed)),
+            seconds=self.settings.rules.reload_seconds,
+            **every,
+        )
+        scheduler.start()
+        try:
+            await self._stop.wait()
+        finally:
+            scheduler.shutdown(wait=False)
+
+    def _install_signal_handlers(self) -> None:
+        loop = asyncio.get_running_loop()
+        for number in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(number, self._on_stop_signal, number)
+        if hasattr(signal, "SIGHUP"):
+            loop.add_signal_handler(signal.SIGHUP, self._on_reload_signal)
+
+    def _on_stop_signal(self, number: int) -> None:
+        log.info("%s received: stopping (work in flight finishes or is rolled back)", signal.Signals(number).name)
+        self._stop.set()
+
+    def _on_reload_signal(self) -> None:
+        log.info("SIGHUP received: reloading rules")
+        self.rules.reload_if_changed(force=True)
+
+
+def _guarded(name: str, job: Callable[[], Awaitable[object]]) -> Callable[[], Awaitable[None]]:
+    """A scheduled job never ends the daemon: its failure is logged and the next run tries again."""
+
+    async def run() -> None:
+        try:
+            await job()
+        except Exception:
+            log.exception("%s job failed; it runs again at its next interval", name)
+
+    return run
+
+
+async def _retry_failed(app: App) -> None:
+    for row in await app.store.failed_filings():
+        if row.accession not in app.queue and row.cik:
+            await app.queue.submit(WorkItem(row.accession, row.cik, row.form, row.discovered_at))
+
+
+async def _until_stopped(work: Awaitable[None], stop: asyncio.Event) -> None:
+    waiting = asyncio.ensure_future(work)
+    stopping = asyncio.create_task(stop.wait())
+    await asyncio.wait({waiting, stopping}, return_when=asyncio.FIRST_COMPLETED)
+    for task in (waiting, stopping):
+        task.cancel()

@@ -1,0 +1,129 @@
+"""One aiohttp session for the daemon's life: declared User-Agent, fair-access limiter, retries."""
+
+from __future__ import annotations
+
+import logging
+from types import TracebackType
+
+import aiohttp
+from tenacity import (
+    AsyncRetrying,
+    RetryCallState,
+    retry_if_exception_type,
+    stop_after_attempt,
+    wait_random_exponential,
+)
+
+from monitor.edgar.limiter import FairAccessLimiter
+from monitor.errors import MonitorError
+from monitor.settings import EdgarSettings
+
+log = logging.getLogger(__name__)
+
+_UNDECLARED_TEXT = "Undeclared Automated Tool"
+
+
+class EdgarError(MonitorError):
+    """A request that failed for good: after every retry, or at once where retrying cannot help."""
+
+
+class NotFound(EdgarError):
+    """404: a daily index not published (weekend, holiday, today) or a filing not there."""
+
+
+class TransientError(EdgarError):
+    """Worth another try: 5xx, a timeout, a truncated body, a dropped connection."""
+
+
+class Throttled(TransientError):
+    """429, or 403 'Request Rate Threshold Exceeded': the whole client slows down."""
+
+    def __init__(self, message: str, retry_after: float | None) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+class EdgarClient:
+    def __init__(self, settings: EdgarSettings) -> None:
+        self.settings = settings
+        self.limiter = FairAccessLimiter(settings.max_requests_per_second)
+        self.requests = 0
+        self._session: aiohttp.ClientSession | None = None
+
+    async def __aenter__(self) -> EdgarClient:
+        timeout = aiohttp.ClientTimeout(
+            total=self.settings.timeout_seconds * 4,
+            connect=self.settings.timeout_seconds,
+            sock_read=self.settings.timeout_seconds,
+        )
+        self._session = aiohttp.ClientSession(
+            headers={"User-Agent": self.settings.user_agent, "Accept-Encoding": "gzip, deflate"},
+            timeout=timeout,
+            connector=aiohttp.TCPConnector(limit=16),
+        )
+        return self
+
+    async def __aexit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
+    ) -> None:
+        if self._session is not None:
+            await self._session.close()
+
+    async def fetch(self, url: str) -> bytes:
+        """The body at `url`, retried with exponential backoff and jitter until it arrives whole."""
+        retrying = AsyncRetrying(
+            stop=stop_after_attempt(self.settings.max_attempts),
+            wait=wait_random_exponential(multiplier=0.5, max=30),
+            retry=retry_if_exception_type(TransientError),
+            before_sleep=self._before_retry,
+            reraise=True,
+        )
+        async for attempt in retrying:
+            with attempt:
+                return await self._fetch_once(url)
+        raise AssertionError("unreachable: tenacity reraises the last error")
+
+    async def _fetch_once(self, url: str) -> bytes:
+        if self._session is None:
+            raise RuntimeError("EdgarClient used outside 'async with'")
+        await self.limiter.acquire()
+        self.requests += 1
+        try:
+            async with self._session.get(url) as response:
+                if response.status == 200:
+                    body = await response.read()
+                    self.limiter.succeeded()
+                    return body
+                text = (await response.read())[:2000].decode("latin-1")
+                raise _status_error(url, response.status, text, response.headers.get("Retry-After"))
+        except TimeoutError:
+            raise TransientError(f"{url}: no answer within {self.settings.timeout_seconds:g} s") from None
+        except aiohttp.ClientPayloadError as error:
+            raise TransientError(f"{url}: truncated body ({error})") from None
+        except aiohttp.ClientError as error:
+            raise TransientError(f"{url}: {type(error).__name__}: {error}") from None
+
+    def _before_retry(self, state: RetryCallState) -> None:
+        error = state.outcome.exception() if state.outcome else None
+        if isinstance(error, Throttled):
+            self.limiter.slow_down(error.retry_after)
+        log.debug("retrying after: %s (attempt %d)", error, state.attempt_number)
+
+
+def _status_error(url: str, status: int, text: str, retry_after: str | None) -> EdgarError:
+    if status == 403 and _UNDECLARED_TEXT in text:
+        return EdgarError(f"{url}: 403 the SEC refused our User-Agent; set [edgar] user_agent to a name and e-mail")
+    if status in (403, 429):  # the SEC answers either for "Request Rate Threshold Exceeded"
+        return Throttled(f"{url}: {status} rate limited", _seconds(retry_after))
+    if status == 404:
+        return NotFound(f"{url}: 404 not found")
+    if status >= 500 or status == 408:
+        return TransientError(f"{url}: {status} server error")
+    return EdgarError(f"{url}: HTTP {status}: {' '.join(text.split())[:200]}")
+
+
+def _seconds(value: str | None) -> float | None:
+    try:
+        return float(value) if value else None
+    except ValueError:
+        return None

@@ -1,0 +1,94 @@
+"""One filing through the daemon, as a recipe: fetch -> read -> rules -> events -> store (+ outbox)."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass
+from datetime import date, datetime
+from enum import Enum
+
+from monitor.edgar import EdgarClient, EdgarError
+from monitor.edgar.urls import submission_url
+from monitor.rulebook import RuleBook
+from monitor.scan import ScanResult, scan_bytes
+from storage import ProcessedFiling, Store, StoredEvent, utcnow
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class WorkItem:
+    accession: str
+    cik: str
+    form: str | None = None
+    discovered_at: datetime | None = None
+
+
+class Outcome(Enum):
+    STORED = "stored"
+    ALREADY_STORED = "already stored"
+    FAILED = "failed"
+
+
+class Pipeline:
+    def __init__(
+        self, client: EdgarClient, store: Store, rules: RuleBook, destinations: list[str], max_attempts: int
+    ) -> None:
+        self.client = client
+        self.store = store
+        self.rules = rules
+        self.destinations = destinations
+        self.max_attempts = max_attempts
+
+    async def process(self, item: WorkItem) -> Outcome:
+        url = submission_url(self.client.settings.base_url, item.cik, item.accession)
+        try:
+            body = await self.client.fetch(url)
+        except EdgarError as error:
+            return await self._failed(item, url, str(error))
+        fetched_at = utcnow()
+        ruleset = self.rules.current  # the rules in force now, kept for this filing even if a reload lands
+        # Reading and the rules are CPU work: off the event loop, so that request pacing stays exact.
+        result = await asyncio.to_thread(scan_bytes, body, url, ruleset)
+        if result.error is not None:
+            return await self._failed(item, url, result.error)
+        processed = _processed(item, url, result, ruleset.version, fetched_at)
+        if not await self.store.save_processed(processed, self.destinations):
+            return Outcome.ALREADY_STORED
+        log.info(
+            "stored %s %s %s: %d events",
+            item.accession,
+            processed.form or "?",
+            processed.company or "?",
+            len(processed.events),
+        )
+        return Outcome.STORED
+
+    async def _failed(self, item: WorkItem, url: str, error: str) -> Outcome:
+        row = await self.store.save_failure(item.accession, url, item.cik, error, self.max_attempts, item.discovered_at)
+        if row is not None:
+            level = logging.ERROR if row.status == "gave_up" else logging.WARNING
+            log.log(level, "filing %s failed (attempt %d, %s): %s", item.accession, row.attempts, row.status, error)
+        return Outcome.FAILED
+
+
+def _processed(item: WorkItem, url: str, result: ScanResult, version: str, fetched_at: datetime) -> ProcessedFiling:
+    header = result.header
+    if header.accession and header.accession != item.accession:
+        log.warning("%s: the header says accession %s; stored under the feed's", item.accession, header.accession)
+    return ProcessedFiling(
+        accession=item.accession,
+        url=url,
+        cik=header.cik or str(int(item.cik)),
+        form=header.form or item.form,
+        company=header.company,
+        filed=date.fromisoformat(header.filed) if header.filed else None,
+        events=[
+            StoredEvent(e.type, e.rule, dict(e.fields), e.evidence, e.start, e.end, e.document, e.rules, e.checks)
+            for e in result.events
+        ],
+        rules_version=version,
+        discovered_at=item.discovered_at,
+        fetched_at=fetched_at,
+    )

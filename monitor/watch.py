@@ -1,0 +1,87 @@
+"""Polling the latest-filings feed: page back until filings already seen, queue the new ones oldest first."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+
+from monitor.edgar import EdgarClient, EdgarError, FeedEntry, FeedError, parse_feed
+from monitor.edgar.calendar import edgar_today
+from monitor.edgar.urls import FEED_PAGE_SIZE, feed_url
+from monitor.pipeline import WorkItem
+from monitor.work import WorkQueue
+from storage import Store, utcnow
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(slots=True)
+class PollReport:
+    pages: int = 0
+    new: list[FeedEntry] = field(default_factory=list)
+    complete: bool = True  # every form's feed was read back to filings already seen, or to its end
+    failed_forms: list[str] = field(default_factory=list)
+
+
+class FeedWatcher:
+    def __init__(
+        self, client: EdgarClient, store: Store, queue: WorkQueue, forms: list[str], max_pages: int, workers: int
+    ) -> None:
+        self.client = client
+        self.store = store
+        self.queue = queue
+        self.forms = forms
+        self.max_pages = max_pages
+        # Workers finish a few filings out of order; a run of this many known filings at the end of a
+        # page means that every older one is stored too, even after a crash mid-batch.
+        self.known_run = 2 * workers + 10
+
+    async def poll(self) -> PollReport:
+        started = utcnow()
+        report = PollReport()
+        seen: set[str] = set()
+        for form in self.forms:
+            try:
+                entries, complete, pages = await self._new_entries(form, seen)
+            except (EdgarError, FeedError) as error:
+                log.warning("feed for %s not read this time (next poll retries): %s", form, error)
+                report.failed_forms.append(form)
+                report.complete = False
+                continue
+            report.pages += pages
+            report.new.extend(entries)
+            report.complete = report.complete and complete
+        # Oldest first: if the daemon dies mid-batch, what is stored is the older part, which the next
+        # poll's stop rule relies on.
+        for entry in reversed(report.new):
+            await self.queue.submit(WorkItem(entry.accession, entry.cik, entry.form, started))
+        if report.complete:
+            await self.store.set_covered_at(started)
+        elif not report.failed_forms:
+            await self.store.mark_gap(edgar_today())
+            log.warning(
+                "the feed held more new filings than %d pages: today's daily index will be read", self.max_pages
+            )
+        log.info("poll: %d new filings, %d feed pages, %d in progress", len(report.new), report.pages, self.queue.busy)
+        return report
+
+    async def _new_entries(self, form: str, seen: set[str]) -> tuple[list[FeedEntry], bool, int]:
+        wanted = set(self.forms)
+        new: list[FeedEntry] = []
+        for page in range(self.max_pages):
+            url = feed_url(self.client.settings.base_url, form, page * FEED_PAGE_SIZE)
+            entries, raw_count = parse_feed(await self.client.fetch(url))
+            entries = [e for e in entries if e.form in wanted]
+            known = await self.store.known(e.accession for e in entries)
+            flags = [e.accession in known or e.accession in self.queue or e.accession in seen for e in entries]
+            new.extend(e for e, old in zip(entries, flags, strict=True) if not old)
+            seen.update(e.accession for e in entries)
+            if raw_count < FEED_PAGE_SIZE or _ends_with_known_run(flags, self.known_run):
+                return new, True, page + 1
+        return new, False, self.max_pages
+
+
+def _ends_with_known_run(flags: list[bool], length: int) -> bool:
+    """The page ends with `length` known filings (or holds fewer, all known)."""
+    tail = flags[-length:]
+    return bool(tail) and all(tail)

@@ -1,0 +1,71 @@
+"""The bounded work queue between discovery (feed, indexes, retries) and the pool of workers."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Awaitable, Callable
+
+from monitor.pipeline import Outcome, WorkItem
+
+log = logging.getLogger(__name__)
+_STOP = WorkItem("", "0")  # wakes a waiting worker at shutdown
+
+
+class WorkQueue:
+    """Each accession is queued once at a time; whoever submitted it can await its outcome."""
+
+    def __init__(self, maxsize: int) -> None:
+        self._queue: asyncio.Queue[WorkItem] = asyncio.Queue(maxsize)
+        self._pending: dict[str, asyncio.Future[Outcome]] = {}
+        self._closed = False
+
+    def __contains__(self, accession: str) -> bool:
+        return accession in self._pending
+
+    @property
+    def busy(self) -> int:
+        return len(self._pending)
+
+    async def submit(self, item: WorkItem) -> asyncio.Future[Outcome]:
+        """Queue an item (waiting while the queue is full); an accession already queued is not added twice."""
+        future = self._pending.get(item.accession)
+        if future is None:
+            future = asyncio.get_running_loop().create_future()
+            self._pending[item.accession] = future
+            await self._queue.put(item)
+        return future
+
+    def close(self) -> None:
+        """Workers finish the item in hand and take no more."""
+        self._closed = True
+        for _ in range(64):  # wake idle workers so that they see the flag
+            with contextlib.suppress(asyncio.QueueFull):
+                self._queue.put_nowait(_STOP)
+
+    async def run_worker(self, process: Callable[[WorkItem], Awaitable[Outcome]]) -> None:
+        while not self._closed:
+            item = await self._queue.get()
+            if item is _STOP or self._closed:
+                self._queue.task_done()
+                return
+            try:
+                outcome = await process(item)
+            except asyncio.CancelledError:
+                self._finish(item, Outcome.FAILED)
+                raise
+            except Exception:  # a bug costs one filing, never the worker
+                log.exception("processing %s failed unexpectedly", item.accession)
+                outcome = Outcome.FAILED
+            self._finish(item, outcome)
+
+    def _finish(self, item: WorkItem, outcome: Outcome) -> None:
+        future = self._pending.pop(item.accession, None)
+        if future is not None and not future.done():
+            future.set_result(outcome)
+        self._queue.task_done()
+
+    async def drained(self) -> None:
+        """Return once nothing is queued or being processed."""
+        await self._queue.join()

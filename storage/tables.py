@@ -1,0 +1,84 @@
+"""The tables: filings, their events, the poll cursor, finished index days, and the alert outbox."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import JSON, Column, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+metadata = SQLModel.metadata
+
+
+class FilingRow(SQLModel, table=True):
+    __tablename__ = "filings"
+
+    id: int | None = Field(default=None, primary_key=True)
+    accession: str = Field(max_length=20, unique=True, index=True)
+    form: str | None = Field(default=None, max_length=20)
+    company: str | None = Field(default=None, max_length=300)
+    cik: str | None = Field(default=None, max_length=10, index=True)
+    filed: date | None = None
+    url: str = Field(max_length=500)
+    discovered_at: datetime | None = None  # when a poll or an index first named it (UTC)
+    fetched_at: datetime | None = None
+    processed_at: datetime | None = None
+    status: str = Field(max_length=10, index=True)  # done, failed (will be retried), gave_up
+    error: str | None = Field(default=None, sa_column=Column(Text))
+    attempts: int = 0
+    event_count: int = 0
+    rules_version: str | None = Field(default=None, max_length=40)
+
+
+class EventRow(SQLModel, table=True):
+    __tablename__ = "events"
+
+    id: int | None = Field(default=None, primary_key=True)
+    filing_id: int = Field(foreign_key="filings.id", index=True)
+    type: str = Field(max_length=40, index=True)
+    rule: str = Field(max_length=200)
+    fields: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    evidence: str = Field(sa_column=Column(Text, nullable=False))
+    start_offset: int
+    end_offset: int
+    document: str | None = Field(default=None, max_length=100)
+    rules: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    checks: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    rules_version: str = Field(max_length=40)
+
+
+class PollCursor(SQLModel, table=True):
+    """The high-water mark: when a poll last reached filings already seen (nothing missed before)."""
+
+    __tablename__ = "poll_cursor"
+
+    name: str = Field(primary_key=True, max_length=40)
+    covered_at: datetime
+
+
+class IndexDay(SQLModel, table=True):
+    """A daily index whose filings (of one form) are all stored: catch-up and backfill skip it."""
+
+    __tablename__ = "index_days"
+
+    day: date = Field(primary_key=True)
+    form: str = Field(primary_key=True, max_length=20)
+    done_at: datetime
+
+
+class AlertRow(SQLModel, table=True):
+    """The outbox: one row per filing with events and destination, written with the events."""
+
+    __tablename__ = "alerts"
+    __table_args__ = (UniqueConstraint("filing_id", "destination", name="uq_alerts_filing_destination"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    filing_id: int = Field(foreign_key="filings.id", index=True)
+    destination: str = Field(max_length=200)
+    status: str = Field(max_length=10, index=True)  # pending, sending, sent, failed
+    attempts: int = 0
+    created_at: datetime
+    sent_at: datetime | None = None
+    external_id: str | None = Field(default=None, max_length=100)  # e.g. Slack's message ts
+    error: str | None = Field(default=None, sa_column=Column(Text))
