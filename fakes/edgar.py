@@ -35,6 +35,7 @@ class FaultPlan:
     kinds: tuple[str, ...] = FAULT_KINDS
     slow_seconds: float = 2.5
     seed: int = 7
+    limit: int | None = None  # at most this many faults in all
 
 
 @dataclass(slots=True)
@@ -104,7 +105,8 @@ class FakeEdgar:
 
     @web.middleware
     async def _inject_faults(self, request: web.Request, handler: Handler) -> web.StreamResponse:
-        if self._random.random() >= self.faults.rate:
+        exhausted = self.faults.limit is not None and self.stats.faults.total() >= self.faults.limit
+        if exhausted or self._random.random() >= self.faults.rate:
             return await handler(request)
         kind = self._random.choice(self.faults.kinds)
         self.stats.faults[kind] += 1

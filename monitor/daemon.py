@@ -29,6 +29,7 @@ class Daemon:
         self.once = once
         self.rules = RuleBook(settings.rule_paths())
         self._stop = asyncio.Event()
+        self._jobs_running: set[asyncio.Task[object]] = set()
 
     def stop(self) -> None:
         self._stop.set()
@@ -60,15 +61,20 @@ class Daemon:
         scheduler = AsyncIOScheduler()
         every = {"trigger": "interval", "max_instances": 1, "coalesce": True, "misfire_grace_time": None}
         now: dict[str, Any] = {"next_run_time": datetime.now().astimezone()}
-        scheduler.add_job(_guarded("poll", app.watcher.poll), seconds=self.settings.edgar.poll_seconds, **every, **now)
         scheduler.add_job(
-            _guarded("catch-up", lambda: app.index.catch_up(edgar_today())), seconds=CATCH_UP_SECONDS, **every, **now
+            self._guarded("poll", app.watcher.poll), seconds=self.settings.edgar.poll_seconds, **every, **now
         )
         scheduler.add_job(
-            _guarded("retry", lambda: _retry_failed(app)), seconds=self.settings.daemon.retry_seconds, **every
+            self._guarded("catch-up", lambda: app.index.catch_up(edgar_today())),
+            seconds=CATCH_UP_SECONDS,
+            **every,
+            **now,
         )
         scheduler.add_job(
-            _guarded("rules", lambda: asyncio.to_thread(self.rules.reload_if_changed)),
+            self._guarded("retry", lambda: _retry_failed(app)), seconds=self.settings.daemon.retry_seconds, **every
+        )
+        scheduler.add_job(
+            self._guarded("rules", lambda: asyncio.to_thread(self.rules.reload_if_changed)),
             seconds=self.settings.rules.reload_seconds,
             **every,
         )
@@ -77,6 +83,26 @@ class Daemon:
             await self._stop.wait()
         finally:
             scheduler.shutdown(wait=False)
+            for task in self._jobs_running:
+                task.cancel()
+            await asyncio.gather(*self._jobs_running, return_exceptions=True)
+
+    def _guarded(self, name: str, job: Callable[[], Awaitable[object]]) -> Callable[[], Awaitable[None]]:
+        """A scheduled job never ends the daemon: its failure is logged and the next run tries again."""
+
+        async def run() -> None:
+            task: asyncio.Task[object] = asyncio.current_task()  # type: ignore[assignment]
+            self._jobs_running.add(task)
+            try:
+                await job()
+            except asyncio.CancelledError:
+                return  # shutting down: the job's work is abandoned, nothing half-done is stored
+            except Exception:
+                log.exception("%s job failed; it runs again at its next interval", name)
+            finally:
+                self._jobs_running.discard(task)
+
+        return run
 
     def _install_signal_handlers(self) -> None:
         loop = asyncio.get_running_loop()
@@ -92,18 +118,6 @@ class Daemon:
     def _on_reload_signal(self) -> None:
         log.info("SIGHUP received: reloading rules")
         self.rules.reload_if_changed(force=True)
-
-
-def _guarded(name: str, job: Callable[[], Awaitable[object]]) -> Callable[[], Awaitable[None]]:
-    """A scheduled job never ends the daemon: its failure is logged and the next run tries again."""
-
-    async def run() -> None:
-        try:
-            await job()
-        except Exception:
-            log.exception("%s job failed; it runs again at its next interval", name)
-
-    return run
 
 
 async def _retry_failed(app: App) -> None:

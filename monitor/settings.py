@@ -10,6 +10,7 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from monitor.errors import ConfigError
+from storage.database import async_url
 
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
 
@@ -89,19 +90,10 @@ class Settings(_Strict):
 
 
 def async_database_url(url: str, base: Path) -> str:
-    scheme, sep, rest = url.partition("://")
-    if not sep:
-        raise ConfigError(f"[storage] url: {url!r} is not a URL (sqlite:///file.db or postgresql+asyncpg://...)")
-    driver = scheme.split("+")[0]
-    if driver == "sqlite":
-        location = rest[1:] if rest.startswith("/") else rest
-        if location in ("", ":memory:"):
-            return "sqlite+aiosqlite://"
-        path = Path(location)
-        return f"sqlite+aiosqlite:///{path if path.is_absolute() else (base / path).resolve()}"
-    if driver in ("postgresql", "postgres"):
-        return f"postgresql+asyncpg://{rest}"
-    raise ConfigError(f"[storage] url: unsupported database {scheme!r}; use sqlite:/// or postgresql+asyncpg://")
+    try:
+        return async_url(url, base)
+    except ValueError as error:
+        raise ConfigError(f"[storage] url: {error}") from None
 
 
 def load_settings(path: Path) -> Settings:

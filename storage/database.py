@@ -17,6 +17,23 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 _MIGRATION_LOCK = 7_263_114  # any fixed number: instances sharing a PostgreSQL database migrate one at a time
 
 
+def async_url(url: str, base: Path) -> str:
+    """A user's database URL in the form SQLAlchemy's async engine takes; relative SQLite paths start at `base`."""
+    scheme, sep, rest = url.partition("://")
+    if not sep:
+        raise ValueError(f"{url!r} is not a URL (sqlite:///file.db or postgresql+asyncpg://user@host/db)")
+    driver = scheme.split("+")[0]
+    if driver == "sqlite":
+        location = rest[1:] if rest.startswith("/") else rest
+        if location in ("", ":memory:"):
+            return "sqlite+aiosqlite://"
+        path = Path(location)
+        return f"sqlite+aiosqlite:///{path if path.is_absolute() else (base / path).resolve()}"
+    if driver in ("postgresql", "postgres"):
+        return f"postgresql+asyncpg://{rest}"
+    raise ValueError(f"unsupported database {scheme!r}; use sqlite:/// or postgresql+asyncpg://")
+
+
 def create_engine(url: str) -> AsyncEngine:
     if url.startswith("sqlite"):
         location = url.partition(":///")[2]

@@ -6,6 +6,7 @@ from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from pathlib import Path
 
 from sqlalchemy import func, update
 from sqlalchemy.exc import IntegrityError
@@ -13,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from storage.database import create_engine, migrate
+from storage.database import async_url, create_engine, migrate
 from storage.tables import AlertRow, EventRow, FilingRow, IndexDay, PollCursor
 
 FEED_CURSOR = "feed"
@@ -74,7 +75,8 @@ class Store:
 
     @classmethod
     async def open(cls, url: str) -> Store:
-        engine = create_engine(url)
+        """Connect (creating a SQLite file on first use) and apply any pending migrations."""
+        engine = create_engine(async_url(url, Path.cwd()))
         await migrate(engine)
         return cls(engine)
 

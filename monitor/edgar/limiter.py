@@ -23,11 +23,17 @@ MAX_PAUSE_SECONDS = 120.0
 
 
 class FairAccessLimiter:
-    def __init__(self, requests_per_second: float, margin: float = ARRIVAL_MARGIN_SECONDS) -> None:
+    def __init__(
+        self, requests_per_second: float, margin: float = ARRIVAL_MARGIN_SECONDS, fresh_start: bool = False
+    ) -> None:
         # At most floor(rate) requests in any one-second window; below one a second, one per 1/rate s.
         self.capacity = max(1, math.floor(requests_per_second))
         self.window = (1.0 if requests_per_second >= 1 else 1.0 / requests_per_second) + margin
         self._sent: deque[float] = deque(maxlen=self.capacity)
+        if not fresh_start:
+            # A process cannot know what the one before it (killed, restarted) sent in its last
+            # second: count that second as full, which costs one second at start-up.
+            self._sent.extend([time.monotonic()] * self.capacity)
         self._lock = asyncio.Lock()
         self._paused_until = 0.0
         self._pause = 0.0

@@ -1,0 +1,155 @@
+"""Running the real daemon (`filing-monitor run`, a subprocess) against the fake EDGAR in the test's loop."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import signal
+import sys
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from fakes.edgar import FakeEdgar
+from fakes.filings import FakeFiling, load_samples
+from monitor.scan import scan_bytes
+from rules.engine import RuleSet
+from storage import Store
+from tests.conftest import ROOT, SAMPLES
+
+
+def write_config(
+    folder: Path,
+    base_url: str,
+    database_url: str,
+    *,
+    edgar: dict[str, object] | None = None,
+    rules: dict[str, object] | None = None,
+    daemon: dict[str, object] | None = None,
+) -> Path:
+    sections: dict[str, dict[str, object]] = {
+        "edgar": {
+            "base_url": base_url,
+            "user_agent": "filing-monitor tests tests@example.com",
+            "forms": ["8-K", "8-K/A", "D", "424B5"],
+            "poll_seconds": 0.5,
+            "max_requests_per_second": 10,
+            "timeout_seconds": 1.0,
+        }
+        | (edgar or {}),
+        "storage": {"url": database_url},
+        "daemon": {"workers": 4, "retry_seconds": 1} | (daemon or {}),
+        "rules": {"reload_seconds": 0.2} | (rules or {}),
+    }
+    config = folder / "config.toml"
+    config.write_text("\n".join(_toml_section(name, values) for name, values in sections.items()))
+    return config
+
+
+def _toml_section(name: str, values: dict[str, object]) -> str:
+    lines = [f"[{name}]"] + [f"{key} = {json.dumps(value)}" for key, value in values.items()]
+    return "\n".join(lines) + "\n"
+
+
+class DaemonProcess:
+    """`filing-monitor run` as users start it, its output kept in a log file."""
+
+    def __init__(self, config: Path) -> None:
+        self.config = config
+        self.log = config.parent / "daemon.log"
+        self.process: asyncio.subprocess.Process | None = None
+
+    async def start(self, *options: str) -> None:
+        output = self.log.open("ab")
+        environment = {**os.environ, "PYTHONUNBUFFERED": "1"}
+        self.process = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "monitor", "run", "--config", str(self.config), *options,
+            stdout=output, stderr=output, cwd=ROOT, env=environment,
+        )  # fmt: skip
+        output.close()
+
+    async def stop(self, within: float = 10.0) -> tuple[int, float]:
+        """SIGTERM; the exit code and how long it took."""
+        assert self.process is not None
+        started = time.monotonic()
+        self.process.send_signal(signal.SIGTERM)
+        code = await asyncio.wait_for(self.process.wait(), within)
+        return code, time.monotonic() - started
+
+    async def kill(self) -> None:
+        assert self.process is not None
+        self.process.kill()
+        await self.process.wait()
+
+    def text(self) -> str:
+        return self.log.read_text(errors="replace")
+
+    def assert_running(self) -> None:
+        assert self.process is not None and self.process.returncode is None, self.text()[-3000:]
+
+
+async def wait_until(condition: Callable[[], Awaitable[bool]], timeout: float, daemon: DaemonProcess) -> None:
+    deadline = time.monotonic() + timeout
+    while not await condition():
+        daemon.assert_running()
+        if time.monotonic() > deadline:
+            pytest.fail(f"gave up after {timeout:g} s; daemon log ends:\n{daemon.text()[-3000:]}")
+        await asyncio.sleep(0.2)
+
+
+def stored_count(store: Store, expected: int, status: str | None = None) -> Callable[[], Awaitable[bool]]:
+    async def done() -> bool:
+        return await store.count_filings(status) >= expected
+
+    return done
+
+
+def renumbered_copies(filings: list[FakeFiling], count: int, day: date, first: int = 1) -> list[FakeFiling]:
+    """`count` distinct filings cycled from a few real ones, each under its own accession number."""
+    return [
+        filings[n % len(filings)].renumbered(f"0001{(first + n):06d}-26-{(first + n):06d}", day) for n in range(count)
+    ]
+
+
+def expected_events(filing: FakeFiling, ruleset: RuleSet) -> list[dict[str, object]]:
+    """What `scan` finds in the very bytes the fake serves."""
+    result = scan_bytes(filing.body, filing.path, ruleset)
+    assert result.error is None, result.error
+    return [_comparable(e.to_json()) for e in result.events]
+
+
+def _comparable(event: dict[str, object]) -> dict[str, object]:
+    keys = ("type", "rule", "fields", "evidence", "start", "end", "document")
+    return {key: event.get(key) for key in keys}
+
+
+def stored_comparable(events: list[dict[str, object]]) -> list[dict[str, object]]:
+    return [_comparable(e) for e in events]
+
+
+@pytest.fixture
+def sample_filings() -> list[FakeFiling]:
+    return load_samples(SAMPLES)
+
+
+@pytest.fixture
+async def open_store() -> AsyncIterator[Callable[[str], Awaitable[Store]]]:
+    opened: list[Store] = []
+
+    async def open_one(url: str) -> Store:
+        store = await Store.open(url)
+        opened.append(store)
+        return store
+
+    yield open_one
+    for store in opened:
+        await store.close()
+
+
+@pytest.fixture
+def fake_edgar() -> FakeEdgar:
+    return FakeEdgar(rate_limit=10)

@@ -1,0 +1,278 @@
+"""The real daemon against the fake EDGAR: exactly once, through faults, crashes, downtime and rule edits."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+from fakes.edgar import FakeEdgar, FaultPlan
+from fakes.filings import FakeFiling, enveloped, from_path
+from monitor.edgar.calendar import edgar_today
+from monitor.output import stored_json
+from rules.engine import RuleSet
+from storage import Store
+from tests.conftest import serving, shared_path
+from tests.daemon.conftest import (
+    DaemonProcess,
+    expected_events,
+    renumbered_copies,
+    stored_comparable,
+    stored_count,
+    wait_until,
+    write_config,
+)
+
+
+def corpus_filings() -> list[FakeFiling]:
+    folder = shared_path("corpus", "filings")
+    files = sorted(p for p in folder.iterdir() if p.suffix in {".txt", ".htm", ".html", ".xml"})
+    return [from_path(path, 100 + number) for number, path in enumerate(files)]
+
+
+async def test_every_filing_is_stored_once_with_the_events_scan_finds_despite_20_percent_faults(
+    tmp_path: Path, database_url: str, sample_filings: list[FakeFiling], ruleset: RuleSet, open_store: object
+) -> None:
+    fake = FakeEdgar(rate_limit=10, faults=FaultPlan(rate=0.2, slow_seconds=1.5))
+    published = sample_filings + corpus_filings()
+    fake.publish(*published)
+    async with serving(fake.app()) as base_url:
+        daemon = DaemonProcess(write_config(tmp_path, base_url, database_url))
+        store = await open_store(database_url)  # type: ignore[operator]
+        await daemon.start()
+        await wait_until(stored_count(store, len(published), "done"), 120, daemon)
+        code, took = await daemon.stop()
+    assert code == 0 and took < 10
+    stored = {s.filing.accession: s for s in await store.all_filings()}
+    assert sorted(stored) == sorted(f.accession for f in published)
+    for filing in published:
+        events = stored_json(stored[filing.accession])["events"]
+        assert stored_comparable(events) == expected_events(filing, ruleset), filing.accession
+    assert fake.stats.violations == 0 and fake.stats.undeclared == 0
+    assert sum(fake.stats.faults.values()) > 0
+    assert "Traceback" not in daemon.text()
+
+
+async def test_killed_mid_run_and_restarted_nothing_is_lost_or_stored_twice(
+    tmp_path: Path, sample_filings: list[FakeFiling], ruleset: RuleSet, open_store: object
+) -> None:
+    fake = FakeEdgar(rate_limit=10)
+    published = renumbered_copies(sample_filings, 60, edgar_today())
+    fake.publish(*published)
+    url = f"sqlite:///{tmp_path / 'monitor.db'}"
+    async with serving(fake.app()) as base_url:
+        daemon = DaemonProcess(write_config(tmp_path, base_url, url))
+        store = await open_store(url)  # type: ignore[operator]
+        await daemon.start()
+        await wait_until(stored_count(store, 12), 60, daemon)
+        await daemon.kill()
+        killed_at = await store.count_filings()
+        await daemon.start()
+        await wait_until(stored_count(store, len(published), "done"), 60, daemon)
+        code, _ = await daemon.stop()
+    assert code == 0 and killed_at < len(published)
+    stored = {s.filing.accession: s for s in await store.all_filings()}
+    assert len(stored) == len(published)
+    for filing in published:
+        assert len(stored[filing.accession].events) == len(expected_events(filing, ruleset))
+    with_events = sum(1 for s in stored.values() if s.events)
+    assert len(await store.pending_alerts(limit=1000)) + await _sent(store) == with_events
+    assert fake.stats.violations == 0
+
+
+async def _sent(store: Store) -> int:
+    from sqlalchemy import text
+
+    async with store.engine.connect() as connection:
+        return int((await connection.execute(text("SELECT count(*) FROM alerts WHERE status = 'sent'"))).scalar_one())
+
+
+async def test_filings_published_while_stopped_are_caught_up_from_the_feed(
+    tmp_path: Path, sample_filings: list[FakeFiling], open_store: object
+) -> None:
+    fake = FakeEdgar(rate_limit=50)
+    fake.publish(*sample_filings)
+    url = f"sqlite:///{tmp_path / 'monitor.db'}"
+    async with serving(fake.app()) as base_url:
+        daemon = DaemonProcess(write_config(tmp_path, base_url, url, edgar={"max_requests_per_second": 50}))
+        store = await open_store(url)  # type: ignore[operator]
+        await daemon.start()
+        await wait_until(stored_count(store, len(sample_filings)), 30, daemon)
+        assert (await daemon.stop())[0] == 0
+        fake.publish(*renumbered_copies(sample_filings, 300, edgar_today()))
+        await daemon.start()
+        await wait_until(stored_count(store, len(sample_filings) + 300, "done"), 90, daemon)
+        assert (await daemon.stop())[0] == 0
+    assert await store.count_filings() == len(sample_filings) + 300
+    assert fake.stats.violations == 0
+
+
+async def test_after_downtime_longer_than_the_feed_reaches_the_daily_indexes_fill_the_gap(
+    tmp_path: Path, sample_filings: list[FakeFiling], open_store: object
+) -> None:
+    fake = FakeEdgar(rate_limit=50, feed_depth=40)
+    fake.publish(*sample_filings)
+    url = f"sqlite:///{tmp_path / 'monitor.db'}"
+    async with serving(fake.app()) as base_url:
+        daemon = DaemonProcess(write_config(tmp_path, base_url, url, edgar={"max_requests_per_second": 50}))
+        store = await open_store(url)  # type: ignore[operator]
+        await daemon.start()
+        await wait_until(stored_count(store, len(sample_filings)), 30, daemon)
+        assert (await daemon.stop())[0] == 0
+        # Down since two days ago; yesterday 120 filings came out, more than the feed reaches back to.
+        async with store.engine.begin() as connection:
+            from sqlalchemy import text
+
+            two_days_ago = datetime.now(UTC) - timedelta(days=2)
+            await connection.execute(text("UPDATE poll_cursor SET covered_at = :t"), {"t": two_days_ago})
+        yesterday = edgar_today() - timedelta(days=1)
+        fake.publish(*renumbered_copies(sample_filings, 120, yesterday))
+        fake.publish_index(yesterday)
+        await daemon.start()
+        await wait_until(stored_count(store, len(sample_filings) + 120, "done"), 60, daemon)
+        assert (await daemon.stop())[0] == 0
+    assert fake.stats.served["index"] == 1
+    assert "catch-up" in daemon.text()
+
+
+async def test_backfill_processes_every_filing_once_and_a_rerun_does_no_work(
+    tmp_path: Path, sample_filings: list[FakeFiling], open_store: object
+) -> None:
+    import asyncio
+    import sys
+
+    fake = FakeEdgar(rate_limit=10, faults=FaultPlan(rate=0.2, slow_seconds=1.5))
+    days = [date(2026, 11, 2), date(2026, 11, 3), date(2026, 11, 4)]
+    published = [f for n, day in enumerate(days) for f in renumbered_copies(sample_filings, 8, day, first=100 * n)]
+    fake.publish(*published)
+    fake.publish_index(*days)
+    url = f"sqlite:///{tmp_path / 'monitor.db'}"
+
+    async def backfill() -> tuple[int, str]:
+        process = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "monitor", "backfill", "--config", str(config), "--from", "2026-11-01", "--to", "2026-11-05",
+            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,
+        )  # fmt: skip
+        output, _ = await process.communicate()
+        return process.returncode or 0, output.decode()
+
+    async with serving(fake.app()) as base_url:
+        config = write_config(tmp_path, base_url, url)
+        code, output = await backfill()
+        assert code == 0, output
+        store = await open_store(url)  # type: ignore[operator]
+        assert await store.count_filings("done") == len(published) == 24
+        requests = fake.stats.requests
+        code, output = await backfill()
+    assert code == 0, output
+    assert fake.stats.requests == requests  # every day is known to be done: not one request
+    assert "0 processed" in output and "5 already done" in output
+    assert fake.stats.violations == 0
+    assert await store.pending_alerts() == []  # a backfill stores; it does not alert unless asked
+
+
+MOONBEAM = b"<html><body><p>On November 20, 2026, the Company entered into a moonbeam facility of $5,000,000 with Lunar Capital LLC.</p></body></html>"
+
+MOONBEAM_RULE = """
+id = "moonbeam-facility"
+event = "atm_program"
+description = "A test rule added while the daemon runs"
+triggers = ["moonbeam facility"]
+patterns = ["moonbeam facility of {max_amount}"]
+
+[[example]]
+text = "entered into a moonbeam facility of $5,000,000 with Lunar Capital LLC"
+expect = { max_amount = 5000000.0 }
+"""
+
+
+def moonbeam_filing(number: int) -> FakeFiling:
+    return enveloped(MOONBEAM, accession=f"0005{number:06d}-26-{number:06d}", cik="5000", company="LUNAR CO")
+
+
+async def test_rule_edits_apply_to_the_next_filing_and_a_broken_edit_keeps_the_old_rules(
+    tmp_path: Path, open_store: object
+) -> None:
+    fake = FakeEdgar(rate_limit=10)
+    rules = tmp_path / "rules"
+    rules.mkdir()
+    url = f"sqlite:///{tmp_path / 'monitor.db'}"
+    rule_file = rules / "moonbeam.toml"
+
+    async def events_of(number: int) -> list[dict[str, object]]:
+        found = await store.filing(moonbeam_filing(number).accession)
+        assert found is not None
+        return list(stored_json(found)["events"])
+
+    async def publish_and_wait(number: int) -> None:
+        fake.publish(moonbeam_filing(number))
+        await wait_until(stored_count(store, number), 30, daemon)
+
+    async with serving(fake.app()) as base_url:
+        config = write_config(
+            tmp_path, base_url, url, rules={"paths": [str(Path(__file__).parents[2] / "rules" / "packs"), "rules"]}
+        )
+        daemon = DaemonProcess(config)
+        store = await open_store(url)  # type: ignore[operator]
+        await daemon.start()
+        await publish_and_wait(1)
+        assert await events_of(1) == []
+
+        rule_file.write_text(MOONBEAM_RULE)
+        await wait_until(_logged(daemon, "rules reloaded"), 15, daemon)
+        await publish_and_wait(2)
+        (event,) = await events_of(2)
+        assert event["type"] == "atm_program" and event["fields"] == {"max_amount": 5000000.0}
+
+        rule_file.write_text(MOONBEAM_RULE.replace('patterns = ["', 'patterns = ["{no_such_field} '))
+        await wait_until(_logged(daemon, "rule change refused"), 15, daemon)
+        await publish_and_wait(3)
+        assert [e["rule"] for e in await events_of(3)] == ["moonbeam-facility"]
+        code, _ = await daemon.stop()
+    assert code == 0
+    refused = next(line for line in daemon.text().splitlines() if "rule change refused" in line)
+    assert f"{rule_file}:6" in refused  # the patterns line
+
+
+def _logged(daemon: DaemonProcess, text: str) -> Callable[[], Awaitable[bool]]:
+    async def found() -> bool:
+        return text in daemon.text()
+
+    return found
+
+
+async def test_sigterm_with_requests_hanging_exits_0_within_10_seconds(tmp_path: Path) -> None:
+    fake = FakeEdgar(rate_limit=10, faults=FaultPlan(rate=1.0, kinds=("slow",), slow_seconds=30))
+    async with serving(fake.app()) as base_url:
+        config = write_config(tmp_path, base_url, f"sqlite:///{tmp_path / 'm.db'}", edgar={"timeout_seconds": 60})
+        daemon = DaemonProcess(config)
+        await daemon.start()
+        await wait_until(_logged(daemon, "filing-monitor started"), 15, daemon)
+        code, took = await daemon.stop()
+    assert code == 0 and took < 10, daemon.text()[-2000:]
+
+
+async def test_a_filing_that_cannot_be_read_is_kept_with_its_error_and_given_up_after_bounded_retries(
+    tmp_path: Path, sample_filings: list[FakeFiling], open_store: object
+) -> None:
+    fake = FakeEdgar(rate_limit=10)
+    broken = enveloped(
+        b"<?xml version='1.0'?><edgarSubmission><oops",
+        accession="0006000000-26-000001",
+        cik="6",
+        company="BROKEN CO",
+        form="D",
+        filename="primary_doc.xml",
+    )
+    fake.publish(broken, *sample_filings)
+    url = f"sqlite:///{tmp_path / 'monitor.db'}"
+    async with serving(fake.app()) as base_url:
+        daemon = DaemonProcess(write_config(tmp_path, base_url, url, daemon={"max_filing_attempts": 2}))
+        store = await open_store(url)  # type: ignore[operator]
+        await daemon.start()
+        await wait_until(stored_count(store, 1, "gave_up"), 30, daemon)
+        await wait_until(stored_count(store, len(sample_filings), "done"), 30, daemon)
+        code, _ = await daemon.stop()
+    assert code == 0
+    found = await store.filing(broken.accession)
+    assert found is not None and found.filing.attempts == 2 and "XML" in (found.filing.error or "")

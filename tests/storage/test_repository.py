@@ -1,0 +1,137 @@
+"""The store's promises, on SQLite and on PostgreSQL alike."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, date, datetime, timedelta
+
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import text
+from sqlalchemy.engine import Connection
+
+from storage import ProcessedFiling, Store, StoredEvent
+from storage.database import migrate
+from storage.tables import metadata
+
+ACCESSION = "0000930553-00-000010"
+
+
+def processed(accession: str = ACCESSION, events: int = 2) -> ProcessedFiling:
+    return ProcessedFiling(
+        accession=accession,
+        url=f"http://edgar.test/{accession}.txt",
+        cik="930553",
+        form="8-K",
+        company="NEOTHERAPEUTICS INC",
+        filed=date(2000, 3, 31),
+        events=[
+            StoredEvent("share_sale", "shares-sold", {"shares": 520324 + n, "investors": ["A", "B"]}, "sold", 10, 20)
+            for n in range(events)
+        ],
+        rules_version="v1",
+    )
+
+
+async def test_migrations_create_exactly_the_tables_the_models_describe(database_url: str) -> None:
+    store = await Store.open(database_url)
+    try:
+        await migrate(store.engine)  # applying them again is a no-op
+
+        def differences(connection: Connection) -> list[object]:
+            return list(compare_metadata(MigrationContext.configure(connection), metadata))
+
+        async with store.engine.connect() as connection:
+            assert await connection.run_sync(differences) == []
+            version = (await connection.execute(text("SELECT version_num FROM alembic_version"))).scalar_one()
+        assert version == "0001"
+    finally:
+        await store.close()
+
+
+async def test_a_filing_is_stored_once_with_its_events_and_one_alert_per_destination(database_url: str) -> None:
+    store = await Store.open(database_url)
+    try:
+        assert await store.save_processed(processed(), ["console", "slack"]) is True
+        assert await store.save_processed(processed(events=5), ["console", "slack"]) is False
+        stored = await store.filings_with_events()
+        assert len(stored) == 1
+        assert [e.fields["shares"] for e in stored[0].events] == [520324, 520325]
+        assert stored[0].events[0].fields["investors"] == ["A", "B"]
+        assert {a.alert.destination for a in await store.pending_alerts()} == {"console", "slack"}
+    finally:
+        await store.close()
+
+
+async def test_a_filing_without_events_is_stored_but_not_alerted(database_url: str) -> None:
+    store = await Store.open(database_url)
+    try:
+        assert await store.save_processed(processed(events=0), ["console"])
+        assert await store.known([ACCESSION, "0000000000-00-000000"]) == {ACCESSION}
+        assert await store.pending_alerts() == []
+        assert await store.filings_with_events() == []
+    finally:
+        await store.close()
+
+
+async def test_two_instances_racing_for_one_filing_store_it_once(database_url: str) -> None:
+    first, second = await Store.open(database_url), await Store.open(database_url)
+    try:
+        results = await asyncio.gather(*(s.save_processed(processed(), ["console"]) for s in (first, second) * 3))
+        assert sorted(results) == [False] * 5 + [True]
+        assert len((await first.filings_with_events())[0].events) == 2
+        assert len(await first.pending_alerts()) == 1
+    finally:
+        await first.close()
+        await second.close()
+
+
+async def test_failures_are_counted_until_the_filing_is_given_up_and_a_success_clears_them(database_url: str) -> None:
+    store = await Store.open(database_url)
+    try:
+        for attempt in (1, 2):
+            row = await store.save_failure(ACCESSION, "u", "930553", f"boom {attempt}", 3, None)
+            assert row is not None and row.status == "failed" and row.attempts == attempt
+        assert [r.accession for r in await store.failed_filings()] == [ACCESSION]
+        row = await store.save_failure(ACCESSION, "u", "930553", "boom 3", 3, None)
+        assert row is not None and row.status == "gave_up"
+        assert await store.failed_filings() == []
+        assert await store.save_processed(processed(), ["console"])
+        found = await store.filing(ACCESSION)
+        assert found is not None and found.filing.status == "done" and found.filing.error is None
+        assert await store.save_failure(ACCESSION, "u", "930553", "late", 3, None) is None  # done stays done
+    finally:
+        await store.close()
+
+
+async def test_the_poll_cursor_only_moves_forward_and_gap_days_are_remembered(database_url: str) -> None:
+    store = await Store.open(database_url)
+    try:
+        assert await store.covered_at() is None
+        later = datetime(2026, 11, 24, 15, 0, tzinfo=UTC)
+        await store.set_covered_at(later)
+        await store.set_covered_at(later - timedelta(hours=1))
+        assert await store.covered_at() == later
+        await store.mark_gap(date(2026, 11, 20))
+        await store.mark_gap(date(2026, 11, 20))
+        assert await store.gap_days() == [date(2026, 11, 20)]
+        await store.mark_index_done(date(2026, 11, 20), ["8-K", "D"])
+        await store.mark_index_done(date(2026, 11, 20), ["8-K", "424B5"])
+        assert await store.done_forms(date(2026, 11, 20)) == {"8-K", "D", "424B5"}
+    finally:
+        await store.close()
+
+
+async def test_alerts_are_pending_until_marked_and_a_permanent_failure_stays_failed(database_url: str) -> None:
+    store = await Store.open(database_url)
+    try:
+        await store.save_processed(processed(), ["console"])
+        await store.save_processed(processed("0000930553-00-000011"), ["console"])
+        first, second = await store.pending_alerts()
+        await store.mark_alert_sent(first.alert.id or 0, "1700000000.000100")
+        await store.mark_alert_failed(second.alert.id or 0, "timeout", permanent=False)
+        assert [p.alert.id for p in await store.pending_alerts()] == [second.alert.id]
+        await store.mark_alert_failed(second.alert.id or 0, "invalid_auth", permanent=True)
+        assert await store.pending_alerts() == []
+    finally:
+        await store.close()
