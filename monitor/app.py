@@ -8,8 +8,6 @@ import logging
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
-from sqlalchemy.engine import make_url
-
 from monitor.catchup import IndexReader
 from monitor.edgar import EdgarClient
 from monitor.notify import ConsoleNotifier, Notifier, OutboxDelivery
@@ -19,6 +17,7 @@ from monitor.settings import Settings
 from monitor.watch import FeedWatcher
 from monitor.work import WorkQueue
 from storage import Store
+from storage.database import masked
 
 log = logging.getLogger(__name__)
 
@@ -94,7 +93,7 @@ async def open_app(settings: Settings, rules: RuleBook, alerts: bool = True) -> 
 
 def describe(settings: Settings, rules: RuleBook) -> str:
     """The one start-up line: what was loaded, from where (no secrets: passwords are masked)."""
-    database = make_url(settings.database_url()).render_as_string(hide_password=True)
+    database = masked(settings.database_url())
     return (
         f"forms {', '.join(settings.edgar.forms)} from {settings.edgar.base_url} "
         f"(at most {settings.edgar.max_requests_per_second:g} requests/s); "

@@ -26,7 +26,7 @@ from monitor.settings import Settings, load_settings
 from rules.engine import RuleSet
 from rules.loader import DEFAULT_PACKS, load_rules
 from rules.testing import files_without_near_misses, run_examples
-from storage import Store
+from storage import StorageError, Store
 
 log = logging.getLogger("monitor")
 
@@ -95,7 +95,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ConfigError as error:
         print(f"filing-monitor: {error}", file=sys.stderr)
         return 2
-    except MonitorError as error:
+    except (MonitorError, StorageError) as error:
         print(f"filing-monitor: {error}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:

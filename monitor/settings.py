@@ -83,17 +83,10 @@ class Settings(_Strict):
 
     def database_url(self) -> str:
         """The storage URL for SQLAlchemy's async engine; a relative SQLite path sits beside the config."""
-        return async_database_url(self.storage.url, self.path.parent)
+        return async_url(self.storage.url, self.path.parent)
 
     def rule_paths(self) -> list[Path]:
         return [p if p.is_absolute() else self.path.parent / p for p in self.rules.paths]
-
-
-def async_database_url(url: str, base: Path) -> str:
-    try:
-        return async_url(url, base)
-    except ValueError as error:
-        raise ConfigError(f"[storage] url: {error}") from None
 
 
 def load_settings(path: Path) -> Settings:
@@ -110,9 +103,15 @@ def load_settings(path: Path) -> Settings:
     if "edgar" not in data:
         raise ConfigError(f"{path}: missing [edgar] section (base_url, user_agent, forms ...)")
     try:
-        return Settings.model_validate({**data, "path": path.resolve()})
+        settings = Settings.model_validate({**data, "path": path.resolve()})
     except ValidationError as error:
         raise ConfigError(_describe(path, error)) from None
+    try:
+        async_url(settings.storage.url, path.parent)
+    except ValueError as error:
+        line = _line_of(path, "url")
+        raise ConfigError(f"{path}{f':{line}' if line else ''}: [storage] url: {error}") from None
+    return settings
 
 
 def _describe(path: Path, error: ValidationError) -> str:

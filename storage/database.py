@@ -9,12 +9,20 @@ from typing import Any
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import event, text
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 log = logging.getLogger(__name__)
 MIGRATIONS = Path(__file__).parent / "migrations"
 _MIGRATION_LOCK = 7_263_114  # any fixed number: instances sharing a PostgreSQL database migrate one at a time
+
+
+class StorageError(Exception):
+    """The database cannot be reached or used; the message names it with any password masked."""
+
+
+def masked(url: str) -> str:
+    return make_url(url).render_as_string(hide_password=True)
 
 
 def async_url(url: str, base: Path) -> str:

@@ -9,12 +9,12 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 from sqlalchemy import func, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from storage.database import async_url, create_engine, migrate
+from storage.database import StorageError, async_url, create_engine, masked, migrate
 from storage.tables import AlertRow, EventRow, FilingRow, IndexDay, PollCursor
 
 FEED_CURSOR = "feed"
@@ -77,7 +77,14 @@ class Store:
     async def open(cls, url: str) -> Store:
         """Connect (creating a SQLite file on first use) and apply any pending migrations."""
         engine = create_engine(async_url(url, Path.cwd()))
-        await migrate(engine)
+        try:
+            await migrate(engine)
+        except (OSError, TimeoutError, SQLAlchemyError) as error:
+            await engine.dispose()
+            reason = getattr(error, "orig", None) or error
+            raise StorageError(
+                f"cannot open the database {masked(engine.url.render_as_string(False))}: {reason}"
+            ) from None
         return cls(engine)
 
     async def close(self) -> None:

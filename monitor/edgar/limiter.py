@@ -18,7 +18,7 @@ log = logging.getLogger(__name__)
 
 # Requests leave our event loop a few milliseconds after they are allowed, and arrive with network
 # jitter; a small margin on the window keeps the count the SEC sees within the limit.
-ARRIVAL_MARGIN_SECONDS = 0.05
+ARRIVAL_MARGIN_SECONDS = 0.02
 MAX_PAUSE_SECONDS = 120.0
 
 

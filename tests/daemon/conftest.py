@@ -30,6 +30,7 @@ def write_config(
     edgar: dict[str, object] | None = None,
     rules: dict[str, object] | None = None,
     daemon: dict[str, object] | None = None,
+    logging: dict[str, object] | None = None,
 ) -> Path:
     sections: dict[str, dict[str, object]] = {
         "edgar": {
@@ -44,6 +45,7 @@ def write_config(
         "storage": {"url": database_url},
         "daemon": {"workers": 4, "retry_seconds": 1} | (daemon or {}),
         "rules": {"reload_seconds": 0.2} | (rules or {}),
+        "logging": logging or {},
     }
     config = folder / "config.toml"
     config.write_text("\n".join(_toml_section(name, values) for name, values in sections.items()))

@@ -1,0 +1,226 @@
+"""The daemon's three figures, each against its target, on the fake EDGAR in this process.
+
+    python bench/daemon.py [--filings 500] [--latency-filings 60] [--skip-postgres]
+
+(a) fair access: `filing-monitor backfill` of N filings from a server that refuses anything past
+    10 requests in a one-second window: filings/s achieved and requests refused (target >= 9.0, 0);
+(b) no limit: filings/s through fetch, parse, rules and store, on SQLite and on PostgreSQL;
+(c) feed-to-stored latency of `filing-monitor run` with poll_seconds = 1: p50 and p99 (target p50 <= 1.5 s).
+
+Filings are the samples and, where ../shared is beside the project, the corpus, cycled under new
+accession numbers. The daemon runs as a subprocess, exactly as users start it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import statistics
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from fakes.demo import serve  # noqa: E402
+from fakes.edgar import FakeEdgar  # noqa: E402
+from fakes.filings import FakeFiling, from_path, load_samples  # noqa: E402
+from storage import Store  # noqa: E402
+
+TARGET_FILINGS_PER_SECOND = 9.0
+TARGET_P50_SECONDS = 1.5
+POSTGRES_ADMIN = os.environ.get("FILING_MONITOR_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/test")
+DAY = date(2026, 11, 2)
+
+
+def source_filings() -> tuple[list[FakeFiling], str]:
+    filings = load_samples(ROOT / "samples")
+    corpus = ROOT.parent / "shared" / "corpus" / "filings"
+    if corpus.is_dir():
+        files = sorted(p for p in corpus.iterdir() if p.suffix in {".txt", ".htm", ".xml"})
+        filings += [from_path(path, 100 + n) for n, path in enumerate(files)]
+        return filings, f"samples/ and {corpus}"
+    return filings, "samples/ (../shared absent)"
+
+
+def copies(filings: list[FakeFiling], count: int, day: date, offset: int = 0) -> list[FakeFiling]:
+    return [
+        filings[n % len(filings)].renumbered(f"0002{n + offset:06d}-26-{n + offset:06d}", day) for n in range(count)
+    ]
+
+
+def config_text(base_url: str, database: str, rate: float, forms: str, poll: float = 60) -> str:
+    return (
+        f'[edgar]\nbase_url = "{base_url}"\nuser_agent = "filing-monitor bench bench@example.com"\n'
+        f"forms = [{forms}]\npoll_seconds = {poll}\nmax_requests_per_second = {rate}\n\n"
+        f'[storage]\nurl = "{database}"\n\n[daemon]\nworkers = 8\n\n[logging]\nlevel = "WARNING"\n'
+    )
+
+
+@dataclass
+class BackfillFigure:
+    filings: int
+    seconds: float
+    refused: int
+    most_in_one_second: int
+
+    @property
+    def rate(self) -> float:
+        return self.filings / self.seconds
+
+
+async def run_backfill(
+    folder: Path, filings: list[FakeFiling], database: str, rate_limit: int | None
+) -> BackfillFigure:
+    fake = FakeEdgar(rate_limit=rate_limit)
+    fake.publish(*filings)
+    fake.publish_index(DAY)
+    runner, base_url = await serve(fake)
+    try:
+        config = folder / "config.toml"
+        forms = ", ".join(json.dumps(form) for form in sorted({f.form for f in filings}))
+        config.write_text(config_text(base_url, database, rate=rate_limit or 10_000, forms=forms))
+        started = time.monotonic()
+        process = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "monitor", "backfill", "--config", str(config), "--from", str(DAY), "--to", str(DAY),
+            stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE, cwd=ROOT,
+        )  # fmt: skip
+        _, err = await process.communicate()
+        seconds = time.monotonic() - started
+        if process.returncode != 0:
+            raise SystemExit(f"backfill failed:\n{err.decode()[-2000:]}")
+    finally:
+        await runner.cleanup()
+    store = await Store.open(database)
+    try:
+        stored = await store.count_filings("done")
+    finally:
+        await store.close()
+    if stored != len(filings):
+        raise SystemExit(f"backfill stored {stored} of {len(filings)} filings")
+    return BackfillFigure(len(filings), seconds, fake.stats.violations, fake.stats.max_in_window)
+
+
+async def postgres_database() -> tuple[str, str] | None:
+    import asyncpg
+
+    try:
+        admin = await asyncpg.connect(POSTGRES_ADMIN, timeout=3)
+    except (OSError, asyncpg.PostgresError, TimeoutError):
+        return None
+    name = f"fm_bench_{os.getpid()}"
+    await admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
+    await admin.execute(f'CREATE DATABASE "{name}"')
+    await admin.close()
+    return POSTGRES_ADMIN.replace("postgresql://", "postgresql+asyncpg://").rsplit("/", 1)[0] + f"/{name}", name
+
+
+async def drop_postgres(name: str) -> None:
+    import asyncpg
+
+    admin = await asyncpg.connect(POSTGRES_ADMIN, timeout=3)
+    await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    await admin.close()
+
+
+async def latency(folder: Path, filings: list[FakeFiling], count: int) -> list[float]:
+    """Publish filings one by one to a running daemon; seconds from publication to stored."""
+    fake = FakeEdgar(rate_limit=10)
+    runner, base_url = await serve(fake)
+    database = f"sqlite:///{folder / 'latency.db'}"
+    config = folder / "latency.toml"
+    config.write_text(config_text(base_url, database, rate=10, forms='"8-K"', poll=1))
+    eight_ks = [f for f in filings if f.form == "8-K"]
+    published: dict[str, datetime] = {}
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "monitor", "run", "--config", str(config),
+        stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL, cwd=ROOT,
+    )  # fmt: skip
+    store = await Store.open(database)
+    try:
+        await asyncio.sleep(3)  # start-up: imports, migrations, the first poll
+        for filing in copies(eight_ks, count, DAY, offset=900_000):
+            fake.publish(filing)
+            published[filing.accession] = datetime.now(UTC)
+            await asyncio.sleep(0.3 + (hash(filing.accession) % 100) / 100)  # between 0.3 and 1.3 s apart
+        deadline = time.monotonic() + 60
+        while await store.count_filings("done") < count and time.monotonic() < deadline:
+            await asyncio.sleep(0.5)
+        rows = await store.all_filings()
+    finally:
+        process.terminate()
+        await process.wait()
+        await store.close()
+        await runner.cleanup()
+    return [
+        (s.filing.processed_at - published[s.filing.accession]).total_seconds()
+        for s in rows
+        if s.filing.processed_at and s.filing.accession in published
+    ]
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
+
+
+async def main() -> int:
+    parser = argparse.ArgumentParser(description="daemon benchmarks: fair-access backfill, throughput, latency")
+    parser.add_argument("--filings", type=int, default=500)
+    parser.add_argument("--latency-filings", type=int, default=60)
+    parser.add_argument("--skip-postgres", action="store_true")
+    args = parser.parse_args()
+    originals, origin = source_filings()
+    filings = copies(originals, args.filings, DAY)
+    size = sum(len(f.body) for f in filings) / 1e6
+    print(f"{args.filings} filings ({size:.1f} MB) cycled from {len(originals)} files in {origin}")
+    results: dict[str, object] = {}
+    with tempfile.TemporaryDirectory(prefix="fm-bench-") as temp:
+        folder = Path(temp)
+        limited = await run_backfill(folder, filings, f"sqlite:///{folder / 'a.db'}", rate_limit=10)
+        ok = limited.rate >= TARGET_FILINGS_PER_SECOND and limited.refused == 0
+        print(
+            f"(a) backfill under a 10 requests/s limit: {limited.rate:.2f} filings/s "
+            f"({limited.filings} in {limited.seconds:.1f} s, start-up included); refused {limited.refused}; "
+            f"most requests in one second {limited.most_in_one_second}; target >= {TARGET_FILINGS_PER_SECOND} "
+            f"and 0: ratio {limited.rate / TARGET_FILINGS_PER_SECOND:.2f} {'MET' if ok else 'NOT MET'}"
+        )
+        results["a_filings_per_second"] = round(limited.rate, 2)
+        results["a_refused"] = limited.refused
+        sqlite = await run_backfill(folder, filings, f"sqlite:///{folder / 'b.db'}", rate_limit=None)
+        print(f"(b) no limit, SQLite:     {sqlite.rate:.1f} filings/s ({sqlite.seconds:.1f} s, start-up included)")
+        results["b_sqlite_filings_per_second"] = round(sqlite.rate, 1)
+        postgres = None if args.skip_postgres else await postgres_database()
+        if postgres is None:
+            print("(b) no limit, PostgreSQL: skipped (no PostgreSQL at " + POSTGRES_ADMIN + ")")
+        else:
+            try:
+                figure = await run_backfill(folder, filings, postgres[0], rate_limit=None)
+            finally:
+                await drop_postgres(postgres[1])
+            print(f"(b) no limit, PostgreSQL: {figure.rate:.1f} filings/s ({figure.seconds:.1f} s, start-up included)")
+            results["b_postgres_filings_per_second"] = round(figure.rate, 1)
+        delays = await latency(folder, originals, args.latency_filings)
+        if len(delays) < args.latency_filings:
+            print(f"(c) latency: only {len(delays)} of {args.latency_filings} filings stored in time")
+            return 1
+        p50, p99 = statistics.median(delays), percentile(delays, 0.99)
+        print(
+            f"(c) feed-to-stored latency, poll_seconds = 1, {len(delays)} filings: p50 {p50:.2f} s, p99 {p99:.2f} s; "
+            f"target p50 <= {TARGET_P50_SECONDS} s: ratio {p50 / TARGET_P50_SECONDS:.2f} "
+            f"{'MET' if p50 <= TARGET_P50_SECONDS else 'NOT MET'}"
+        )
+        results["c_p50_seconds"] = round(p50, 2)
+        results["c_p99_seconds"] = round(p99, 2)
+    print(json.dumps(results))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(asyncio.run(main()))

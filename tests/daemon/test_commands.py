@@ -1,0 +1,85 @@
+"""`run --once` and `events list` as a user runs them, on the samples served by the fake EDGAR."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sys
+from pathlib import Path
+
+from fakes.edgar import FakeEdgar
+from fakes.filings import FakeFiling
+from tests.conftest import ROOT, serving
+from tests.daemon.conftest import write_config
+
+SEED_ACCESSION = "0000930553-00-000010"
+
+
+async def command(*arguments: str) -> tuple[int, str, str]:
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "monitor", *arguments,
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE, cwd=ROOT,
+    )  # fmt: skip
+    out, err = await process.communicate()
+    return process.returncode or 0, out.decode(), err.decode()
+
+
+async def test_run_once_alerts_each_financing_filing_once_and_events_list_shows_them_as_scan_does(
+    tmp_path: Path, sample_filings: list[FakeFiling]
+) -> None:
+    fake = FakeEdgar()
+    fake.publish(*sample_filings)
+    async with serving(fake.app()) as base_url:
+        config = write_config(tmp_path, base_url, "sqlite:///monitor.db", logging={"json": True})
+        code, out, err = await command("run", "--config", str(config), "--once")
+        assert code == 0, err
+        again, out_again, _ = await command("run", "--config", str(config), "--once")
+    alerts = [line for line in out.splitlines() if line.startswith("ALERT ")]
+    assert len(alerts) == 4 and len({a.split("(")[1] for a in alerts}) == 4
+    assert not any("LAKESHORE" in a for a in alerts)  # the earnings 8-K has no financing
+    seed = next(a for a in alerts if SEED_ACCESSION in a)
+    assert "shares=520,324" in seed and "price_per_share=$15.375" in seed and "exercise_price=$21.00" in seed
+    assert again == 0 and "ALERT" not in out_again  # nothing new, nothing alerted twice
+    assert all(json.loads(line)["level"] for line in err.splitlines())  # structured logs, one per line
+
+    code, listed, err = await command("events", "list", "--config", str(config), "--json")
+    assert code == 0, err
+    lines = [json.loads(line) for line in listed.splitlines()]
+    assert len(lines) == 4
+    entry = next(line for line in lines if line["accession"] == SEED_ACCESSION)
+    assert entry["source"] == f"{base_url}/Archives/edgar/data/930553/000093055300000010/{SEED_ACCESSION}.txt"
+    assert (entry["form"], entry["company"], entry["cik"], entry["filed"]) == (
+        "8-K",
+        "NEOTHERAPEUTICS INC",
+        "930553",
+        "2000-03-31",
+    )
+    types = [event["type"] for event in entry["events"]]
+    assert types == ["share_sale", "warrant", "finder_fee"]
+    sale = entry["events"][0]["fields"]
+    assert (sale["shares"], sale["price_per_share"], sale["gross_proceeds"]) == (520324, 15.375, 8000000.0)
+
+    code, table, _ = await command("events", "list", "--config", str(config))
+    assert code == 0 and "NEOTHERAPEUTICS" in table and "4 filings" in table
+
+
+async def test_run_refuses_to_start_without_a_contact_in_the_user_agent(tmp_path: Path) -> None:
+    config = write_config(tmp_path, "http://127.0.0.1:9", "sqlite:///m.db", edgar={"user_agent": "python-aiohttp"})
+    code, _, err = await command("run", "--config", str(config))
+    assert code == 2
+    assert f"{config}:3: [edgar] user_agent: must name you and give a contact e-mail" in err
+    assert "Traceback" not in err
+
+
+async def test_a_broken_rule_file_at_start_up_is_exit_2_naming_file_and_line(tmp_path: Path) -> None:
+    (tmp_path / "bad.toml").write_text('id = "x"\nevent = "share_sale"\npatterns = ["{nope}"]\n')
+    config = write_config(tmp_path, "http://127.0.0.1:9", "sqlite:///m.db", rules={"paths": ["bad.toml"]})
+    code, _, err = await command("run", "--config", str(config), "--once")
+    assert code == 2 and f"{tmp_path / 'bad.toml'}:" in err and "Traceback" not in err
+
+
+async def test_the_database_password_never_reaches_the_logs(tmp_path: Path) -> None:
+    config = write_config(tmp_path, "http://127.0.0.1:9", "postgresql://fm:s3cr3t-pw@127.0.0.1:1/fm")
+    code, _, err = await command("run", "--config", str(config), "--once")
+    assert code == 1 and "s3cr3t-pw" not in err
+    assert "127.0.0.1:1" in err and "Traceback" not in err

@@ -1,0 +1,61 @@
+"""Config files: what a user writes, and the one-line errors a mistake gets."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from monitor.errors import ConfigError
+from monitor.settings import load_settings
+from tests.conftest import ROOT
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "config.toml"
+    path.write_text(text)
+    return path
+
+
+def test_the_example_config_loads_with_the_contract_defaults() -> None:
+    settings = load_settings(ROOT / "config.example.toml")
+    assert settings.edgar.forms == ["8-K", "8-K/A", "D", "424B5"]
+    assert settings.edgar.max_requests_per_second == 10
+    assert settings.slack.token_env == "SLACK_BOT_TOKEN"
+    assert settings.database_url() == f"sqlite+aiosqlite:///{ROOT / 'filing-monitor.db'}"
+
+
+def test_a_relative_sqlite_path_sits_beside_the_config_and_postgres_urls_use_asyncpg(tmp_path: Path) -> None:
+    agent = 'user_agent = "Me me@example.com"'
+    sqlite = load_settings(write(tmp_path, f'[edgar]\n{agent}\n[storage]\nurl = "sqlite:///data/m.db"\n'))
+    assert sqlite.database_url() == f"sqlite+aiosqlite:///{tmp_path / 'data' / 'm.db'}"
+    pg = load_settings(write(tmp_path, f'[edgar]\n{agent}\n[storage]\nurl = "postgresql://u:secret@db/fm"\n'))
+    assert pg.database_url() == "postgresql+asyncpg://u:secret@db/fm"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ('[edgar]\nuser_agent = "filing-monitor"\n', ":2: [edgar] user_agent: must name you and give a contact e-mail"),
+        ('[edgar]\nuser_agent = "A a@b.co"\npoll_secs = 5\n', ":3: [edgar] poll_secs: unknown key"),
+        (
+            '[edgar]\nuser_agent = "A a@b.co"\npoll_seconds = -1\n',
+            ":3: [edgar] poll_seconds: Input should be greater than 0",
+        ),
+        ('[edgar]\nuser_agent = "A a@b.co"\nforms = []\n', ":3: [edgar] forms: List should have at least 1 item"),
+        ('[edgar\nuser_agent = "A a@b.co"\n', "(at line 1, column 7)"),
+        ('[storage]\nurl = "x"\n', ": missing [edgar] section"),
+        (
+            '[edgar]\nuser_agent = "A a@b.co"\n[storage]\nurl = "mysql://db/x"\n',
+            "[storage] url: unsupported database 'mysql'",
+        ),
+    ],
+    ids=["no contact", "typo", "negative", "no forms", "bad toml", "no edgar", "mysql"],
+)
+def test_each_mistake_is_one_line_naming_the_file_line_and_key(tmp_path: Path, text: str, expected: str) -> None:
+    path = write(tmp_path, text)
+    with pytest.raises(ConfigError) as raised:
+        load_settings(path).database_url()
+    message = str(raised.value)
+    assert expected in message
+    assert str(path) in message and "\n" not in message
