@@ -7,7 +7,6 @@ import logging
 import signal
 from collections.abc import Awaitable, Callable
 from datetime import datetime
-from typing import Any
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
@@ -59,25 +58,32 @@ class Daemon:
 
     async def _run_scheduled(self, app: App) -> None:
         scheduler = AsyncIOScheduler()
-        every = {"trigger": "interval", "max_instances": 1, "coalesce": True, "misfire_grace_time": None}
-        now: dict[str, Any] = {"next_run_time": datetime.now().astimezone()}
-        scheduler.add_job(
-            self._guarded("poll", app.watcher.poll), seconds=self.settings.edgar.poll_seconds, **every, **now
-        )
-        scheduler.add_job(
-            self._guarded("catch-up", lambda: app.index.catch_up(edgar_today())),
-            seconds=CATCH_UP_SECONDS,
-            **every,
-            **now,
-        )
-        scheduler.add_job(
-            self._guarded("retry", lambda: _retry_failed(app)), seconds=self.settings.daemon.retry_seconds, **every
-        )
-        scheduler.add_job(
-            self._guarded("rules", lambda: asyncio.to_thread(self.rules.reload_if_changed)),
-            seconds=self.settings.rules.reload_seconds,
-            **every,
-        )
+        jobs: list[tuple[str, Callable[[], Awaitable[object]], float, bool]] = [
+            ("poll", app.watcher.poll, self.settings.edgar.poll_seconds, True),
+            ("catch-up", lambda: app.index.catch_up(edgar_today()), CATCH_UP_SECONDS, True),
+            ("retry", lambda: _retry_failed(app), self.settings.daemon.retry_seconds, False),
+            (
+                "rules",
+                lambda: asyncio.to_thread(self.rules.reload_if_changed),
+                self.settings.rules.reload_seconds,
+                False,
+            ),
+        ]
+        for name, job, seconds, at_start in jobs:
+            # APScheduler pauses a job added with next_run_time=None: leave it out to start after one interval.
+            first_run = {"next_run_time": datetime.now().astimezone()} if at_start else {}
+            # One run at a time, a late run not repeated: a slow poll delays the next, never doubles it.
+            scheduler.add_job(
+                self._guarded(name, job),
+                "interval",
+                seconds=seconds,
+                id=name,
+                name=name,
+                max_instances=1,
+                coalesce=True,
+                misfire_grace_time=None,
+                **first_run,
+            )
         scheduler.start()
         try:
             await self._stop.wait()
@@ -106,10 +112,13 @@ class Daemon:
 
     def _install_signal_handlers(self) -> None:
         loop = asyncio.get_running_loop()
-        for number in (signal.SIGTERM, signal.SIGINT):
-            loop.add_signal_handler(number, self._on_stop_signal, number)
-        if hasattr(signal, "SIGHUP"):
-            loop.add_signal_handler(signal.SIGHUP, self._on_reload_signal)
+        try:
+            for number in (signal.SIGTERM, signal.SIGINT):
+                loop.add_signal_handler(number, self._on_stop_signal, number)
+            if hasattr(signal, "SIGHUP"):
+                loop.add_signal_handler(signal.SIGHUP, self._on_reload_signal)
+        except NotImplementedError:  # Windows: Ctrl-C still stops the daemon through KeyboardInterrupt
+            log.debug("signal handlers are not supported on this platform")
 
     def _on_stop_signal(self, number: int) -> None:
         log.info("%s received: stopping (work in flight finishes or is rolled back)", signal.Signals(number).name)

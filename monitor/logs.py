@@ -33,6 +33,8 @@ def configure_logging(level: str = "INFO", json_lines: bool = False) -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level.upper())
-    # aiohttp's access log and APScheduler's per-run lines would drown the daemon's own summary lines.
-    for noisy in ("apscheduler", "aiohttp.access", "alembic.runtime.migration"):
+    # aiohttp's access log and APScheduler's per-run lines would drown the daemon's own summary
+    # lines; a poll skipped because the previous one still runs is coalescing doing its job.
+    for noisy in ("aiohttp.access", "alembic.runtime.migration"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
+    logging.getLogger("apscheduler").setLevel(logging.ERROR)

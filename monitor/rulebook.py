@@ -32,6 +32,8 @@ class RuleBook:
             log.error("rule change refused, the rules in force (version %s) stay: %s", self.current.version, error)
             return False
         if ruleset.version == self.current.version:
+            if force:
+                log.info("rules re-read: unchanged (version %s)", ruleset.version)
             return False
         log.info(
             "rules reloaded: %d rules, version %s (was %s)", len(ruleset.rules), ruleset.version, self.current.version

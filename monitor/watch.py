@@ -35,6 +35,7 @@ class FeedWatcher:
         # Workers finish a few filings out of order; a run of this many known filings at the end of a
         # page means that every older one is stored too, even after a crash mid-batch.
         self.known_run = 2 * workers + 10
+        self._failing: set[str] = set()  # forms whose feed failed last time: logged once, and on recovery
 
     async def poll(self) -> PollReport:
         started = utcnow()
@@ -44,10 +45,15 @@ class FeedWatcher:
             try:
                 entries, complete, pages = await self._new_entries(form, seen)
             except (EdgarError, FeedError) as error:
-                log.warning("feed for %s not read this time (next poll retries): %s", form, error)
+                level = logging.DEBUG if form in self._failing else logging.WARNING
+                log.log(level, "feed for %s not read (each poll retries; logged again on recovery): %s", form, error)
+                self._failing.add(form)
                 report.failed_forms.append(form)
                 report.complete = False
                 continue
+            if form in self._failing:
+                self._failing.discard(form)
+                log.info("feed for %s read again", form)
             report.pages += pages
             report.new.extend(entries)
             report.complete = report.complete and complete

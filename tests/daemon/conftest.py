@@ -82,6 +82,10 @@ class DaemonProcess:
         code = await asyncio.wait_for(self.process.wait(), within)
         return code, time.monotonic() - started
 
+    def signal(self, number: int) -> None:
+        assert self.process is not None
+        self.process.send_signal(number)
+
     async def kill(self) -> None:
         assert self.process is not None
         self.process.kill()

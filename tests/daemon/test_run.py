@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 from collections.abc import Awaitable, Callable
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -226,11 +227,15 @@ async def test_rule_edits_apply_to_the_next_filing_and_a_broken_edit_keeps_the_o
 
         rule_file.write_text(MOONBEAM_RULE.replace('patterns = ["', 'patterns = ["{no_such_field} '))
         await wait_until(_logged(daemon, "rule change refused"), 15, daemon)
+        daemon.signal(signal.SIGHUP)  # asked to re-read: still refused, still running
+        await wait_until(_logged(daemon, "SIGHUP received"), 15, daemon)
         await publish_and_wait(3)
         assert [e["rule"] for e in await events_of(3)] == ["moonbeam-facility"]
         code, _ = await daemon.stop()
     assert code == 0
-    refused = next(line for line in daemon.text().splitlines() if "rule change refused" in line)
+    refusals = [line for line in daemon.text().splitlines() if "rule change refused" in line]
+    assert len(refusals) == 2  # once for the edit, once for SIGHUP: not at every check
+    refused = refusals[0]
     assert f"{rule_file}:6" in refused  # the patterns line
 
 
