@@ -9,8 +9,10 @@ from rich.console import Console
 from rich.table import Table
 
 from monitor.scan import ScanResult
+from rules.events import Event
 from rules.fields import EVENT_FIELDS, FieldValue
 from storage import FilingWithEvents
+from storage.tables import EventRow
 
 
 def write_json_line(result: ScanResult, stream: TextIO) -> None:
@@ -73,22 +75,6 @@ def print_table(results: list[ScanResult], console: Console) -> None:
 def stored_json(stored: FilingWithEvents) -> dict[str, Any]:
     """A stored filing in the shape of `scan --json`, its source being the filing's URL."""
     filing = stored.filing
-    events = []
-    for event in stored.events:
-        data: dict[str, Any] = {
-            "type": event.type,
-            "rule": event.rule,
-            "fields": event.fields,
-            "evidence": event.evidence,
-            "start": event.start_offset,
-            "end": event.end_offset,
-            "document": event.document,
-            "rules": event.rules,
-            "rules_version": event.rules_version,
-        }
-        if event.checks:
-            data["checks"] = event.checks
-        events.append(data)
     return {
         "source": filing.url,
         "accession": filing.accession,
@@ -96,8 +82,22 @@ def stored_json(stored: FilingWithEvents) -> dict[str, Any]:
         "company": filing.company,
         "cik": filing.cik,
         "filed": filing.filed.isoformat() if filing.filed else None,
-        "events": events,
+        "events": [_stored_event(row).to_json() | {"rules_version": row.rules_version} for row in stored.events],
     }
+
+
+def _stored_event(row: EventRow) -> Event:
+    return Event(
+        row.type,
+        row.rule,
+        row.fields,
+        row.evidence,
+        row.start_offset,
+        row.end_offset,
+        row.document or "",
+        row.rules,
+        row.checks,
+    )
 
 
 def print_stored_table(filings: list[FilingWithEvents], console: Console) -> None:

@@ -12,7 +12,7 @@ from monitor.edgar import EdgarClient, EdgarError
 from monitor.edgar.urls import submission_url
 from monitor.rulebook import RuleBook
 from monitor.scan import ScanResult, scan_bytes
-from storage import ProcessedFiling, Store, StoredEvent, utcnow
+from storage import ProcessedFiling, Store, utcnow
 
 log = logging.getLogger(__name__)
 
@@ -84,10 +84,7 @@ def _processed(item: WorkItem, url: str, result: ScanResult, version: str, fetch
         form=header.form or item.form,
         company=header.company,
         filed=date.fromisoformat(header.filed) if header.filed else None,
-        events=[
-            StoredEvent(e.type, e.rule, dict(e.fields), e.evidence, e.start, e.end, e.document, e.rules, e.checks)
-            for e in result.events
-        ],
+        events=result.events,
         rules_version=version,
         discovered_at=item.discovered_at,
         fetched_at=fetched_at,

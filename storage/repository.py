@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from rules.events import Event
 from storage.database import StorageError, async_url, create_engine, masked, migrate
 from storage.tables import AlertRow, EventRow, FilingRow, IndexDay, PollCursor
 
@@ -27,19 +28,6 @@ def utcnow() -> datetime:
 
 
 @dataclass(slots=True)
-class StoredEvent:
-    type: str
-    rule: str
-    fields: dict[str, object]
-    evidence: str
-    start: int
-    end: int
-    document: str | None = None
-    rules: list[str] = field(default_factory=list)
-    checks: list[str] = field(default_factory=list)
-
-
-@dataclass(slots=True)
 class ProcessedFiling:
     """What one filing's processing produced: saved in one transaction with its events and alerts."""
 
@@ -49,7 +37,7 @@ class ProcessedFiling:
     form: str | None
     company: str | None
     filed: date | None
-    events: list[StoredEvent]
+    events: list[Event]
     rules_version: str
     discovered_at: datetime | None = None
     fetched_at: datetime | None = None
@@ -318,7 +306,7 @@ def _event_rows(filing_id: int, processed: ProcessedFiling) -> list[EventRow]:
             evidence=e.evidence,
             start_offset=e.start,
             end_offset=e.end,
-            document=e.document,
+            document=e.document or None,
             rules=list(e.rules),
             checks=list(e.checks),
             rules_version=processed.rules_version,

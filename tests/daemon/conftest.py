@@ -142,8 +142,11 @@ def sample_filings() -> list[FakeFiling]:
     return load_samples(SAMPLES)
 
 
+OpenStore = Callable[[str], Awaitable[Store]]
+
+
 @pytest.fixture
-async def open_store() -> AsyncIterator[Callable[[str], Awaitable[Store]]]:
+async def open_store() -> AsyncIterator[OpenStore]:
     opened: list[Store] = []
 
     async def open_one(url: str) -> Store:

@@ -16,6 +16,7 @@ from storage import Store
 from tests.conftest import serving, shared_path
 from tests.daemon.conftest import (
     DaemonProcess,
+    OpenStore,
     expected_events,
     renumbered_copies,
     stored_comparable,
@@ -32,14 +33,14 @@ def corpus_filings() -> list[FakeFiling]:
 
 
 async def test_every_filing_is_stored_once_with_the_events_scan_finds_despite_20_percent_faults(
-    tmp_path: Path, database_url: str, sample_filings: list[FakeFiling], ruleset: RuleSet, open_store: object
+    tmp_path: Path, database_url: str, sample_filings: list[FakeFiling], ruleset: RuleSet, open_store: OpenStore
 ) -> None:
     fake = FakeEdgar(rate_limit=10, faults=FaultPlan(rate=0.2, slow_seconds=1.5))
     published = sample_filings + corpus_filings()
     fake.publish(*published)
     async with serving(fake.app()) as base_url:
         daemon = DaemonProcess(write_config(tmp_path, base_url, database_url))
-        store = await open_store(database_url)  # type: ignore[operator]
+        store = await open_store(database_url)
         await daemon.start()
         await wait_until(stored_count(store, len(published), "done"), 120, daemon)
         code, took = await daemon.stop()
@@ -55,7 +56,7 @@ async def test_every_filing_is_stored_once_with_the_events_scan_finds_despite_20
 
 
 async def test_killed_mid_run_and_restarted_nothing_is_lost_or_stored_twice(
-    tmp_path: Path, sample_filings: list[FakeFiling], ruleset: RuleSet, open_store: object
+    tmp_path: Path, sample_filings: list[FakeFiling], ruleset: RuleSet, open_store: OpenStore
 ) -> None:
     fake = FakeEdgar(rate_limit=10)
     published = renumbered_copies(sample_filings, 60, edgar_today())
@@ -63,7 +64,7 @@ async def test_killed_mid_run_and_restarted_nothing_is_lost_or_stored_twice(
     url = f"sqlite:///{tmp_path / 'monitor.db'}"
     async with serving(fake.app()) as base_url:
         daemon = DaemonProcess(write_config(tmp_path, base_url, url))
-        store = await open_store(url)  # type: ignore[operator]
+        store = await open_store(url)
         await daemon.start()
         await wait_until(stored_count(store, 12), 60, daemon)
         await daemon.kill()
@@ -88,38 +89,39 @@ async def _sent(store: Store) -> int:
         return int((await connection.execute(text("SELECT count(*) FROM alerts WHERE status = 'sent'"))).scalar_one())
 
 
+async def run_until_stored(daemon: DaemonProcess, store: Store, count: int) -> None:
+    """Start the daemon, wait until `count` filings are done, stop it cleanly."""
+    await daemon.start()
+    await wait_until(stored_count(store, count, "done"), 90, daemon)
+    assert (await daemon.stop())[0] == 0
+
+
 async def test_filings_published_while_stopped_are_caught_up_from_the_feed(
-    tmp_path: Path, sample_filings: list[FakeFiling], open_store: object
+    tmp_path: Path, sample_filings: list[FakeFiling], open_store: OpenStore
 ) -> None:
     fake = FakeEdgar(rate_limit=50)
     fake.publish(*sample_filings)
     url = f"sqlite:///{tmp_path / 'monitor.db'}"
     async with serving(fake.app()) as base_url:
         daemon = DaemonProcess(write_config(tmp_path, base_url, url, edgar={"max_requests_per_second": 50}))
-        store = await open_store(url)  # type: ignore[operator]
-        await daemon.start()
-        await wait_until(stored_count(store, len(sample_filings)), 30, daemon)
-        assert (await daemon.stop())[0] == 0
+        store = await open_store(url)
+        await run_until_stored(daemon, store, len(sample_filings))
         fake.publish(*renumbered_copies(sample_filings, 300, edgar_today()))
-        await daemon.start()
-        await wait_until(stored_count(store, len(sample_filings) + 300, "done"), 90, daemon)
-        assert (await daemon.stop())[0] == 0
+        await run_until_stored(daemon, store, len(sample_filings) + 300)
     assert await store.count_filings() == len(sample_filings) + 300
     assert fake.stats.violations == 0
 
 
 async def test_after_downtime_longer_than_the_feed_reaches_the_daily_indexes_fill_the_gap(
-    tmp_path: Path, sample_filings: list[FakeFiling], open_store: object
+    tmp_path: Path, sample_filings: list[FakeFiling], open_store: OpenStore
 ) -> None:
     fake = FakeEdgar(rate_limit=50, feed_depth=40)
     fake.publish(*sample_filings)
     url = f"sqlite:///{tmp_path / 'monitor.db'}"
     async with serving(fake.app()) as base_url:
         daemon = DaemonProcess(write_config(tmp_path, base_url, url, edgar={"max_requests_per_second": 50}))
-        store = await open_store(url)  # type: ignore[operator]
-        await daemon.start()
-        await wait_until(stored_count(store, len(sample_filings)), 30, daemon)
-        assert (await daemon.stop())[0] == 0
+        store = await open_store(url)
+        await run_until_stored(daemon, store, len(sample_filings))
         # Down since two days ago; yesterday 120 filings came out, more than the feed reaches back to.
         async with store.engine.begin() as connection:
             from sqlalchemy import text
@@ -129,15 +131,13 @@ async def test_after_downtime_longer_than_the_feed_reaches_the_daily_indexes_fil
         yesterday = edgar_today() - timedelta(days=1)
         fake.publish(*renumbered_copies(sample_filings, 120, yesterday))
         fake.publish_index(yesterday)
-        await daemon.start()
-        await wait_until(stored_count(store, len(sample_filings) + 120, "done"), 60, daemon)
-        assert (await daemon.stop())[0] == 0
+        await run_until_stored(daemon, store, len(sample_filings) + 120)
     assert fake.stats.served["index"] == 1
     assert "catch-up" in daemon.text()
 
 
 async def test_backfill_processes_every_filing_once_and_a_rerun_does_no_work(
-    tmp_path: Path, sample_filings: list[FakeFiling], open_store: object
+    tmp_path: Path, sample_filings: list[FakeFiling], open_store: OpenStore
 ) -> None:
     import asyncio
     import sys
@@ -161,7 +161,7 @@ async def test_backfill_processes_every_filing_once_and_a_rerun_does_no_work(
         config = write_config(tmp_path, base_url, url)
         code, output = await backfill()
         assert code == 0, output
-        store = await open_store(url)  # type: ignore[operator]
+        store = await open_store(url)
         assert await store.count_filings("done") == len(published) == 24
         requests = fake.stats.requests
         code, output = await backfill()
@@ -192,7 +192,7 @@ def moonbeam_filing(number: int) -> FakeFiling:
 
 
 async def test_rule_edits_apply_to_the_next_filing_and_a_broken_edit_keeps_the_old_rules(
-    tmp_path: Path, open_store: object
+    tmp_path: Path, open_store: OpenStore
 ) -> None:
     fake = FakeEdgar(rate_limit=10)
     rules = tmp_path / "rules"
@@ -214,7 +214,7 @@ async def test_rule_edits_apply_to_the_next_filing_and_a_broken_edit_keeps_the_o
             tmp_path, base_url, url, rules={"paths": [str(Path(__file__).parents[2] / "rules" / "packs"), "rules"]}
         )
         daemon = DaemonProcess(config)
-        store = await open_store(url)  # type: ignore[operator]
+        store = await open_store(url)
         await daemon.start()
         await publish_and_wait(1)
         assert await events_of(1) == []
@@ -258,7 +258,7 @@ async def test_sigterm_with_requests_hanging_exits_0_within_10_seconds(tmp_path:
 
 
 async def test_a_filing_that_cannot_be_read_is_kept_with_its_error_and_given_up_after_bounded_retries(
-    tmp_path: Path, sample_filings: list[FakeFiling], open_store: object
+    tmp_path: Path, sample_filings: list[FakeFiling], open_store: OpenStore
 ) -> None:
     fake = FakeEdgar(rate_limit=10)
     broken = enveloped(
@@ -273,7 +273,7 @@ async def test_a_filing_that_cannot_be_read_is_kept_with_its_error_and_given_up_
     url = f"sqlite:///{tmp_path / 'monitor.db'}"
     async with serving(fake.app()) as base_url:
         daemon = DaemonProcess(write_config(tmp_path, base_url, url, daemon={"max_filing_attempts": 2}))
-        store = await open_store(url)  # type: ignore[operator]
+        store = await open_store(url)
         await daemon.start()
         await wait_until(stored_count(store, 1, "gave_up"), 30, daemon)
         await wait_until(stored_count(store, len(sample_filings), "done"), 30, daemon)

@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from monitor.notify import Alert, ConsoleNotifier, Delivery, Notifier, NotifyError, OutboxDelivery
-from storage import ProcessedFiling, Store, StoredEvent
+from rules.events import Event
+from storage import ProcessedFiling, Store
 
 
 class Recording:
@@ -33,7 +34,7 @@ class Recording:
 @pytest.fixture
 async def store(tmp_path: Path) -> AsyncIterator[Store]:
     opened = await Store.open(f"sqlite:///{tmp_path / 'm.db'}")
-    event = StoredEvent("share_sale", "shares-sold", {"shares": 520324, "price_per_share": 15.375}, "sold", 1, 2)
+    event = Event("share_sale", "shares-sold", {"shares": 520324, "price_per_share": 15.375}, "sold", 1, 2, "8-K")
     filing = ProcessedFiling(
         "0000930553-00-000010", "u", "930553", "8-K", "NEOTHERAPEUTICS INC", date(2000, 3, 31), [event], "v"
     )

@@ -10,7 +10,8 @@ from alembic.migration import MigrationContext
 from sqlalchemy import text
 from sqlalchemy.engine import Connection
 
-from storage import ProcessedFiling, Store, StoredEvent
+from rules.events import Event
+from storage import ProcessedFiling, Store
 from storage.database import migrate
 from storage.tables import metadata
 
@@ -26,7 +27,7 @@ def processed(accession: str = ACCESSION, events: int = 2) -> ProcessedFiling:
         company="NEOTHERAPEUTICS INC",
         filed=date(2000, 3, 31),
         events=[
-            StoredEvent("share_sale", "shares-sold", {"shares": 520324 + n, "investors": ["A", "B"]}, "sold", 10, 20)
+            Event("share_sale", "shares-sold", {"shares": 520324 + n, "investors": ["A", "B"]}, "sold", 10, 20, "8-K")
             for n in range(events)
         ],
         rules_version="v1",
