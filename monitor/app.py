@@ -7,6 +7,7 @@ import contextlib
 import logging
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from datetime import timedelta
 
 from monitor.catchup import IndexReader
 from monitor.edgar import EdgarClient
@@ -57,8 +58,11 @@ def notifiers(settings: Settings) -> dict[str, Notifier]:
 
 
 @contextlib.asynccontextmanager
-async def open_app(settings: Settings, rules: RuleBook, alerts: bool = True) -> AsyncIterator[App]:
-    store = await Store.open(settings.database_url())
+async def open_app(settings: Settings, rules: RuleBook, alerts: bool = True, role: str = "") -> AsyncIterator[App]:
+    lease = timedelta(seconds=settings.daemon.lease_seconds)
+    # A backfill beside the daemon is a second instance: it must not take the daemon's claims for its own.
+    instance = f"{settings.instance_name()}{'-' + role if role else ''}"
+    store = await Store.open(settings.database_url(), instance, lease)
     try:
         async with EdgarClient(settings.edgar) as client:
             queue = WorkQueue(settings.daemon.queue_size)
@@ -98,5 +102,5 @@ def describe(settings: Settings, rules: RuleBook) -> str:
         f"forms {', '.join(settings.edgar.forms)} from {settings.edgar.base_url} "
         f"(at most {settings.edgar.max_requests_per_second:g} requests/s); "
         f"{len(rules.current.rules)} rules, version {rules.current.version}; storage {database}; "
-        f"{settings.daemon.workers} workers"
+        f"{settings.daemon.workers} workers; instance {settings.instance_name()}"
     )

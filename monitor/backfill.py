@@ -46,7 +46,7 @@ class BackfillReport:
 async def backfill(settings: Settings, first: date, last: date, alert: bool, console: Console) -> BackfillReport:
     rules = RuleBook(settings.rule_paths())
     report = BackfillReport()
-    async with open_app(settings, rules, alerts=alert) as app:
+    async with open_app(settings, rules, alerts=alert, role="backfill") as app:
         log.info("backfill %s to %s: %s", first, last, describe(settings, rules))
         with Progress(
             TextColumn("{task.description}"),

@@ -51,6 +51,7 @@ class Daemon:
 
     async def _run_once(self, app: App) -> None:
         """Burst mode (demo, cron): catch up, poll once, process everything, deliver, exit."""
+        await _retry_failed(app)
         await app.index.catch_up(edgar_today())
         await app.watcher.poll()
         await _until_stopped(app.queue.drained(), self._stop)
@@ -61,7 +62,8 @@ class Daemon:
         jobs: list[tuple[str, Callable[[], Awaitable[object]], float, bool]] = [
             ("poll", app.watcher.poll, self.settings.edgar.poll_seconds, True),
             ("catch-up", lambda: app.index.catch_up(edgar_today()), CATCH_UP_SECONDS, True),
-            ("retry", lambda: _retry_failed(app), self.settings.daemon.retry_seconds, False),
+            # At start too: filings this instance was processing when it last died are taken up again.
+            ("retry", lambda: _retry_failed(app), self.settings.daemon.retry_seconds, True),
             (
                 "rules",
                 lambda: asyncio.to_thread(self.rules.reload_if_changed),
@@ -130,7 +132,7 @@ class Daemon:
 
 
 async def _retry_failed(app: App) -> None:
-    for row in await app.store.failed_filings():
+    for row in await app.store.retryable_filings():
         if row.accession not in app.queue and row.cik:
             await app.queue.submit(WorkItem(row.accession, row.cik, row.form, row.discovered_at))
 

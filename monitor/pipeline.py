@@ -43,6 +43,8 @@ class Pipeline:
 
     async def process(self, item: WorkItem) -> Outcome:
         url = submission_url(self.client.settings.base_url, item.cik, item.accession)
+        if not await self.store.claim_filing(item.accession, item.cik, url, item.discovered_at):
+            return Outcome.ALREADY_STORED  # done, given up, or another instance is on it
         try:
             body = await self.client.fetch(url)
         except EdgarError as error:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
+import socket
 import tomllib
 from pathlib import Path
 from typing import Annotated
@@ -65,6 +67,9 @@ class DaemonSettings(_Strict):
     queue_size: Annotated[int, Field(ge=1)] = 1000
     max_filing_attempts: Annotated[int, Field(ge=1)] = 5  # a filing that keeps failing is left as 'failed'
     retry_seconds: Annotated[float, Field(gt=0)] = 60  # how often failed filings are tried again
+    # Instances sharing a database name themselves in their claims; empty: host name and config path.
+    instance: str = ""
+    lease_seconds: Annotated[float, Field(gt=0)] = 600  # a claim older than this is taken over
 
 
 class LoggingSettings(_Strict):
@@ -84,6 +89,13 @@ class Settings(_Strict):
     def database_url(self) -> str:
         """The storage URL for SQLAlchemy's async engine; a relative SQLite path sits beside the config."""
         return async_url(self.storage.url, self.path.parent)
+
+    def instance_name(self) -> str:
+        """Stable across restarts of the same daemon, so that it takes its own unfinished claims back."""
+        if self.daemon.instance:
+            return self.daemon.instance
+        digest = hashlib.sha1(str(self.path).encode()).hexdigest()[:8]
+        return f"{socket.gethostname()}-{digest}"
 
     def rule_paths(self) -> list[Path]:
         return [p if p.is_absolute() else self.path.parent / p for p in self.rules.paths]

@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import func, update
+from sqlalchemy import and_, func, or_, update
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 from sqlmodel import col, select
@@ -18,6 +18,7 @@ from rules.events import Event
 from storage.database import StorageError, async_url, create_engine, masked, migrate
 from storage.tables import AlertRow, EventRow, FilingRow, IndexDay, PollCursor
 
+DEFAULT_LEASE = timedelta(minutes=10)
 FEED_CURSOR = "feed"
 GAP_PREFIX = "gap:"
 _LOOKUP_CHUNK = 500  # keeps IN (...) lists under every database's parameter limit
@@ -57,12 +58,16 @@ class PendingAlert:
 
 
 class Store:
-    def __init__(self, engine: AsyncEngine) -> None:
+    """The database of one instance; `instance` names it in the claims it takes on filings and alerts."""
+
+    def __init__(self, engine: AsyncEngine, instance: str = "local", lease: timedelta = DEFAULT_LEASE) -> None:
         self.engine = engine
+        self.instance = instance
+        self.lease = lease
         self._sessions = async_sessionmaker(engine, class_=AsyncSession, expire_on_commit=False)
 
     @classmethod
-    async def open(cls, url: str) -> Store:
+    async def open(cls, url: str, instance: str = "local", lease: timedelta = DEFAULT_LEASE) -> Store:
         """Connect (creating a SQLite file on first use) and apply any pending migrations."""
         engine = create_engine(async_url(url, Path.cwd()))
         try:
@@ -73,7 +78,7 @@ class Store:
             raise StorageError(
                 f"cannot open the database {masked(engine.url.render_as_string(False))}: {reason}"
             ) from None
-        return cls(engine)
+        return cls(engine, instance, lease)
 
     async def close(self) -> None:
         await self.engine.dispose()
@@ -95,6 +100,44 @@ class Store:
                 rows = await session.exec(select(FilingRow.accession).where(col(FilingRow.accession).in_(chunk)))
                 found.update(rows.all())
         return found
+
+    async def claim_filing(self, accession: str, cik: str, url: str, discovered_at: datetime | None) -> bool:
+        """Take a filing to work on; False if it is done, given up, or another instance's live claim.
+
+        Instances sharing a database each poll the same feed: the claim makes one of them fetch and
+        process a filing, and a claim whose lease ran out (its instance died) may be taken over.
+        """
+        now = utcnow()
+        try:
+            async with self._transaction() as session:
+                session.add(
+                    FilingRow(
+                        accession=accession,
+                        url=url,
+                        cik=cik,
+                        status="claimed",
+                        claimed_by=self.instance,
+                        claimed_until=now + self.lease,
+                        discovered_at=discovered_at,
+                    )
+                )
+            return True
+        except IntegrityError:
+            pass
+        takeable = or_(
+            col(FilingRow.status) == "failed",
+            and_(
+                col(FilingRow.status) == "claimed",
+                or_(col(FilingRow.claimed_until) < now, col(FilingRow.claimed_by) == self.instance),
+            ),
+        )
+        async with self._transaction() as session:
+            result = await session.exec(
+                update(FilingRow)
+                .where(col(FilingRow.accession) == accession, takeable)
+                .values(status="claimed", claimed_by=self.instance, claimed_until=now + self.lease)
+            )
+            return bool(result.rowcount == 1)
 
     async def save_processed(self, processed: ProcessedFiling, destinations: list[str]) -> bool:
         """Store a filing, its events and its alerts at once; False if it was already stored.
@@ -133,6 +176,7 @@ class Store:
                     return None
                 if row is None:
                     row = FilingRow(accession=accession, url=url, cik=cik, status="failed", discovered_at=discovered_at)
+                row.claimed_until = None
                 row.attempts += 1
                 row.error = error[:4000]
                 row.status = "gave_up" if row.attempts >= max_attempts else "failed"
@@ -145,9 +189,19 @@ class Store:
         query = select(FilingRow).where(FilingRow.accession == accession).with_for_update()
         return (await session.exec(query)).first()
 
-    async def failed_filings(self, limit: int = 100) -> list[FilingRow]:
+    async def retryable_filings(self, limit: int = 100) -> list[FilingRow]:
+        """Failed filings, and claims whose instance died (lease over) or was this one in an earlier life."""
+        stale_claim = and_(
+            col(FilingRow.status) == "claimed",
+            or_(col(FilingRow.claimed_until) < utcnow(), col(FilingRow.claimed_by) == self.instance),
+        )
         async with self._sessions() as session:
-            query = select(FilingRow).where(FilingRow.status == "failed").order_by(col(FilingRow.id)).limit(limit)
+            query = (
+                select(FilingRow)
+                .where(or_(col(FilingRow.status) == "failed", stale_claim))
+                .order_by(col(FilingRow.id))
+                .limit(limit)
+            )
             return list((await session.exec(query)).all())
 
     async def filing(self, accession: str) -> FilingWithEvents | None:
@@ -249,13 +303,52 @@ class Store:
     # the alert outbox
 
     async def pending_alerts(self, limit: int = 50) -> list[PendingAlert]:
+        """Alerts not delivered yet (pending, or being sent), oldest first: what the outbox holds."""
+        async with self._sessions() as session:
+            query = (
+                select(AlertRow.id)
+                .where(col(AlertRow.status).in_(["pending", "sending"]))
+                .order_by(col(AlertRow.id))
+                .limit(limit)
+            )
+            ids = [i for i in (await session.exec(query)).all() if i is not None]
+        return await self._alerts(ids)
+
+    async def claim_alerts(self, limit: int = 50) -> list[PendingAlert]:
+        """Take pending alerts to send (and 'sending' ones whose instance died); each goes to one instance."""
+        now = utcnow()
+        takeable = or_(
+            col(AlertRow.status) == "pending",
+            and_(
+                col(AlertRow.status) == "sending",
+                or_(col(AlertRow.claimed_until) < now, col(AlertRow.claimed_by) == self.instance),
+            ),
+        )
+        async with self._sessions() as session:
+            query = select(AlertRow.id).where(takeable).order_by(col(AlertRow.id)).limit(limit)
+            candidates = list((await session.exec(query)).all())
+        claimed: list[int] = []
+        for alert_id in candidates:
+            # One conditional update per alert: whoever changes the row first owns it, on SQLite and PostgreSQL.
+            async with self._transaction() as session:
+                result = await session.exec(
+                    update(AlertRow)
+                    .where(col(AlertRow.id) == alert_id, takeable)
+                    .values(status="sending", claimed_by=self.instance, claimed_until=now + self.lease)
+                )
+                if result.rowcount == 1 and alert_id is not None:
+                    claimed.append(alert_id)
+        return await self._alerts(claimed)
+
+    async def _alerts(self, ids: list[int]) -> list[PendingAlert]:
+        if not ids:
+            return []
         async with self._sessions() as session:
             query = (
                 select(AlertRow, FilingRow)
                 .join(FilingRow, col(FilingRow.id) == col(AlertRow.filing_id))
-                .where(AlertRow.status == "pending")
+                .where(col(AlertRow.id).in_(ids))
                 .order_by(col(AlertRow.id))
-                .limit(limit)
             )
             pairs = list((await session.exec(query)).all())
             events = await self._events_of(session, [f for _, f in pairs])
@@ -266,7 +359,13 @@ class Store:
             await session.exec(
                 update(AlertRow)
                 .where(col(AlertRow.id) == alert_id)
-                .values(status="sent", sent_at=utcnow(), external_id=external_id, attempts=AlertRow.attempts + 1)
+                .values(
+                    status="sent",
+                    sent_at=utcnow(),
+                    external_id=external_id,
+                    attempts=AlertRow.attempts + 1,
+                    claimed_until=None,
+                )
             )
 
     async def mark_alert_failed(self, alert_id: int, error: str, permanent: bool) -> None:
@@ -274,7 +373,12 @@ class Store:
             await session.exec(
                 update(AlertRow)
                 .where(col(AlertRow.id) == alert_id)
-                .values(status="failed" if permanent else "pending", error=error[:4000], attempts=AlertRow.attempts + 1)
+                .values(
+                    status="failed" if permanent else "pending",
+                    error=error[:4000],
+                    attempts=AlertRow.attempts + 1,
+                    claimed_until=None,
+                )
             )
 
 
@@ -289,6 +393,7 @@ def _filled(row: FilingRow | None, processed: ProcessedFiling) -> FilingRow:
     row.fetched_at = processed.fetched_at
     row.processed_at = utcnow()
     row.status = "done"
+    row.claimed_until = None
     row.error = None
     row.attempts += 1
     row.event_count = len(processed.events)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from types import TracebackType
+from types import SimpleNamespace, TracebackType
 
 import aiohttp
 from tenacity import (
@@ -14,7 +14,7 @@ from tenacity import (
     wait_random_exponential,
 )
 
-from monitor.edgar.limiter import FairAccessLimiter
+from monitor.edgar.limiter import FairAccessLimiter, Slot
 from monitor.errors import MonitorError
 from monitor.settings import EdgarSettings
 
@@ -56,10 +56,13 @@ class EdgarClient:
             connect=self.settings.timeout_seconds,
             sock_read=self.settings.timeout_seconds,
         )
+        tracing = aiohttp.TraceConfig()
+        tracing.on_request_headers_sent.append(_headers_sent)
         self._session = aiohttp.ClientSession(
             headers={"User-Agent": self.settings.user_agent, "Accept-Encoding": "gzip, deflate"},
             timeout=timeout,
             connector=aiohttp.TCPConnector(limit=16),
+            trace_configs=[tracing],
         )
         return self
 
@@ -86,10 +89,10 @@ class EdgarClient:
     async def _fetch_once(self, url: str) -> bytes:
         if self._session is None:
             raise RuntimeError("EdgarClient used outside 'async with'")
-        await self.limiter.acquire()
+        slot = await self.limiter.acquire()
         self.requests += 1
         try:
-            async with self._session.get(url) as response:
+            async with self._session.get(url, trace_request_ctx=slot) as response:
                 if response.status == 200:
                     body = await response.read()
                     self.limiter.succeeded()
@@ -102,12 +105,22 @@ class EdgarClient:
             raise TransientError(f"{url}: truncated body ({error})") from None
         except aiohttp.ClientError as error:
             raise TransientError(f"{url}: {type(error).__name__}: {error}") from None
+        finally:
+            slot.mark_sent()  # no-op once the headers left; otherwise the slot stops waiting for them
 
     def _before_retry(self, state: RetryCallState) -> None:
         error = state.outcome.exception() if state.outcome else None
         if isinstance(error, Throttled):
             self.limiter.slow_down(error.retry_after)
         log.debug("retrying after: %s (attempt %d)", error, state.attempt_number)
+
+
+async def _headers_sent(
+    session: aiohttp.ClientSession, context: SimpleNamespace, params: aiohttp.TraceRequestHeadersSentParams
+) -> None:
+    slot = context.trace_request_ctx
+    if isinstance(slot, Slot):
+        slot.mark_sent()
 
 
 def _status_error(url: str, status: int, text: str, retry_after: str | None) -> EdgarError:

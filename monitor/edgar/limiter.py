@@ -2,8 +2,10 @@
 
 A token bucket (aiolimiter and friends) lets a full bucket burst on top of its steady rate, so a
 one-second window can see nearly twice the rate; the SEC counts per window and answers 429 at 9.7-9.9
-requests a second. This limiter keeps the send times of the last N requests and lets the next one
-go only when the oldest of them is more than a window old.
+requests a second. This limiter keeps a slot per recent request, stamped with the moment its
+headers actually left (not the moment it was allowed: a busy event loop or a connection being
+opened can delay that), and lets the next request go only while fewer than N slots fall within the
+last window. A request allowed but not yet sent counts as inside the window.
 """
 
 from __future__ import annotations
@@ -16,10 +18,22 @@ from collections import deque
 
 log = logging.getLogger(__name__)
 
-# Requests leave our event loop a few milliseconds after they are allowed, and arrive with network
-# jitter; a small margin on the window keeps the count the SEC sees within the limit.
+# Requests arrive with network jitter: a small margin on the window keeps the count the SEC sees
+# within the limit.
 ARRIVAL_MARGIN_SECONDS = 0.02
 MAX_PAUSE_SECONDS = 120.0
+_RECHECK_SECONDS = 0.002  # while an allowed request has not left yet
+
+
+class Slot:
+    __slots__ = ("sent_at",)
+
+    def __init__(self, sent_at: float | None = None) -> None:
+        self.sent_at = sent_at
+
+    def mark_sent(self) -> None:
+        if self.sent_at is None:
+            self.sent_at = time.monotonic()
 
 
 class FairAccessLimiter:
@@ -29,30 +43,42 @@ class FairAccessLimiter:
         # At most floor(rate) requests in any one-second window; below one a second, one per 1/rate s.
         self.capacity = max(1, math.floor(requests_per_second))
         self.window = (1.0 if requests_per_second >= 1 else 1.0 / requests_per_second) + margin
-        self._sent: deque[float] = deque(maxlen=self.capacity)
-        if not fresh_start:
-            # A process cannot know what the one before it (killed, restarted) sent in its last
-            # second: count that second as full, which costs one second at start-up.
-            self._sent.extend([time.monotonic()] * self.capacity)
+        self._slots: deque[Slot] = deque()
         self._lock = asyncio.Lock()
         self._paused_until = 0.0
         self._pause = 0.0
+        if not fresh_start:
+            # A process cannot know what the one before it (killed, restarted) sent in its last
+            # second: count that second as full, which costs one second at start-up.
+            self._slots.extend(Slot(time.monotonic()) for _ in range(self.capacity))
 
-    async def acquire(self) -> None:
-        """Wait for a slot; every task of the client shares the one limiter, so the sum obeys."""
+    async def acquire(self) -> Slot:
+        """Wait for room in the window; every task of the client shares the one limiter.
+
+        The caller marks the returned slot sent when the request's headers leave.
+        """
         async with self._lock:
             while True:
                 now = time.monotonic()
                 wait = max(self._paused_until - now, self._wait_for_window(now))
                 if wait <= 0:
-                    self._sent.append(now)
-                    return
+                    slot = Slot()
+                    self._slots.append(slot)
+                    return slot
                 await asyncio.sleep(wait)
 
     def _wait_for_window(self, now: float) -> float:
-        if len(self._sent) < self.capacity:
+        while self._slots and self._slots[0].sent_at is not None and now - self._slots[0].sent_at >= self.window:
+            self._slots.popleft()
+        inside = [s.sent_at for s in self._slots if s.sent_at is None or now - s.sent_at < self.window]
+        if len(inside) < self.capacity:
             return 0.0
-        return self._sent[0] + self.window - now
+        sent = sorted(t for t in inside if t is not None)
+        # The window has room once enough of the sent requests age out of it.
+        surplus = len(inside) - self.capacity
+        if surplus < len(sent):
+            return max(sent[surplus] + self.window - now, _RECHECK_SECONDS)
+        return _RECHECK_SECONDS
 
     def slow_down(self, retry_after: float | None = None) -> float:
         """EDGAR said 'too fast': pause every task, longer each time it repeats without a success between."""

@@ -40,7 +40,7 @@ class OutboxDelivery:
 
     async def _deliver_all(self) -> int:
         delivered = 0
-        while pending := await self.store.pending_alerts():
+        while pending := await self.store.claim_alerts():
             progress = 0
             for item in pending:
                 alert = Alert.from_pending(item)

@@ -13,7 +13,7 @@ from monitor.edgar.calendar import edgar_today
 from monitor.output import stored_json
 from rules.engine import RuleSet
 from storage import Store
-from tests.conftest import serving, shared_path
+from tests.conftest import fresh_database, serving, shared_path
 from tests.daemon.conftest import (
     DaemonProcess,
     OpenStore,
@@ -281,3 +281,33 @@ async def test_a_filing_that_cannot_be_read_is_kept_with_its_error_and_given_up_
     assert code == 0
     found = await store.filing(broken.accession)
     assert found is not None and found.filing.attempts == 2 and "XML" in (found.filing.error or "")
+
+
+async def test_two_instances_on_one_postgresql_database_share_the_work_without_doubling_it(
+    tmp_path: Path, sample_filings: list[FakeFiling]
+) -> None:
+    fake = FakeEdgar(rate_limit=20)  # each instance may send 10 a second
+    published = renumbered_copies(sample_filings, 40, edgar_today())
+    async with fresh_database("postgresql", tmp_path) as url, serving(fake.app()) as base_url:
+        daemons = []
+        for name in ("east", "west"):
+            folder = tmp_path / name
+            folder.mkdir()
+            daemons.append(DaemonProcess(write_config(folder, base_url, url, daemon={"instance": name})))
+        store = await Store.open(url)
+        for daemon in daemons:
+            await daemon.start()
+        for daemon in daemons:
+            await wait_until(_logged(daemon, "poll:"), 30, daemon)
+        fake.publish(*published)
+        await wait_until(stored_count(store, len(published), "done"), 60, daemons[0])
+        codes = [(await daemon.stop())[0] for daemon in daemons]
+        stored = await store.all_filings()
+        await store.close()
+    assert codes == [0, 0]
+    assert len(stored) == len(published)
+    assert {s.filing.claimed_by for s in stored} == {"east", "west"}  # both did a share
+    assert fake.stats.served["submission"] == len(published)  # and no filing was fetched twice
+    alerts = [line for d in daemons for line in d.text().splitlines() if line.startswith("ALERT ")]
+    assert len(alerts) == sum(1 for s in stored if s.events)  # each alert printed once
+    assert fake.stats.violations == 0

@@ -103,3 +103,18 @@ def test_the_limiter_never_allows_more_than_the_whole_number_of_requests_a_secon
     assert FairAccessLimiter(9.9).capacity == 9
     slow = FairAccessLimiter(0.5)
     assert slow.capacity == 1 and slow.window > 2.0
+
+
+async def test_the_window_runs_from_when_a_request_left_not_from_when_it_was_allowed() -> None:
+    # A busy loop or a new connection can hold a request back after the limiter allowed it; counting
+    # from the allowance would let the next ones crowd into the window the server sees.
+    limiter = FairAccessLimiter(2, margin=0.0, fresh_start=True)
+    first, second = await limiter.acquire(), await limiter.acquire()
+    third = asyncio.create_task(limiter.acquire())
+    await asyncio.sleep(0.3)
+    assert not third.done()  # allowed but unsent requests count as inside the window
+    first.mark_sent()
+    second.mark_sent()
+    left = time.monotonic()
+    await third
+    assert time.monotonic() - left >= 0.99

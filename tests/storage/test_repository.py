@@ -7,12 +7,13 @@ from datetime import UTC, date, datetime, timedelta
 
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import text
 from sqlalchemy.engine import Connection
 
 from rules.events import Event
 from storage import ProcessedFiling, Store
-from storage.database import migrate
+from storage.database import MIGRATIONS, migrate
 from storage.tables import metadata
 
 ACCESSION = "0000930553-00-000010"
@@ -45,7 +46,40 @@ async def test_migrations_create_exactly_the_tables_the_models_describe(database
         async with store.engine.connect() as connection:
             assert await connection.run_sync(differences) == []
             version = (await connection.execute(text("SELECT version_num FROM alembic_version"))).scalar_one()
-        assert version == "0001"
+        assert version == ScriptDirectory(str(MIGRATIONS)).get_current_head()
+    finally:
+        await store.close()
+
+
+async def test_a_database_made_by_the_first_release_is_upgraded_with_its_rows_kept(database_url: str) -> None:
+    from alembic import command
+    from alembic.config import Config
+    from sqlalchemy.ext.asyncio import create_async_engine
+
+    def upgrade_to(revision: str) -> object:
+        def run(connection: Connection) -> None:
+            config = Config()
+            config.set_main_option("script_location", str(MIGRATIONS))
+            config.attributes["connection"] = connection
+            command.upgrade(config, revision)
+
+        return run
+
+    engine = create_async_engine(database_url)
+    async with engine.begin() as connection:
+        await connection.run_sync(upgrade_to("0001"))  # type: ignore[arg-type]
+        await connection.execute(
+            text(
+                "INSERT INTO filings (accession, url, status, attempts, event_count) "
+                "VALUES ('0000930553-00-000010', 'u', 'failed', 1, 0)"
+            )
+        )
+    await engine.dispose()
+    store = await Store.open(database_url)
+    try:
+        (row,) = await store.retryable_filings()
+        assert (row.accession, row.status, row.claimed_by) == ("0000930553-00-000010", "failed", None)
+        assert await store.claim_filing(row.accession, "930553", "u", None)
     finally:
         await store.close()
 
@@ -75,6 +109,43 @@ async def test_a_filing_without_events_is_stored_but_not_alerted(database_url: s
         await store.close()
 
 
+async def test_instances_sharing_a_database_claim_each_filing_and_alert_once(database_url: str) -> None:
+    stores = [await Store.open(database_url, name, timedelta(seconds=30)) for name in "abcd"]
+    first, second = stores[0], stores[1]
+    try:
+        claims = await asyncio.gather(*(s.claim_filing(ACCESSION, "930553", "u", None) for s in stores))
+        assert sorted(claims) == [False] * 3 + [True]
+        first = stores[claims.index(True)]
+        second = stores[claims.index(False)]
+        assert await first.known([ACCESSION]) == {ACCESSION}  # a claim counts as seen: no one re-queues it
+        await first.save_processed(processed(), ["console"])
+        alerts = await asyncio.gather(first.claim_alerts(), second.claim_alerts())
+        assert sorted(len(a) for a in alerts) == [0, 1]
+        assert not await second.claim_filing(ACCESSION, "930553", "u", None)  # done is done
+    finally:
+        for store in stores:
+            await store.close()
+
+
+async def test_a_dead_instances_claim_is_taken_over_after_its_lease_and_its_own_at_restart(database_url: str) -> None:
+    dead = await Store.open(database_url, "a", timedelta(seconds=-1))  # every claim it takes has expired
+    alive = await Store.open(database_url, "b")
+    restarted = await Store.open(database_url, "c")
+    try:
+        assert await dead.claim_filing(ACCESSION, "930553", "u", None)
+        assert [r.accession for r in await alive.retryable_filings()] == [ACCESSION]
+        assert await alive.claim_filing(ACCESSION, "930553", "u", None)
+        assert not await dead.claim_filing(ACCESSION, "930553", "u", None)  # b holds a live claim now
+        other = "0000930553-00-000011"
+        assert await restarted.claim_filing(other, "930553", "u", None)
+        assert await restarted.claim_filing(other, "930553", "u", None)  # the same instance, restarted
+        assert other in [r.accession for r in await restarted.retryable_filings()]
+        assert other not in [r.accession for r in await alive.retryable_filings()]
+    finally:
+        for store in (dead, alive, restarted):
+            await store.close()
+
+
 async def test_two_instances_racing_for_one_filing_store_it_once(database_url: str) -> None:
     first, second = await Store.open(database_url), await Store.open(database_url)
     try:
@@ -93,10 +164,10 @@ async def test_failures_are_counted_until_the_filing_is_given_up_and_a_success_c
         for attempt in (1, 2):
             row = await store.save_failure(ACCESSION, "u", "930553", f"boom {attempt}", 3, None)
             assert row is not None and row.status == "failed" and row.attempts == attempt
-        assert [r.accession for r in await store.failed_filings()] == [ACCESSION]
+        assert [r.accession for r in await store.retryable_filings()] == [ACCESSION]
         row = await store.save_failure(ACCESSION, "u", "930553", "boom 3", 3, None)
         assert row is not None and row.status == "gave_up"
-        assert await store.failed_filings() == []
+        assert await store.retryable_filings() == []
         assert await store.save_processed(processed(), ["console"])
         found = await store.filing(ACCESSION)
         assert found is not None and found.filing.status == "done" and found.filing.error is None
