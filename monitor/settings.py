@@ -30,6 +30,7 @@ class EdgarSettings(_Strict):
     timeout_seconds: Annotated[float, Field(gt=0)] = 30
     max_attempts: Annotated[int, Field(ge=1)] = 6  # per request, before the work item is failed
     feed_pages: Annotated[int, Field(ge=1, le=100)] = 20  # how far back one poll may page through the feed
+    max_body_mb: Annotated[float, Field(gt=0)] = 200  # a bigger submission is failed, not read into memory
 
     @field_validator("user_agent")
     @classmethod

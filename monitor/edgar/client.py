@@ -31,6 +31,10 @@ class NotFound(EdgarError):
     """404: a daily index not published (weekend, holiday, today) or a filing not there."""
 
 
+class TooLarge(EdgarError):
+    """A body over the configured size cap: not fetched again."""
+
+
 class TransientError(EdgarError):
     """Worth another try: 5xx, a timeout, a truncated body, a dropped connection."""
 
@@ -94,7 +98,7 @@ class EdgarClient:
         try:
             async with self._session.get(url, trace_request_ctx=slot) as response:
                 if response.status == 200:
-                    body = await response.read()
+                    body = await self._bounded_body(url, response)
                     self.limiter.succeeded()
                     return body
                 text = (await response.read())[:2000].decode("latin-1")
@@ -107,6 +111,20 @@ class EdgarClient:
             raise TransientError(f"{url}: {type(error).__name__}: {error}") from None
         finally:
             slot.mark_sent()  # no-op once the headers left; otherwise the slot stops waiting for them
+
+    async def _bounded_body(self, url: str, response: aiohttp.ClientResponse) -> bytes:
+        """The whole body, refused past the size cap: one huge submission must not exhaust memory."""
+        cap = int(self.settings.max_body_mb * 1_000_000)
+        if response.content_length is not None and response.content_length > cap:
+            raise TooLarge(f"{url}: {response.content_length / 1e6:.0f} MB, over [edgar] max_body_mb")
+        chunks: list[bytes] = []
+        size = 0
+        async for chunk in response.content.iter_chunked(1 << 20):
+            size += len(chunk)
+            if size > cap:
+                raise TooLarge(f"{url}: over {self.settings.max_body_mb:g} MB ([edgar] max_body_mb)")
+            chunks.append(chunk)
+        return b"".join(chunks)
 
     def _before_retry(self, state: RetryCallState) -> None:
         error = state.outcome.exception() if state.outcome else None

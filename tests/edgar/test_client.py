@@ -41,6 +41,14 @@ async def test_a_failure_that_outlasts_every_attempt_is_an_error_naming_the_url(
     assert fake.stats.requests == 2
 
 
+async def test_a_body_over_the_size_cap_is_refused_without_retrying() -> None:
+    fake = FakeEdgar()
+    fake.publish(FILING)
+    with pytest.raises(EdgarError, match="max_body_mb"):
+        await fetch_once(fake, max_body_mb=0.001)
+    assert fake.stats.requests == 1
+
+
 async def test_not_found_is_not_retried() -> None:
     fake = FakeEdgar()
     with pytest.raises(NotFound):
