@@ -42,6 +42,14 @@ class App:
             self.outbox.wake()
         return outcome
 
+    async def retry_failed(self) -> list[asyncio.Future[Outcome]]:
+        """Queue the filings that failed (within their attempts) and claims left by a dead instance."""
+        futures = []
+        for row in await self.store.retryable_filings(limit=self.settings.daemon.queue_size):
+            if row.accession not in self.queue and row.cik:
+                futures.append(await self.queue.submit(WorkItem(row.accession, row.cik, row.form, row.discovered_at)))
+        return futures
+
     async def stop_workers(self, grace_seconds: float) -> None:
         """Let filings in progress finish for a while, then abandon them: their transactions roll back."""
         self.queue.close()

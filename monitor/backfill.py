@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from dataclasses import dataclass
 from datetime import date
@@ -12,6 +13,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from monitor.app import describe, open_app
 from monitor.catchup import DayReport
 from monitor.edgar.calendar import days_between
+from monitor.pipeline import Outcome
 from monitor.rulebook import RuleBook
 from monitor.settings import Settings
 
@@ -26,6 +28,7 @@ class BackfillReport:
     listed: int = 0
     new: int = 0
     failed: int = 0
+    retried: int = 0
     requests: int = 0
 
     def add(self, day: DayReport) -> None:
@@ -39,7 +42,8 @@ class BackfillReport:
     def summary(self) -> str:
         return (
             f"{self.days} days ({self.skipped_days} already done, {self.unpublished_days} without an index): "
-            f"{self.listed} filings listed, {self.new} processed, {self.failed} failed; {self.requests} EDGAR requests"
+            f"{self.listed} filings listed, {self.new} processed, {self.retried} retried from earlier runs, "
+            f"{self.failed} failed (kept with their errors; a re-run retries them); {self.requests} EDGAR requests"
         )
 
 
@@ -64,6 +68,10 @@ async def backfill(settings: Settings, first: date, last: date, alert: bool, con
                 else:
                     progress.advance(task, count)
 
+            # Filings that failed in an earlier run (or were cut off by an interruption) go first.
+            for outcome in await asyncio.gather(*await app.retry_failed()):
+                report.retried += 1
+                report.failed += outcome is Outcome.FAILED
             for day in days_between(first, last):
                 progress.update(task, description=f"backfill {day}")
                 report.add(await app.index.process_day(day, advance))

@@ -12,7 +12,6 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from monitor.app import App, describe, open_app
 from monitor.edgar.calendar import edgar_today
-from monitor.pipeline import WorkItem
 from monitor.rulebook import RuleBook
 from monitor.settings import Settings
 
@@ -51,7 +50,7 @@ class Daemon:
 
     async def _run_once(self, app: App) -> None:
         """Burst mode (demo, cron): catch up, poll once, process everything, deliver, exit."""
-        await _retry_failed(app)
+        await app.retry_failed()
         await app.index.catch_up(edgar_today())
         await app.watcher.poll()
         await _until_stopped(app.queue.drained(), self._stop)
@@ -63,7 +62,7 @@ class Daemon:
             ("poll", app.watcher.poll, self.settings.edgar.poll_seconds, True),
             ("catch-up", lambda: app.index.catch_up(edgar_today()), CATCH_UP_SECONDS, True),
             # At start too: filings this instance was processing when it last died are taken up again.
-            ("retry", lambda: _retry_failed(app), self.settings.daemon.retry_seconds, True),
+            ("retry", app.retry_failed, self.settings.daemon.retry_seconds, True),
             (
                 "rules",
                 lambda: asyncio.to_thread(self.rules.reload_if_changed),
@@ -129,12 +128,6 @@ class Daemon:
     def _on_reload_signal(self) -> None:
         log.info("SIGHUP received: reloading rules")
         self.rules.reload_if_changed(force=True)
-
-
-async def _retry_failed(app: App) -> None:
-    for row in await app.store.retryable_filings():
-        if row.accession not in app.queue and row.cik:
-            await app.queue.submit(WorkItem(row.accession, row.cik, row.form, row.discovered_at))
 
 
 async def _until_stopped(work: Awaitable[None], stop: asyncio.Event) -> None:

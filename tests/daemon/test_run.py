@@ -311,3 +311,41 @@ async def test_two_instances_on_one_postgresql_database_share_the_work_without_d
     alerts = [line for d in daemons for line in d.text().splitlines() if line.startswith("ALERT ")]
     assert len(alerts) == sum(1 for s in stored if s.events)  # each alert printed once
     assert fake.stats.violations == 0
+
+
+async def test_a_backfill_rerun_retries_what_failed_before_until_it_is_given_up(tmp_path: Path) -> None:
+    import asyncio
+    import sys
+
+    fake = FakeEdgar(rate_limit=10)
+    day = date(2026, 11, 2)
+    broken = enveloped(
+        b"<edgarSubmission><oops",
+        accession="0006000000-26-000002",
+        cik="6",
+        company="BROKEN CO",
+        form="D",
+        day=day,
+        filename="primary_doc.xml",
+    )
+    fake.publish(broken)
+    fake.publish_index(day)
+    url = f"sqlite:///{tmp_path / 'monitor.db'}"
+
+    async def backfill() -> tuple[int, str]:
+        process = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "monitor", "backfill", "--config", str(config), "--from", str(day), "--to", str(day),
+            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,
+        )  # fmt: skip
+        output, _ = await process.communicate()
+        return process.returncode or 0, output.decode()
+
+    async with serving(fake.app()) as base_url:
+        config = write_config(tmp_path, base_url, url, daemon={"max_filing_attempts": 2})
+        first = await backfill()
+        second = await backfill()
+        third = await backfill()
+    assert first[0] == 1 and "1 processed, 0 retried from earlier runs, 1 failed" in first[1]
+    assert second[0] == 1 and "0 processed, 1 retried from earlier runs, 1 failed" in second[1]
+    assert third[0] == 0 and "0 retried from earlier runs, 0 failed" in third[1]  # given up: left alone
+    assert fake.stats.served["submission"] == 2
