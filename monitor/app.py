@@ -16,7 +16,7 @@ from monitor.pipeline import Outcome, Pipeline, WorkItem
 from monitor.rulebook import RuleBook
 from monitor.settings import Settings
 from monitor.watch import FeedWatcher
-from monitor.work import WorkQueue
+from monitor.work import Priority, WorkQueue
 from storage import Store
 from storage.database import masked
 
@@ -47,7 +47,8 @@ class App:
         futures = []
         for row in await self.store.retryable_filings(limit=self.settings.daemon.queue_size):
             if row.accession not in self.queue and row.cik:
-                futures.append(await self.queue.submit(WorkItem(row.accession, row.cik, row.form, row.discovered_at)))
+                item = WorkItem(row.accession, row.cik, row.form, row.discovered_at)
+                futures.append(await self.queue.submit(item, Priority.RETRY))
         return futures
 
     async def stop_workers(self, grace_seconds: float) -> None:

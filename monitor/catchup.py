@@ -12,7 +12,7 @@ from monitor.edgar import EdgarClient, NotFound, parse_form_index
 from monitor.edgar.calendar import days_between, edgar_day
 from monitor.edgar.urls import daily_index_url
 from monitor.pipeline import Outcome, WorkItem
-from monitor.work import WorkQueue
+from monitor.work import Priority, WorkQueue
 from storage import Store, utcnow
 
 log = logging.getLogger(__name__)
@@ -69,7 +69,9 @@ class IndexReader:
         if progress:
             progress("listed", len(entries))
             progress("done", len(entries) - len(fresh))
-        futures = [await self.queue.submit(WorkItem(e.accession, e.cik, e.form, utcnow())) for e in fresh]
+        futures = [
+            await self.queue.submit(WorkItem(e.accession, e.cik, e.form, utcnow()), Priority.CATCH_UP) for e in fresh
+        ]
         for future in asyncio.as_completed(futures):
             if await future is Outcome.FAILED:
                 report.failed += 1

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import itertools
 import logging
 from collections.abc import Awaitable, Callable
+from enum import IntEnum
 
 from monitor.pipeline import Outcome, WorkItem
 
@@ -13,11 +15,22 @@ log = logging.getLogger(__name__)
 _STOP = WorkItem("", "0")  # wakes a waiting worker at shutdown
 
 
+class Priority(IntEnum):
+    """Fresh filings from the feed go before retries, and both before days read from the indexes:
+    a month of catch-up must not delay today's alert."""
+
+    STOP = 0
+    LIVE = 1
+    RETRY = 2
+    CATCH_UP = 3
+
+
 class WorkQueue:
     """Each accession is queued once at a time; whoever submitted it can await its outcome."""
 
     def __init__(self, maxsize: int) -> None:
-        self._queue: asyncio.Queue[WorkItem] = asyncio.Queue(maxsize)
+        self._queue: asyncio.PriorityQueue[tuple[int, int, WorkItem]] = asyncio.PriorityQueue(maxsize)
+        self._order = itertools.count()  # first in, first out within a priority
         self._pending: dict[str, asyncio.Future[Outcome]] = {}
         self._closed = False
 
@@ -28,13 +41,13 @@ class WorkQueue:
     def busy(self) -> int:
         return len(self._pending)
 
-    async def submit(self, item: WorkItem) -> asyncio.Future[Outcome]:
+    async def submit(self, item: WorkItem, priority: Priority = Priority.LIVE) -> asyncio.Future[Outcome]:
         """Queue an item (waiting while the queue is full); an accession already queued is not added twice."""
         future = self._pending.get(item.accession)
         if future is None:
             future = asyncio.get_running_loop().create_future()
             self._pending[item.accession] = future
-            await self._queue.put(item)
+            await self._queue.put((priority, next(self._order), item))
         return future
 
     def close(self) -> None:
@@ -42,11 +55,11 @@ class WorkQueue:
         self._closed = True
         for _ in range(64):  # wake idle workers so that they see the flag
             with contextlib.suppress(asyncio.QueueFull):
-                self._queue.put_nowait(_STOP)
+                self._queue.put_nowait((Priority.STOP, next(self._order), _STOP))
 
     async def run_worker(self, process: Callable[[WorkItem], Awaitable[Outcome]]) -> None:
         while not self._closed:
-            item = await self._queue.get()
+            _, _, item = await self._queue.get()
             if item is _STOP or self._closed:
                 self._queue.task_done()
                 return

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 
 from monitor.pipeline import Outcome, WorkItem
-from monitor.work import WorkQueue
+from monitor.work import Priority, WorkQueue
 
 
 async def test_an_accession_queued_twice_is_processed_once_and_both_submitters_get_the_outcome() -> None:
@@ -49,3 +49,22 @@ async def test_closing_the_queue_ends_idle_workers() -> None:
     await asyncio.sleep(0)
     queue.close()
     await asyncio.wait_for(asyncio.gather(*workers), 1)
+
+
+async def test_fresh_filings_overtake_queued_catch_up_and_retries() -> None:
+    queue = WorkQueue(10)
+    order: list[str] = []
+
+    async def process(item: WorkItem) -> Outcome:
+        order.append(item.accession)
+        return Outcome.STORED
+
+    await queue.submit(WorkItem("catch-up-1", "1"), Priority.CATCH_UP)
+    await queue.submit(WorkItem("retry-1", "1"), Priority.RETRY)
+    await queue.submit(WorkItem("catch-up-2", "1"), Priority.CATCH_UP)
+    last = await queue.submit(WorkItem("live-1", "1"))
+    worker = asyncio.create_task(queue.run_worker(process))
+    await queue.drained()
+    worker.cancel()
+    assert await last is Outcome.STORED
+    assert order == ["live-1", "retry-1", "catch-up-1", "catch-up-2"]
