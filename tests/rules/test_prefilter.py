@@ -32,3 +32,18 @@ def test_scans_are_the_same_without_hyperscan(monkeypatch: pytest.MonkeyPatch) -
     monkeypatch.setattr(prefilter, "hyperscan", None)
     fallback = RuleSet(load_rules())
     assert [[(e.type, e.fields) for e in scan_filing(read_path(p), fallback)] for p in paths] == expected
+
+
+def test_scans_in_several_threads_at_once_find_what_one_thread_finds(ruleset: RuleSet) -> None:
+    # The daemon's workers scan in threads; Hyperscan's scratch space must not be shared between them.
+    from concurrent.futures import ThreadPoolExecutor
+
+    paths = [SEED, SAMPLES / "001_old_text_8k_convertible_1999.txt", SAMPLES / "002_modern_8k_pipe_2024.txt"] * 8
+
+    def events(path: object) -> list[dict[str, object]]:
+        return [e.to_json() for e in scan_filing(read_path(path), ruleset)]  # type: ignore[arg-type]
+
+    alone = [events(p) for p in paths]
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        together = list(pool.map(events, paths))
+    assert together == alone
