@@ -1,6 +1,8 @@
 """Persistence through SQLModel: SQLite by default (WAL), PostgreSQL when instances share the work."""
 
 from storage.database import StorageError
-from storage.repository import FilingWithEvents, PendingAlert, ProcessedFiling, Store, utcnow
+from storage.outbox import PendingAlert
+from storage.repository import FilingWithEvents, ProcessedFiling, Store
+from storage.session import utcnow
 
 __all__ = ["FilingWithEvents", "PendingAlert", "ProcessedFiling", "StorageError", "Store", "utcnow"]

@@ -1,31 +1,26 @@
-"""Every read and write the daemon makes, each one short transaction with a name that says what it does."""
+"""Filings and their events: claimed, stored in one transaction with their alerts, listed.
+
+Each method is one short transaction with a name that says what it does.
+"""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterable
-from contextlib import asynccontextmanager
+from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy import and_, func, or_, update
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
-from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from rules.events import Event
 from storage.database import StorageError, async_url, create_engine, masked, migrate
-from storage.tables import AlertRow, EventRow, FilingRow, IndexDay, PollCursor
-
-DEFAULT_LEASE = timedelta(minutes=10)
-FEED_CURSOR = "feed"
-GAP_PREFIX = "gap:"
-_LOOKUP_CHUNK = 500  # keeps IN (...) lists under every database's parameter limit
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
+from storage.outbox import Outbox
+from storage.progress import Progress
+from storage.session import DEFAULT_LEASE, LOOKUP_CHUNK, utcnow
+from storage.tables import AlertRow, EventRow, FilingRow
 
 
 @dataclass(slots=True)
@@ -50,21 +45,8 @@ class FilingWithEvents:
     events: list[EventRow]
 
 
-@dataclass(slots=True)
-class PendingAlert:
-    alert: AlertRow
-    filing: FilingRow
-    events: list[EventRow]
-
-
-class Store:
-    """The database of one instance; `instance` names it in the claims it takes on filings and alerts."""
-
-    def __init__(self, engine: AsyncEngine, instance: str = "local", lease: timedelta = DEFAULT_LEASE) -> None:
-        self.engine = engine
-        self.instance = instance
-        self.lease = lease
-        self._sessions = async_sessionmaker(engine, class_=AsyncSession, expire_on_commit=False)
+class Store(Progress, Outbox):
+    """Every read and write of the daemon, in the parts of storage/: filings here, progress, outbox."""
 
     @classmethod
     async def open(cls, url: str, instance: str = "local", lease: timedelta = DEFAULT_LEASE) -> Store:
@@ -80,23 +62,13 @@ class Store:
             ) from None
         return cls(engine, instance, lease)
 
-    async def close(self) -> None:
-        await self.engine.dispose()
-
-    @asynccontextmanager
-    async def _transaction(self) -> AsyncIterator[AsyncSession]:
-        async with self._sessions() as session, session.begin():
-            yield session
-
-    # filings and events
-
     async def known(self, accessions: Iterable[str]) -> set[str]:
         """The accession numbers already stored, whatever their status."""
         wanted = list(dict.fromkeys(accessions))
         found: set[str] = set()
         async with self._sessions() as session:
-            for start in range(0, len(wanted), _LOOKUP_CHUNK):
-                chunk = wanted[start : start + _LOOKUP_CHUNK]
+            for start in range(0, len(wanted), LOOKUP_CHUNK):
+                chunk = wanted[start : start + LOOKUP_CHUNK]
                 rows = await session.exec(select(FilingRow.accession).where(col(FilingRow.accession).in_(chunk)))
                 found.update(rows.all())
         return found
@@ -232,154 +204,12 @@ class Store:
             events = await self._events_of(session, filings)
         return [FilingWithEvents(f, events.get(f.id or 0, [])) for f in filings]
 
-    async def _events_of(self, session: AsyncSession, filings: list[FilingRow]) -> dict[int, list[EventRow]]:
-        grouped: dict[int, list[EventRow]] = {}
-        ids = [f.id for f in filings if f.id is not None]
-        for start in range(0, len(ids), _LOOKUP_CHUNK):
-            query = (
-                select(EventRow)
-                .where(col(EventRow.filing_id).in_(ids[start : start + _LOOKUP_CHUNK]))
-                .order_by(col(EventRow.id))
-            )
-            for event in (await session.exec(query)).all():
-                grouped.setdefault(event.filing_id, []).append(event)
-        return grouped
-
     async def count_filings(self, status: str | None = None) -> int:
         async with self._sessions() as session:
             query = select(func.count()).select_from(FilingRow)
             if status is not None:
                 query = query.where(FilingRow.status == status)
             return int((await session.exec(query)).one())
-
-    # the poll cursor and finished index days
-
-    async def covered_at(self) -> datetime | None:
-        async with self._sessions() as session:
-            row = await session.get(PollCursor, FEED_CURSOR)
-            return row.covered_at if row else None
-
-    async def set_covered_at(self, moment: datetime) -> None:
-        async with self._transaction() as session:
-            row = await session.get(PollCursor, FEED_CURSOR, with_for_update=True)
-            if row is None:
-                session.add(PollCursor(name=FEED_CURSOR, covered_at=moment))
-            elif moment > row.covered_at:
-                row.covered_at = moment
-                session.add(row)
-
-    async def mark_gap(self, day: date) -> None:
-        """A day whose feed outran our polls: its daily index must be read once it is published."""
-        name = f"{GAP_PREFIX}{day.isoformat()}"
-        try:
-            async with self._transaction() as session:
-                if await session.get(PollCursor, name) is None:
-                    session.add(PollCursor(name=name, covered_at=utcnow()))
-        except IntegrityError:
-            pass
-
-    async def gap_days(self) -> list[date]:
-        async with self._sessions() as session:
-            names = (
-                await session.exec(select(PollCursor.name).where(col(PollCursor.name).startswith(GAP_PREFIX)))
-            ).all()
-        return sorted(date.fromisoformat(n.removeprefix(GAP_PREFIX)) for n in names)
-
-    async def done_forms(self, day: date) -> set[str]:
-        async with self._sessions() as session:
-            rows = await session.exec(select(IndexDay.form).where(IndexDay.day == day))
-            return set(rows.all())
-
-    async def mark_index_done(self, day: date, forms: Iterable[str]) -> None:
-        missing = set(forms) - await self.done_forms(day)
-        if not missing:
-            return
-        try:
-            async with self._transaction() as session:
-                session.add_all(IndexDay(day=day, form=form, done_at=utcnow()) for form in sorted(missing))
-        except IntegrityError:
-            pass  # another instance finished the same day first
-
-    # the alert outbox
-
-    async def pending_alerts(self, limit: int = 50) -> list[PendingAlert]:
-        """Alerts not delivered yet (pending, or being sent), oldest first: what the outbox holds."""
-        async with self._sessions() as session:
-            query = (
-                select(AlertRow.id)
-                .where(col(AlertRow.status).in_(["pending", "sending"]))
-                .order_by(col(AlertRow.id))
-                .limit(limit)
-            )
-            ids = [i for i in (await session.exec(query)).all() if i is not None]
-        return await self._alerts(ids)
-
-    async def claim_alerts(self, limit: int = 50) -> list[PendingAlert]:
-        """Take pending alerts to send (and 'sending' ones whose instance died); each goes to one instance."""
-        now = utcnow()
-        takeable = or_(
-            col(AlertRow.status) == "pending",
-            and_(
-                col(AlertRow.status) == "sending",
-                or_(col(AlertRow.claimed_until) < now, col(AlertRow.claimed_by) == self.instance),
-            ),
-        )
-        async with self._sessions() as session:
-            query = select(AlertRow.id).where(takeable).order_by(col(AlertRow.id)).limit(limit)
-            candidates = list((await session.exec(query)).all())
-        claimed: list[int] = []
-        for alert_id in candidates:
-            # One conditional update per alert: whoever changes the row first owns it, on SQLite and PostgreSQL.
-            async with self._transaction() as session:
-                result = await session.exec(
-                    update(AlertRow)
-                    .where(col(AlertRow.id) == alert_id, takeable)
-                    .values(status="sending", claimed_by=self.instance, claimed_until=now + self.lease)
-                )
-                if result.rowcount == 1 and alert_id is not None:
-                    claimed.append(alert_id)
-        return await self._alerts(claimed)
-
-    async def _alerts(self, ids: list[int]) -> list[PendingAlert]:
-        if not ids:
-            return []
-        async with self._sessions() as session:
-            query = (
-                select(AlertRow, FilingRow)
-                .join(FilingRow, col(FilingRow.id) == col(AlertRow.filing_id))
-                .where(col(AlertRow.id).in_(ids))
-                .order_by(col(AlertRow.id))
-            )
-            pairs = list((await session.exec(query)).all())
-            events = await self._events_of(session, [f for _, f in pairs])
-        return [PendingAlert(a, f, events.get(f.id or 0, [])) for a, f in pairs]
-
-    async def mark_alert_sent(self, alert_id: int, external_id: str | None) -> None:
-        async with self._transaction() as session:
-            await session.exec(
-                update(AlertRow)
-                .where(col(AlertRow.id) == alert_id)
-                .values(
-                    status="sent",
-                    sent_at=utcnow(),
-                    external_id=external_id,
-                    attempts=AlertRow.attempts + 1,
-                    claimed_until=None,
-                )
-            )
-
-    async def mark_alert_failed(self, alert_id: int, error: str, permanent: bool) -> None:
-        async with self._transaction() as session:
-            await session.exec(
-                update(AlertRow)
-                .where(col(AlertRow.id) == alert_id)
-                .values(
-                    status="failed" if permanent else "pending",
-                    error=error[:4000],
-                    attempts=AlertRow.attempts + 1,
-                    claimed_until=None,
-                )
-            )
 
 
 def _filled(row: FilingRow | None, processed: ProcessedFiling) -> FilingRow:
