@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import and_, or_, update
+from sqlalchemy import update
 from sqlmodel import col, select
 
 from storage.session import Database, utcnow
@@ -34,13 +34,7 @@ class Outbox(Database):
     async def claim_alerts(self, limit: int = 50) -> list[PendingAlert]:
         """Take pending alerts to send (and 'sending' ones whose instance died); each goes to one instance."""
         now = utcnow()
-        takeable = or_(
-            col(AlertRow.status) == "pending",
-            and_(
-                col(AlertRow.status) == "sending",
-                or_(col(AlertRow.claimed_until) < now, col(AlertRow.claimed_by) == self.instance),
-            ),
-        )
+        takeable = self._takeable(AlertRow, free="pending", held="sending")
         async with self._sessions() as session:
             query = select(AlertRow.id).where(takeable).order_by(col(AlertRow.id)).limit(limit)
             candidates = list((await session.exec(query)).all())

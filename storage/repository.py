@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import and_, func, or_, update
+from sqlalchemy import func, update
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -96,13 +96,7 @@ class Store(Progress, Outbox):
             return True
         except IntegrityError:
             pass
-        takeable = or_(
-            col(FilingRow.status) == "failed",
-            and_(
-                col(FilingRow.status) == "claimed",
-                or_(col(FilingRow.claimed_until) < now, col(FilingRow.claimed_by) == self.instance),
-            ),
-        )
+        takeable = self._takeable(FilingRow, free="failed", held="claimed")
         async with self._transaction() as session:
             result = await session.exec(
                 update(FilingRow)
@@ -163,14 +157,10 @@ class Store(Progress, Outbox):
 
     async def retryable_filings(self, limit: int = 100) -> list[FilingRow]:
         """Failed filings, and claims whose instance died (lease over) or was this one in an earlier life."""
-        stale_claim = and_(
-            col(FilingRow.status) == "claimed",
-            or_(col(FilingRow.claimed_until) < utcnow(), col(FilingRow.claimed_by) == self.instance),
-        )
         async with self._sessions() as session:
             query = (
                 select(FilingRow)
-                .where(or_(col(FilingRow.status) == "failed", stale_claim))
+                .where(self._takeable(FilingRow, free="failed", held="claimed"))
                 .order_by(col(FilingRow.id))
                 .limit(limit)
             )

@@ -6,11 +6,12 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
 
+from sqlalchemy import ColumnElement, and_, or_
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from storage.tables import EventRow, FilingRow
+from storage.tables import AlertRow, EventRow, FilingRow
 
 DEFAULT_LEASE = timedelta(minutes=10)
 LOOKUP_CHUNK = 500  # keeps IN (...) lists under every database's parameter limit
@@ -36,6 +37,12 @@ class Database:
     async def _transaction(self) -> AsyncIterator[AsyncSession]:
         async with self._sessions() as session, session.begin():
             yield session
+
+    def _takeable(self, table: type[FilingRow] | type[AlertRow], free: str, held: str) -> ColumnElement[bool]:
+        """Rows anyone may claim: `free` ones, and `held` ones whose lease ran out (their instance died)
+        or that this instance itself held in an earlier life (a restart under the same name)."""
+        stale = or_(col(table.claimed_until) < utcnow(), col(table.claimed_by) == self.instance)
+        return or_(col(table.status) == free, and_(col(table.status) == held, stale))
 
     async def _events_of(self, session: AsyncSession, filings: list[FilingRow]) -> dict[int, list[EventRow]]:
         grouped: dict[int, list[EventRow]] = {}
