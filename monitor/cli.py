@@ -122,8 +122,7 @@ def _dispatch(args: argparse.Namespace) -> int:
 
 
 async def command_run(settings: Settings, once: bool) -> int:
-    await Daemon(settings, once=once).run()
-    return 0
+    return 0 if await Daemon(settings, once=once).run() else 1
 
 
 async def command_backfill(settings: Settings, first: date, last: date, alert: bool) -> int:

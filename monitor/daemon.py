@@ -32,29 +32,35 @@ class Daemon:
     def stop(self) -> None:
         self._stop.set()
 
-    async def run(self) -> None:
+    async def run(self) -> bool:
+        """Run until stopped (or, with `once`, until done); False when a `once` run could not read EDGAR."""
         async with open_app(self.settings, self.rules) as app:
             log.info("filing-monitor started: %s", describe(self.settings, self.rules))
             self._install_signal_handlers()
             delivery = asyncio.create_task(app.outbox.run())
             try:
                 if self.once:
-                    await self._run_once(app)
+                    ok = await self._run_once(app)
                 else:
+                    ok = True
                     await self._run_scheduled(app)
             finally:
                 await app.stop_workers(STOP_GRACE_SECONDS)
                 delivery.cancel()
                 await asyncio.gather(delivery, return_exceptions=True)
         log.info("filing-monitor stopped")
+        return ok
 
-    async def _run_once(self, app: App) -> None:
+    async def _run_once(self, app: App) -> bool:
         """Burst mode (demo, cron): catch up, poll once, process everything, deliver, exit."""
         await app.retry_failed()
         await app.index.catch_up(edgar_today())
-        await app.watcher.poll()
+        report = await app.watcher.poll()
         await _until_stopped(app.queue.drained(), self._stop)
         await app.outbox.deliver_pending()
+        if report.failed_forms:
+            log.error("the feed could not be read for %s; nothing new was found there", ", ".join(report.failed_forms))
+        return not report.failed_forms
 
     async def _run_scheduled(self, app: App) -> None:
         scheduler = AsyncIOScheduler()

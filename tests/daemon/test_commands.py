@@ -83,3 +83,9 @@ async def test_the_database_password_never_reaches_the_logs(tmp_path: Path) -> N
     code, _, err = await command("run", "--config", str(config), "--once")
     assert code == 1 and "s3cr3t-pw" not in err
     assert "127.0.0.1:1" in err and "Traceback" not in err
+
+
+async def test_run_once_against_an_unreachable_edgar_fails_saying_so(tmp_path: Path) -> None:
+    config = write_config(tmp_path, "http://127.0.0.1:9", "sqlite:///m.db", edgar={"max_attempts": 1})
+    code, _, err = await command("run", "--config", str(config), "--once")
+    assert code == 1 and "the feed could not be read for 8-K" in err and "Traceback" not in err
