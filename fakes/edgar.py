@@ -13,8 +13,8 @@ import re
 import time
 from collections import Counter, deque
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
-from datetime import date
+from dataclasses import dataclass, field, replace
+from datetime import UTC, date, datetime
 from xml.sax.saxutils import escape
 
 from aiohttp import web
@@ -70,6 +70,8 @@ class FakeEdgar:
 
     def publish(self, *filings: FakeFiling) -> None:
         for filing in filings:
+            if filing.accepted is None:
+                filing = replace(filing, accepted=datetime.now(UTC))
             self.filings.append(filing)
             self._by_path[filing.path] = filing
 
@@ -190,7 +192,7 @@ def _atom_entry(filing: FakeFiling) -> str:
         f'<link rel="alternate" type="text/html" href="{folder}/{filing.accession}-index.htm"/>\n'
         f'<summary type="html"> &lt;b&gt;Filed:&lt;/b&gt; {filing.day.isoformat()} &lt;b&gt;AccNo:&lt;/b&gt; '
         f"{filing.accession} &lt;b&gt;Size:&lt;/b&gt; {len(filing.body) // 1024 + 1} KB{items}</summary>\n"
-        f"<updated>{filing.accepted.isoformat()}</updated>\n"
+        f"<updated>{(filing.accepted or datetime.now(UTC)).isoformat()}</updated>\n"
         f'<category scheme="https://www.sec.gov/" label="form type" term="{escape(filing.form)}"/>\n'
         f"<id>urn:tag:sec.gov,2008:accession-number={filing.accession}</id>\n"
         "</entry>\n"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import tomllib
 from dataclasses import dataclass, replace
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from pathlib import Path
 
 SAMPLE_SUFFIXES = {".txt", ".htm", ".html", ".xml"}
@@ -26,7 +26,7 @@ class FakeFiling:
     company: str
     day: date
     body: bytes
-    accepted: datetime = datetime(2000, 1, 1, tzinfo=UTC)
+    accepted: datetime | None = None  # set when published, if not given
     items: tuple[str, ...] = ()
 
     @property

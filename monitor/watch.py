@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 
 from monitor.edgar import EdgarClient, EdgarError, FeedEntry, FeedError, parse_feed
 from monitor.edgar.calendar import edgar_today
@@ -13,6 +14,10 @@ from monitor.work import WorkQueue
 from storage import Store, utcnow
 
 log = logging.getLogger(__name__)
+
+# A filing accepted after hours is disseminated the next business morning, days later over a long
+# weekend: a page is only old news once all of it was accepted this long before the high-water mark.
+FEED_OVERLAP = timedelta(days=4)
 
 
 @dataclass(slots=True)
@@ -41,9 +46,10 @@ class FeedWatcher:
         started = utcnow()
         report = PollReport()
         seen: set[str] = set()
+        covered = await self.store.covered_at()
         for form in self.forms:
             try:
-                entries, complete, pages = await self._new_entries(form, seen)
+                entries, complete, pages = await self._new_entries(form, seen, covered)
             except (EdgarError, FeedError) as error:
                 level = logging.DEBUG if form in self._failing else logging.WARNING
                 log.log(level, "feed for %s not read (each poll retries; logged again on recovery): %s", form, error)
@@ -71,20 +77,31 @@ class FeedWatcher:
         log.info("poll: %d new filings, %d feed pages, %d in progress", len(report.new), report.pages, self.queue.busy)
         return report
 
-    async def _new_entries(self, form: str, seen: set[str]) -> tuple[list[FeedEntry], bool, int]:
+    async def _new_entries(
+        self, form: str, seen: set[str], covered: datetime | None
+    ) -> tuple[list[FeedEntry], bool, int]:
+        """New filings of one form, whether the pages read reach back to what is stored, pages read."""
         wanted = set(self.forms)
         new: list[FeedEntry] = []
         for page in range(self.max_pages):
             url = feed_url(self.client.settings.base_url, form, page * FEED_PAGE_SIZE)
-            entries, raw_count = parse_feed(await self.client.fetch(url))
-            entries = [e for e in entries if e.form in wanted]
+            listed, raw_count = parse_feed(await self.client.fetch(url))
+            entries = [e for e in listed if e.form in wanted]
+            # `type=` is a prefix: pages can fill with forms we do not watch, which are never stored
+            # and so never "known"; for such a page, its acceptance times tell when it is old news.
+            older = not entries and covered is not None and _older_than(listed, covered - FEED_OVERLAP)
             known = await self.store.known(e.accession for e in entries)
             flags = [e.accession in known or e.accession in self.queue or e.accession in seen for e in entries]
             new.extend(e for e, old in zip(entries, flags, strict=True) if not old)
             seen.update(e.accession for e in entries)
-            if raw_count < FEED_PAGE_SIZE or _ends_with_known_run(flags, self.known_run):
+            if raw_count < FEED_PAGE_SIZE or older or _ends_with_known_run(flags, self.known_run):
                 return new, True, page + 1
         return new, False, self.max_pages
+
+
+def _older_than(entries: list[FeedEntry], moment: datetime) -> bool:
+    times = [e.updated for e in entries if e.updated is not None]
+    return bool(times) and len(times) == len(entries) and max(times) < moment
 
 
 def _ends_with_known_run(flags: list[bool], length: int) -> bool:

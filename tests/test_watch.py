@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -106,6 +107,22 @@ async def test_a_poll_that_runs_out_of_pages_marks_today_for_the_daily_index(sto
     assert (report.complete, len(report.new)) == (False, 200)
     assert await store.gap_days() == [edgar_today()]
     assert await store.covered_at() is None  # the high-water mark does not move past a gap
+
+
+async def test_pages_of_forms_we_do_not_watch_stop_the_paging_once_older_than_the_high_water_mark(
+    store: Store,
+) -> None:
+    fake = FakeEdgar(rate_limit=None)
+    last_month = datetime.now(UTC) - timedelta(days=30)
+    proxies = [replace(f, form="DEF 14A", accepted=last_month) for f in filings(500)]  # `type=D` matches them
+    fake.publish(*proxies)
+    await store.set_covered_at(datetime.now(UTC) - timedelta(hours=1))
+    async with (
+        serving(fake.app()) as base_url,
+        EdgarClient(edgar_settings(base_url, max_requests_per_second=100)) as client,
+    ):
+        report = await FeedWatcher(client, store, WorkQueue(1000), ["D"], max_pages=10, workers=4).poll()
+    assert (report.pages, report.new, report.complete) == (1, [], True)
 
 
 def test_the_stop_rule_needs_a_whole_run_of_known_filings_at_the_page_end() -> None:

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import re
+import time
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime
 
 import feedparser
 
@@ -29,6 +30,7 @@ class FeedEntry:
     company: str
     filed: date | None = None
     items: tuple[str, ...] = field(default=())
+    updated: datetime | None = None  # the feed's time for the filing (acceptance), UTC
 
 
 def parse_feed(body: bytes) -> tuple[list[FeedEntry], int]:
@@ -72,4 +74,11 @@ def _entry(raw: feedparser.FeedParserDict) -> FeedEntry | None:
         company=title.group("company").strip() if title else "",
         filed=date.fromisoformat(filed.group(1)) if filed else None,
         items=tuple(dict.fromkeys(_ITEM.findall(summary))),
+        updated=_utc(raw.get("updated_parsed")),
     )
+
+
+def _utc(parsed: object) -> datetime | None:
+    if not isinstance(parsed, time.struct_time):
+        return None
+    return datetime(*parsed[:6], tzinfo=UTC)

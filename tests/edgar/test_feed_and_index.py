@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 
@@ -55,6 +55,7 @@ def test_feed_entries_are_one_per_filing_with_cik_form_and_items() -> None:
     )
     assert first.filed == date(2026, 11, 24)
     assert first.items == ("1.01", "3.02")
+    assert first.updated == datetime(2026, 11, 24, 21, 5, 12, tzinfo=UTC)
     assert (second.accession, second.cik, second.form) == ("0000000042-26-000001", "42", "8-K/A")
 
 
