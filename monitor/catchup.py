@@ -42,9 +42,14 @@ class IndexReader:
         self.forms = forms
 
     async def missed_days(self, today: date) -> list[date]:
-        """Days the feed may not have covered: since the last complete poll, and days marked as gaps."""
+        """Days the feed may not have covered: since the last complete poll, and days marked as gaps.
+
+        Yesterday is always among them once the daemon has run: one request a day checks that the
+        feed missed nothing (a filing disseminated late, far behind newer ones).
+        """
         covered = await self.store.covered_at()
-        days = set(days_between(edgar_day(covered), today - timedelta(days=1))) if covered else set()
+        yesterday = today - timedelta(days=1)
+        days = set(days_between(min(edgar_day(covered), yesterday), yesterday)) if covered else set()
         days.update(d for d in await self.store.gap_days() if d < today)
         return [d for d in sorted(days) if set(self.forms) - await self.store.done_forms(d)]
 

@@ -148,6 +148,15 @@ async def test_missed_days_run_from_the_cursor_to_yesterday_with_gaps_and_withou
     ]
 
 
+async def test_a_daemon_running_all_along_still_reads_yesterdays_index_once(store: Store) -> None:
+    today = date(2026, 11, 24)
+    await store.set_covered_at(datetime(2026, 11, 24, 15, 0, tzinfo=UTC))
+    reader = IndexReader(None, store, WorkQueue(10), ["8-K"])  # type: ignore[arg-type]
+    assert await reader.missed_days(today) == [date(2026, 11, 23)]
+    await store.mark_index_done(date(2026, 11, 23), ["8-K"])
+    assert await reader.missed_days(today) == []
+
+
 async def test_an_index_day_is_marked_done_only_once_its_filings_are_processed(store: Store) -> None:
     fake = FakeEdgar(rate_limit=None)
     fake.publish(*filings(3, DAY))
