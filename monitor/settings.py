@@ -31,6 +31,8 @@ class EdgarSettings(_Strict):
     max_attempts: Annotated[int, Field(ge=1)] = 6  # per request, before the work item is failed
     feed_pages: Annotated[int, Field(ge=1, le=100)] = 20  # how far back one poll may page through the feed
     max_body_mb: Annotated[float, Field(gt=0)] = 200  # a bigger submission is failed, not read into memory
+    # 8-K items worth fetching (e.g. ["1.01", "2.03", "3.02", "8.01"]); empty: every 8-K is fetched.
+    only_items: list[str] = Field(default_factory=list)
 
     @field_validator("user_agent")
     @classmethod

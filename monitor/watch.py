@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 
 from monitor.edgar import EdgarClient, EdgarError, FeedEntry, FeedError, parse_feed
 from monitor.edgar.calendar import edgar_today
-from monitor.edgar.urls import FEED_PAGE_SIZE, feed_url
+from monitor.edgar.urls import FEED_PAGE_SIZE, feed_url, submission_url
 from monitor.pipeline import WorkItem
 from monitor.work import WorkQueue
 from storage import Store, utcnow
@@ -25,18 +25,18 @@ class PollReport:
     pages: int = 0
     new: list[FeedEntry] = field(default_factory=list)
     complete: bool = True  # every form's feed was read back to filings already seen, or to its end
+    skipped: int = 0  # 8-Ks not fetched: none of their items is among [edgar] only_items
     failed_forms: list[str] = field(default_factory=list)
 
 
 class FeedWatcher:
-    def __init__(
-        self, client: EdgarClient, store: Store, queue: WorkQueue, forms: list[str], max_pages: int, workers: int
-    ) -> None:
+    def __init__(self, client: EdgarClient, store: Store, queue: WorkQueue, workers: int) -> None:
         self.client = client
         self.store = store
         self.queue = queue
-        self.forms = forms
-        self.max_pages = max_pages
+        self.forms = client.settings.forms
+        self.max_pages = client.settings.feed_pages
+        self.only_items = set(client.settings.only_items)
         # Workers finish a few filings out of order; a run of this many known filings at the end of a
         # page means that every older one is stored too, even after a crash mid-batch.
         self.known_run = 2 * workers + 10
@@ -66,6 +66,12 @@ class FeedWatcher:
         # Oldest first: if the daemon dies mid-batch, what is stored is the older part, which the next
         # poll's stop rule relies on.
         for entry in reversed(report.new):
+            if self._skippable(entry):
+                report.skipped += 1
+                url = submission_url(self.client.settings.base_url, entry.cik, entry.accession)
+                reason = f"not fetched: items {', '.join(entry.items)}"
+                await self.store.save_skipped(entry.accession, entry.cik, entry.form, entry.company, url, reason)
+                continue
             await self.queue.submit(WorkItem(entry.accession, entry.cik, entry.form, started))
         if report.complete:
             await self.store.set_covered_at(started)
@@ -74,8 +80,19 @@ class FeedWatcher:
             log.warning(
                 "the feed held more new filings than %d pages: today's daily index will be read", self.max_pages
             )
-        log.info("poll: %d new filings, %d feed pages, %d in progress", len(report.new), report.pages, self.queue.busy)
+        log.info(
+            "poll: %d new filings (%d skipped by their items), %d feed pages, %d in progress",
+            len(report.new),
+            report.skipped,
+            report.pages,
+            self.queue.busy,
+        )
         return report
+
+    def _skippable(self, entry: FeedEntry) -> bool:
+        """An 8-K whose feed summary lists items, none of them among those the user wants fetched."""
+        wanted = self.only_items
+        return bool(wanted) and entry.form.startswith("8-K") and bool(entry.items) and not wanted & set(entry.items)
 
     async def _new_entries(
         self, form: str, seen: set[str], covered: datetime | None

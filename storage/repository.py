@@ -105,6 +105,25 @@ class Store(Progress, Outbox):
             )
             return bool(result.rowcount == 1)
 
+    async def save_skipped(self, accession: str, cik: str, form: str, company: str, url: str, reason: str) -> None:
+        """A filing deliberately not fetched: kept, so that polls count it as seen."""
+        try:
+            async with self._transaction() as session:
+                session.add(
+                    FilingRow(
+                        accession=accession,
+                        url=url,
+                        cik=cik,
+                        form=form,
+                        company=company,
+                        status="skipped",
+                        error=reason,
+                        discovered_at=utcnow(),
+                    )
+                )
+        except IntegrityError:
+            pass  # seen already
+
     async def save_processed(self, processed: ProcessedFiling, destinations: list[str]) -> bool:
         """Store a filing, its events and its alerts at once; False if it was already stored.
 

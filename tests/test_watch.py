@@ -64,9 +64,9 @@ async def test_a_burst_larger_than_a_page_is_paged_through_and_queued_oldest_fir
     queue = WorkQueue(1000)
     async with (
         serving(fake.app()) as base_url,
-        EdgarClient(edgar_settings(base_url, max_requests_per_second=100)) as client,
+        EdgarClient(edgar_settings(base_url, max_requests_per_second=100, forms=["8-K"], feed_pages=10)) as client,
     ):
-        watcher = FeedWatcher(client, store, queue, ["8-K"], max_pages=10, workers=4)
+        watcher = FeedWatcher(client, store, queue, workers=4)
         report = await watcher.poll()
         assert (len(report.new), report.pages, report.complete) == (250, 3, True)
         assert await queued(queue) == [f.accession for f in published]  # oldest first
@@ -88,9 +88,9 @@ async def test_a_hole_left_by_a_crash_behind_a_few_stored_filings_is_still_found
     queue = WorkQueue(1000)
     async with (
         serving(fake.app()) as base_url,
-        EdgarClient(edgar_settings(base_url, max_requests_per_second=100)) as client,
+        EdgarClient(edgar_settings(base_url, max_requests_per_second=100, forms=["8-K"], feed_pages=10)) as client,
     ):
-        report = await FeedWatcher(client, store, queue, ["8-K"], max_pages=10, workers=4).poll()
+        report = await FeedWatcher(client, store, queue, workers=4).poll()
     assert sorted(e.accession for e in report.new) == sorted(
         [published[48].accession] + [f.accession for f in published[51:]]
     )
@@ -101,9 +101,9 @@ async def test_a_poll_that_runs_out_of_pages_marks_today_for_the_daily_index(sto
     fake.publish(*filings(250))
     async with (
         serving(fake.app()) as base_url,
-        EdgarClient(edgar_settings(base_url, max_requests_per_second=100)) as client,
+        EdgarClient(edgar_settings(base_url, max_requests_per_second=100, forms=["8-K"], feed_pages=2)) as client,
     ):
-        report = await FeedWatcher(client, store, WorkQueue(1000), ["8-K"], max_pages=2, workers=4).poll()
+        report = await FeedWatcher(client, store, WorkQueue(1000), workers=4).poll()
     assert (report.complete, len(report.new)) == (False, 200)
     assert await store.gap_days() == [edgar_today()]
     assert await store.covered_at() is None  # the high-water mark does not move past a gap
@@ -119,9 +119,9 @@ async def test_pages_of_forms_we_do_not_watch_stop_the_paging_once_older_than_th
     await store.set_covered_at(datetime.now(UTC) - timedelta(hours=1))
     async with (
         serving(fake.app()) as base_url,
-        EdgarClient(edgar_settings(base_url, max_requests_per_second=100)) as client,
+        EdgarClient(edgar_settings(base_url, max_requests_per_second=100, forms=["D"], feed_pages=10)) as client,
     ):
-        report = await FeedWatcher(client, store, WorkQueue(1000), ["D"], max_pages=10, workers=4).poll()
+        report = await FeedWatcher(client, store, WorkQueue(1000), workers=4).poll()
     assert (report.pages, report.new, report.complete) == (1, [], True)
 
 
@@ -186,3 +186,25 @@ async def test_an_index_day_is_marked_done_only_once_its_filings_are_processed(s
     assert await store.done_forms(DAY) == {"8-K"}
     assert again.skipped and fake.stats.served["index"] == 1
     assert not missing.published
+
+
+async def test_8ks_whose_items_hold_no_financing_are_not_fetched_when_asked_but_count_as_seen(store: Store) -> None:
+    fake = FakeEdgar(rate_limit=None)
+    earnings = [replace(f, items=("2.02", "9.01")) for f in filings(3)]
+    deal = replace(filings(1, first=3)[0], items=("1.01", "3.02", "9.01"))
+    old_style = filings(1, first=4)[0]  # no items in its summary: always fetched
+    fake.publish(*earnings, deal, old_style)
+    settings = edgar_settings(base_url="", max_requests_per_second=100, forms=["8-K"], only_items=["1.01", "3.02"])
+    queue = WorkQueue(10)
+    async with (
+        serving(fake.app()) as base_url,
+        EdgarClient(settings.model_copy(update={"base_url": base_url})) as client,
+    ):
+        watcher = FeedWatcher(client, store, queue, workers=4)
+        report = await watcher.poll()
+        again = await watcher.poll()
+    assert report.skipped == 3 and len(report.new) == 5
+    assert sorted(await queued(queue)) == sorted([deal.accession, old_style.accession])
+    skipped = await store.filing(earnings[0].accession)
+    assert skipped is not None and skipped.filing.status == "skipped" and "2.02" in (skipped.filing.error or "")
+    assert again.new == []  # skipped filings are seen: the next poll neither re-pages nor re-queues them
