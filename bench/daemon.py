@@ -17,6 +17,7 @@ import argparse
 import asyncio
 import json
 import os
+import resource
 import statistics
 import sys
 import tempfile
@@ -69,6 +70,7 @@ class BackfillFigure:
     seconds: float
     refused: int
     most_in_one_second: int
+    peak_rss_mb: float  # the largest of the subprocesses run so far
 
     @property
     def rate(self) -> float:
@@ -104,7 +106,8 @@ async def run_backfill(
         await store.close()
     if stored != len(filings):
         raise SystemExit(f"backfill stored {stored} of {len(filings)} filings")
-    return BackfillFigure(len(filings), seconds, fake.stats.violations, fake.stats.max_in_window)
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    return BackfillFigure(len(filings), seconds, fake.stats.violations, fake.stats.max_in_window, peak)
 
 
 async def postgres_database() -> tuple[str, str] | None:
@@ -194,11 +197,15 @@ async def main() -> int:
         results["a_filings_per_second"] = round(limited.rate, 2)
         results["a_refused"] = limited.refused
         sqlite = await run_backfill(folder, filings, f"sqlite:///{folder / 'b.db'}", rate_limit=None)
-        print(f"(b) no limit, SQLite:     {sqlite.rate:.1f} filings/s ({sqlite.seconds:.1f} s, start-up included)")
+        print(
+            f"(b) no limit, SQLite:     {sqlite.rate:.1f} filings/s ({sqlite.seconds:.1f} s, start-up included); "
+            f"peak RSS of the daemon so far {sqlite.peak_rss_mb:.0f} MB"
+        )
         results["b_sqlite_filings_per_second"] = round(sqlite.rate, 1)
         postgres = None if args.skip_postgres else await postgres_database()
         if postgres is None:
-            print("(b) no limit, PostgreSQL: skipped (no PostgreSQL at " + POSTGRES_ADMIN + ")")
+            reason = "--skip-postgres" if args.skip_postgres else f"no PostgreSQL at {POSTGRES_ADMIN}"
+            print(f"(b) no limit, PostgreSQL: skipped ({reason})")
         else:
             try:
                 figure = await run_backfill(folder, filings, postgres[0], rate_limit=None)
