@@ -7,6 +7,7 @@ import logging
 import signal
 from collections.abc import Awaitable, Callable
 from datetime import datetime
+from typing import Any
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
@@ -27,7 +28,7 @@ class Daemon:
         self.once = once
         self.rules = RuleBook(settings.rule_paths())
         self._stop = asyncio.Event()
-        self._jobs_running: set[asyncio.Task[object]] = set()
+        self._jobs_running: set[asyncio.Task[Any]] = set()
 
     def stop(self) -> None:
         self._stop.set()
@@ -104,7 +105,8 @@ class Daemon:
         """A scheduled job never ends the daemon: its failure is logged and the next run tries again."""
 
         async def run() -> None:
-            task: asyncio.Task[object] = asyncio.current_task()  # type: ignore[assignment]
+            task = asyncio.current_task()
+            assert task is not None  # APScheduler runs coroutine jobs as tasks
             self._jobs_running.add(task)
             try:
                 await job()

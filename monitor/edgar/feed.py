@@ -67,9 +67,10 @@ def _entry(raw: feedparser.FeedParserDict) -> FeedEntry | None:
     form = terms[0] if terms else (title.group("form") if title else "")
     summary = str(raw.get("summary", ""))
     filed = _FILED.search(summary)
+    cik = title.group("cik") if title else link.group(1) if link else "0"
     return FeedEntry(
         accession=found.group(0),
-        cik=str(int(title.group("cik") if title else link.group(1))),  # type: ignore[union-attr]
+        cik=str(int(cik)),
         form=form.strip(),
         company=title.group("company").strip() if title else "",
         filed=date.fromisoformat(filed.group(1)) if filed else None,

@@ -9,6 +9,7 @@ from typing import Protocol
 from monitor.edgar.urls import public_filing_url
 from monitor.errors import MonitorError
 from monitor.output import format_fields
+from rules.fields import FieldValue
 from storage import PendingAlert
 
 
@@ -22,7 +23,7 @@ class NotifyError(MonitorError):
 class AlertEvent:
     type: str
     rule: str
-    fields: dict[str, object]
+    fields: dict[str, FieldValue]
     evidence: str
 
 
@@ -58,7 +59,7 @@ class Alert:
     def summary(self) -> str:
         """One line: who filed what, and each event's key numbers."""
         who = f"{self.company or 'unknown company'} ({self.form or '?'}, {self.accession})"
-        parts = [f"{e.type} {format_fields(e.type, e.fields)}".strip() for e in self.events]  # type: ignore[arg-type]
+        parts = [f"{e.type} {format_fields(e.type, e.fields)}".strip() for e in self.events]
         return f"{who}: {'; '.join(parts)}"
 
 
