@@ -23,7 +23,9 @@ from monitor.logs import configure_logging
 from monitor.output import print_stored_table, print_table, stored_json, write_json_line
 from monitor.scan import ScanResult, scan_paths
 from monitor.settings import Settings, load_settings
+from monitor.status import status_lines
 from rules.engine import RuleSet
+from rules.fields import EVENT_FIELDS
 from rules.loader import DEFAULT_PACKS, load_rules
 from rules.testing import files_without_near_misses, run_examples
 from storage import StorageError, Store
@@ -66,12 +68,19 @@ def build_parser() -> argparse.ArgumentParser:
     backfill.add_argument("--to", dest="last", type=_day, metavar="YYYY-MM-DD", help="last day (default: today)")
     backfill.add_argument("--alert", action="store_true", help="also alert on what it finds (default: store only)")
 
+    status = commands.add_parser("status", help="where the daemon stands: feed, filings, alerts, problems")
+    _config_option(status)
+
     events = commands.add_parser("events", help="stored events")
     events_commands = events.add_subparsers(dest="events_command", required=True, parser_class=_Parser)
     listing = events_commands.add_parser("list", help="list stored events, newest first")
     _config_option(listing)
     listing.add_argument("--json", action="store_true", help="one JSON object per filing, as `scan --json`")
     listing.add_argument("--limit", type=int, default=None, metavar="N", help="at most N filings")
+    listing.add_argument(
+        "--type", action="append", dest="types", choices=sorted(EVENT_FIELDS), help="only this event type (repeatable)"
+    )
+    listing.add_argument("--since", type=_day, metavar="YYYY-MM-DD", help="only filings filed on or after this day")
     return parser
 
 
@@ -114,7 +123,9 @@ def _dispatch(args: argparse.Namespace) -> int:
         return command_rules_test(args.paths)
     settings = load_settings(args.config)
     if args.command == "events":
-        return asyncio.run(command_events_list(settings, args.json, args.limit))
+        return asyncio.run(command_events_list(settings, args.json, args.limit, args.types, args.since))
+    if args.command == "status":
+        return asyncio.run(command_status(settings))
     configure_logging("DEBUG" if args.verbose else settings.logging.level, settings.logging.json_lines)
     if args.command == "run":
         return asyncio.run(command_run(settings, args.once))
@@ -133,10 +144,21 @@ async def command_backfill(settings: Settings, first: date, last: date, alert: b
     return 1 if report.failed else 0
 
 
-async def command_events_list(settings: Settings, as_json: bool, limit: int | None) -> int:
+async def command_status(settings: Settings) -> int:
     store = await Store.open(settings.database_url())
     try:
-        filings = await store.filings_with_events(limit)
+        print("\n".join(await status_lines(store, settings.database_url())))
+    finally:
+        await store.close()
+    return 0
+
+
+async def command_events_list(
+    settings: Settings, as_json: bool, limit: int | None, types: list[str] | None, since: date | None
+) -> int:
+    store = await Store.open(settings.database_url())
+    try:
+        filings = await store.filings_with_events(limit, types, since)
     finally:
         await store.close()
     if as_json:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import update
+from sqlalchemy import func, update
 from sqlmodel import col, select
 
 from storage.session import Database, utcnow
@@ -91,3 +91,8 @@ class Outbox(Database):
                     claimed_until=None,
                 )
             )
+
+    async def alert_counts(self) -> dict[str, int]:
+        async with self._sessions() as session:
+            query = select(AlertRow.status, func.count()).group_by(col(AlertRow.status))
+            return {status: int(count) for status, count in (await session.exec(query)).all()}

@@ -193,25 +193,48 @@ class Store(Progress, Outbox):
             events = await self._events_of(session, [row])
         return FilingWithEvents(row, events.get(row.id or 0, []))
 
-    async def filings_with_events(self, limit: int | None = None) -> list[FilingWithEvents]:
-        """Stored filings that have at least one event, newest first."""
+    async def filings_with_events(
+        self, limit: int | None = None, types: list[str] | None = None, filed_since: date | None = None
+    ) -> list[FilingWithEvents]:
+        """Stored filings with at least one event (of `types`, if given; only those shown), newest first."""
+        query = select(FilingRow).where(FilingRow.event_count > 0)
+        if types:
+            having = select(EventRow.filing_id).where(col(EventRow.type).in_(types))
+            query = query.where(col(FilingRow.id).in_(having))
+        if filed_since is not None:
+            query = query.where(col(FilingRow.filed) >= filed_since)
+        query = query.order_by(col(FilingRow.processed_at).desc(), col(FilingRow.id).desc())
+        if limit is not None:
+            query = query.limit(limit)
         async with self._sessions() as session:
-            query = (
-                select(FilingRow)
-                .where(FilingRow.event_count > 0)
-                .order_by(col(FilingRow.processed_at).desc(), col(FilingRow.id).desc())
-            )
-            if limit is not None:
-                query = query.limit(limit)
             filings = list((await session.exec(query)).all())
             events = await self._events_of(session, filings)
-        return [FilingWithEvents(f, events.get(f.id or 0, [])) for f in filings]
+        return [
+            FilingWithEvents(f, [e for e in events.get(f.id or 0, []) if not types or e.type in types]) for f in filings
+        ]
 
     async def all_filings(self) -> list[FilingWithEvents]:
         async with self._sessions() as session:
             filings = list((await session.exec(select(FilingRow).order_by(col(FilingRow.id)))).all())
             events = await self._events_of(session, filings)
         return [FilingWithEvents(f, events.get(f.id or 0, [])) for f in filings]
+
+    async def status_counts(self) -> dict[str, int]:
+        """How many filings are in each status: done, failed, gave_up, claimed, skipped."""
+        async with self._sessions() as session:
+            query = select(FilingRow.status, func.count()).group_by(col(FilingRow.status))
+            return {status: int(count) for status, count in (await session.exec(query)).all()}
+
+    async def troubled_filings(self, limit: int = 20) -> list[FilingRow]:
+        """Filings that failed (to be retried) or were given up, newest first, with their errors."""
+        async with self._sessions() as session:
+            query = (
+                select(FilingRow)
+                .where(col(FilingRow.status).in_(["failed", "gave_up"]))
+                .order_by(col(FilingRow.id).desc())
+                .limit(limit)
+            )
+            return list((await session.exec(query)).all())
 
     async def count_filings(self, status: str | None = None) -> int:
         async with self._sessions() as session:

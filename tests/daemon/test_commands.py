@@ -59,6 +59,14 @@ async def test_run_once_alerts_each_financing_filing_once_and_events_list_shows_
     sale = entry["events"][0]["fields"]
     assert (sale["shares"], sale["price_per_share"], sale["gross_proceeds"]) == (520324, 15.375, 8000000.0)
 
+    code, warrants, _ = await command("events", "list", "--config", str(config), "--json", "--type", "warrant")
+    assert code == 0
+    only = [json.loads(line) for line in warrants.splitlines()]
+    assert {e["type"] for line in only for e in line["events"]} == {"warrant"}
+    assert len(only) == 2  # the seed's and the 2024 PIPE's
+    code, recent, _ = await command("events", "list", "--config", str(config), "--json", "--since", "2024-01-01")
+    assert {json.loads(line)["filed"][:4] for line in recent.splitlines()} == {"2024", "2025"}
+
     code, table, _ = await command("events", "list", "--config", str(config))
     assert code == 0 and "NEOTHERAPEUTICS" in table and "4 filings" in table
 

@@ -281,6 +281,21 @@ async def test_a_filing_that_cannot_be_read_is_kept_with_its_error_and_given_up_
     assert code == 0
     found = await store.filing(broken.accession)
     assert found is not None and found.filing.attempts == 2 and "XML" in (found.filing.error or "")
+    status = await _command("status", "--config", str(tmp_path / "config.toml"))
+    assert f"filings: {len(sample_filings)} done, 1 given up" in status
+    assert f"{broken.accession} gave_up after 2 attempts: " in status and "XML" in status
+
+
+async def _command(*arguments: str) -> str:
+    import asyncio
+    import sys
+
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "monitor", *arguments, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE
+    )
+    out, err = await process.communicate()
+    assert process.returncode == 0, err.decode()
+    return out.decode()
 
 
 async def test_two_instances_on_one_postgresql_database_share_the_work_without_doubling_it(

@@ -1,0 +1,39 @@
+"""`filing-monitor status`: where the daemon stands, read from its database."""
+
+from __future__ import annotations
+
+from storage import Store
+from storage.database import masked
+
+_FILING_STATES = [
+    ("done", "done"),
+    ("claimed", "in progress"),
+    ("failed", "failed (will be retried)"),
+    ("gave_up", "given up"),
+    ("skipped", "skipped by their items"),
+]
+
+
+async def status_lines(store: Store, database_url: str) -> list[str]:
+    covered = await store.covered_at()
+    filings = await store.status_counts()
+    alerts = await store.alert_counts()
+    lines = [
+        f"database: {masked(database_url)}",
+        f"feed read back to stored filings at: {covered:%Y-%m-%d %H:%M:%S} UTC" if covered else "feed: never polled",
+        "filings: " + _counts(filings, _FILING_STATES),
+        "alerts: " + (", ".join(f"{n} {status}" for status, n in sorted(alerts.items())) or "none"),
+    ]
+    gaps = await store.gap_days()
+    if gaps:
+        lines.append("days whose index must fill a feed gap: " + ", ".join(str(d) for d in gaps))
+    troubled = await store.troubled_filings()
+    if troubled:
+        lines.append("latest problems:")
+        lines += [f"  {r.accession} {r.status} after {r.attempts} attempts: {r.error}" for r in troubled]
+    return lines
+
+
+def _counts(counts: dict[str, int], names: list[tuple[str, str]]) -> str:
+    shown = [f"{counts[key]} {label}" for key, label in names if counts.get(key)]
+    return ", ".join(shown) or "none"
