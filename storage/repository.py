@@ -79,50 +79,34 @@ class Store(Progress, Outbox):
         Instances sharing a database each poll the same feed: the claim makes one of them fetch and
         process a filing, and a claim whose lease ran out (its instance died) may be taken over.
         """
-        now = utcnow()
-        try:
-            async with self._transaction() as session:
-                session.add(
-                    FilingRow(
-                        accession=accession,
-                        url=url,
-                        cik=cik,
-                        status="claimed",
-                        claimed_by=self.instance,
-                        claimed_until=now + self.lease,
-                        discovered_at=discovered_at,
-                    )
-                )
+        until = utcnow() + self.lease
+        row = FilingRow(accession=accession, url=url, cik=cik, status="claimed", discovered_at=discovered_at)
+        row.claimed_by, row.claimed_until = self.instance, until
+        if await self._insert(row):
             return True
-        except IntegrityError:
-            pass
         takeable = self._takeable(FilingRow, free="failed", held="claimed")
         async with self._transaction() as session:
             result = await session.exec(
                 update(FilingRow)
                 .where(col(FilingRow.accession) == accession, takeable)
-                .values(status="claimed", claimed_by=self.instance, claimed_until=now + self.lease)
+                .values(status="claimed", claimed_by=self.instance, claimed_until=until)
             )
             return bool(result.rowcount == 1)
 
     async def save_skipped(self, accession: str, cik: str, form: str, company: str, url: str, reason: str) -> None:
         """A filing deliberately not fetched: kept, so that polls count it as seen."""
+        row = FilingRow(accession=accession, url=url, cik=cik, form=form, company=company, status="skipped")
+        row.error, row.discovered_at = reason, utcnow()
+        await self._insert(row)
+
+    async def _insert(self, row: FilingRow) -> bool:
+        """Add a new filing row; False if its accession is there already."""
         try:
             async with self._transaction() as session:
-                session.add(
-                    FilingRow(
-                        accession=accession,
-                        url=url,
-                        cik=cik,
-                        form=form,
-                        company=company,
-                        status="skipped",
-                        error=reason,
-                        discovered_at=utcnow(),
-                    )
-                )
+                session.add(row)
+            return True
         except IntegrityError:
-            pass  # seen already
+            return False
 
     async def save_processed(self, processed: ProcessedFiling, destinations: list[str]) -> bool:
         """Store a filing, its events and its alerts at once; False if it was already stored.
