@@ -57,6 +57,16 @@ def _toml_section(name: str, values: dict[str, object]) -> str:
     return "\n".join(lines) + "\n"
 
 
+async def command(*arguments: str) -> tuple[int, str, str]:
+    """A `filing-monitor` command run to its end, as a user runs it: exit code, stdout, stderr."""
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "monitor", *arguments,
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE, cwd=ROOT,
+    )  # fmt: skip
+    out, err = await process.communicate()
+    return process.returncode or 0, out.decode(), err.decode()
+
+
 class DaemonProcess:
     """`filing-monitor run` as users start it, its output kept in a log file."""
 

@@ -2,26 +2,15 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
-import sys
 from pathlib import Path
 
 from fakes.edgar import FakeEdgar
 from fakes.filings import FakeFiling
-from tests.conftest import ROOT, serving
-from tests.daemon.conftest import write_config
+from tests.conftest import serving
+from tests.daemon.conftest import command, write_config
 
 SEED_ACCESSION = "0000930553-00-000010"
-
-
-async def command(*arguments: str) -> tuple[int, str, str]:
-    process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "monitor", *arguments,
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE, cwd=ROOT,
-    )  # fmt: skip
-    out, err = await process.communicate()
-    return process.returncode or 0, out.decode(), err.decode()
 
 
 async def test_run_once_alerts_each_financing_filing_once_and_events_list_shows_them_as_scan_does(

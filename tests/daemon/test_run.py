@@ -17,6 +17,7 @@ from tests.conftest import fresh_database, serving, shared_path
 from tests.daemon.conftest import (
     DaemonProcess,
     OpenStore,
+    command,
     expected_events,
     renumbered_copies,
     stored_comparable,
@@ -139,8 +140,6 @@ async def test_after_downtime_longer_than_the_feed_reaches_the_daily_indexes_fil
 async def test_backfill_processes_every_filing_once_and_a_rerun_does_no_work(
     tmp_path: Path, sample_filings: list[FakeFiling], open_store: OpenStore
 ) -> None:
-    import asyncio
-    import sys
 
     fake = FakeEdgar(rate_limit=10, faults=FaultPlan(rate=0.2, slow_seconds=1.5))
     days = [date(2026, 11, 2), date(2026, 11, 3), date(2026, 11, 4)]
@@ -150,12 +149,8 @@ async def test_backfill_processes_every_filing_once_and_a_rerun_does_no_work(
     url = f"sqlite:///{tmp_path / 'monitor.db'}"
 
     async def backfill() -> tuple[int, str]:
-        process = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "monitor", "backfill", "--config", str(config), "--from", "2026-11-01", "--to", "2026-11-05",
-            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,
-        )  # fmt: skip
-        output, _ = await process.communicate()
-        return process.returncode or 0, output.decode()
+        code, _, err = await command("backfill", "--config", str(config), "--from", "2026-11-01", "--to", "2026-11-05")
+        return code, err
 
     async with serving(fake.app()) as base_url:
         config = write_config(tmp_path, base_url, url)
@@ -281,21 +276,10 @@ async def test_a_filing_that_cannot_be_read_is_kept_with_its_error_and_given_up_
     assert code == 0
     found = await store.filing(broken.accession)
     assert found is not None and found.filing.attempts == 2 and "XML" in (found.filing.error or "")
-    status = await _command("status", "--config", str(tmp_path / "config.toml"))
+    code, status, err = await command("status", "--config", str(tmp_path / "config.toml"))
+    assert code == 0, err
     assert f"filings: {len(sample_filings)} done, 1 given up" in status
     assert f"{broken.accession} gave_up after 2 attempts: " in status and "XML" in status
-
-
-async def _command(*arguments: str) -> str:
-    import asyncio
-    import sys
-
-    process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "monitor", *arguments, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE
-    )
-    out, err = await process.communicate()
-    assert process.returncode == 0, err.decode()
-    return out.decode()
 
 
 async def test_two_instances_on_one_postgresql_database_share_the_work_without_doubling_it(
@@ -329,8 +313,6 @@ async def test_two_instances_on_one_postgresql_database_share_the_work_without_d
 
 
 async def test_a_backfill_rerun_retries_what_failed_before_until_it_is_given_up(tmp_path: Path) -> None:
-    import asyncio
-    import sys
 
     fake = FakeEdgar(rate_limit=10)
     day = date(2026, 11, 2)
@@ -348,12 +330,8 @@ async def test_a_backfill_rerun_retries_what_failed_before_until_it_is_given_up(
     url = f"sqlite:///{tmp_path / 'monitor.db'}"
 
     async def backfill() -> tuple[int, str]:
-        process = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "monitor", "backfill", "--config", str(config), "--from", str(day), "--to", str(day),
-            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,
-        )  # fmt: skip
-        output, _ = await process.communicate()
-        return process.returncode or 0, output.decode()
+        code, _, err = await command("backfill", "--config", str(config), "--from", str(day), "--to", str(day))
+        return code, err
 
     async with serving(fake.app()) as base_url:
         config = write_config(tmp_path, base_url, url, daemon={"max_filing_attempts": 2})
