@@ -86,3 +86,7 @@ class AlertRow(SQLModel, table=True):
     sent_at: datetime | None = None
     external_id: str | None = Field(default=None, max_length=100)  # e.g. Slack's message ts
     error: str | None = Field(default=None, sa_column=Column(Text))
+    # Set, and committed, just before a send: a send that may have reached the destination without the
+    # answer being recorded (a crash, a timeout) is looked up there before it is ever sent again.
+    send_started_at: datetime | None = None
+    delivered_to: str | None = Field(default=None, max_length=100)  # e.g. the Slack channel's id
