@@ -83,7 +83,7 @@ async def run_backfill(
     fake = FakeEdgar(rate_limit=rate_limit)
     fake.publish(*filings)
     fake.publish_index(DAY)
-    runner, base_url = await serve(fake)
+    runner, base_url = await serve(fake.app())
     try:
         config = folder / "config.toml"
         forms = ", ".join(json.dumps(form) for form in sorted({f.form for f in filings}))
@@ -135,7 +135,7 @@ async def drop_postgres(name: str) -> None:
 async def latency(folder: Path, filings: list[FakeFiling], count: int) -> list[float]:
     """Publish filings one by one to a running daemon; seconds from publication to stored."""
     fake = FakeEdgar(rate_limit=10)
-    runner, base_url = await serve(fake)
+    runner, base_url = await serve(fake.app())
     database = f"sqlite:///{folder / 'latency.db'}"
     config = folder / "latency.toml"
     config.write_text(config_text(base_url, database, rate=10, forms='"8-K"', poll=1))

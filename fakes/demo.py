@@ -2,13 +2,16 @@
 
 Starts the fake EDGAR on a free local port with every file in `samples/`, writes a config beside a
 fresh SQLite database in `.demo/`, runs `filing-monitor run --once` (catch up, poll, process, alert,
-exit) and then lists what it stored.
+exit) and then lists what it stored. Alerts are printed, and posted to Slack: the real one when
+SLACK_BOT_TOKEN is set (channel SLACK_CHANNEL, default #financings), else a local fake Slack whose
+messages the demo shows.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import sys
 from pathlib import Path
 
@@ -16,6 +19,9 @@ from aiohttp import web
 
 from fakes.edgar import FakeEdgar
 from fakes.filings import load_samples
+from fakes.slack import FakeSlack, render_blocks
+
+FAKE_TOKEN = "xoxb-demo-fake-slack"
 
 CONFIG = """\
 # Written by `make demo`: the daemon reads the fake EDGAR that replays samples/.
@@ -28,11 +34,16 @@ max_requests_per_second = 10
 
 [storage]
 url = "sqlite:///filing-monitor.db"
+
+[slack]
+base_url = "{slack_url}"
+token_env = "SLACK_BOT_TOKEN"
+channel = "{channel}"
 """
 
 
-async def serve(fake: FakeEdgar) -> tuple[web.AppRunner, str]:
-    runner = web.AppRunner(fake.app(), access_log=None)
+async def serve(app: web.Application) -> tuple[web.AppRunner, str]:
+    runner = web.AppRunner(app, access_log=None)
     await runner.setup()
     site = web.TCPSite(runner, "127.0.0.1", 0)
     await site.start()
@@ -44,19 +55,30 @@ async def demo(samples: Path, workdir: Path) -> int:
     fake = FakeEdgar(rate_limit=10)
     filings = load_samples(samples)
     fake.publish(*filings)
-    runner, base_url = await serve(fake)
+    fake_slack = None if os.environ.get("SLACK_BOT_TOKEN") else FakeSlack(token=FAKE_TOKEN)
+    runner, base_url = await serve(fake.app())
+    slack_runner, slack_url = await serve(fake_slack.app()) if fake_slack else (None, "")
+    environment = dict(os.environ) | ({"SLACK_BOT_TOKEN": FAKE_TOKEN} if fake_slack else {})
     try:
         workdir.mkdir(exist_ok=True)
         for old in workdir.glob("filing-monitor.db*"):
             old.unlink()
         config = workdir / "config.toml"
-        config.write_text(CONFIG.format(base_url=base_url))
+        slack_api = f"{slack_url}/api/" if fake_slack else os.environ.get("SLACK_BASE_URL", "https://slack.com/api/")
+        channel = os.environ.get("SLACK_CHANNEL", "#financings")
+        config.write_text(CONFIG.format(base_url=base_url, slack_url=slack_api, channel=channel))
         print(f"fake EDGAR at {base_url} publishes {len(filings)} sample filings; daemon config: {config}", flush=True)
-        code = await _run(sys.executable, "-m", "monitor", "run", "--config", str(config), "--once")
+        print(f"Slack: {'a local fake (set SLACK_BOT_TOKEN for the real one)' if fake_slack else slack_api}")
+        command = ("run", "--config", str(config), "--once")
+        code = await _run(sys.executable, "-m", "monitor", *command, env=environment)
         if code == 0:
             code = await _run(sys.executable, "-m", "monitor", "events", "list", "--config", str(config))
     finally:
         await runner.cleanup()
+        if slack_runner:
+            await slack_runner.cleanup()
+    if fake_slack:
+        _show_fake_slack(fake_slack)
     stats = fake.stats
     print(
         f"fake EDGAR served {stats.requests} requests, most in one second: {stats.max_in_window}, "
@@ -65,8 +87,19 @@ async def demo(samples: Path, workdir: Path) -> int:
     return code
 
 
-async def _run(*command: str) -> int:
-    process = await asyncio.create_subprocess_exec(*command)
+def _show_fake_slack(fake: FakeSlack) -> None:
+    messages = fake.all_messages()
+    print(f"fake Slack received {len(messages)} messages in #{fake.channels['C0FINANCE']}:")
+    for message in messages:
+        print(f"  {message['text'][:150]}")
+    seed = next((m for m in messages if "NEOTHERAPEUTICS" in m["text"]), messages[0] if messages else None)
+    if seed is not None:
+        print("the seed filing's message, as its blocks read:")
+        print("    " + render_blocks(seed["blocks"]).replace("\n", "\n    "))
+
+
+async def _run(*command: str, env: dict[str, str] | None = None) -> int:
+    process = await asyncio.create_subprocess_exec(*command, env=env)
     return await process.wait()
 
 

@@ -10,8 +10,10 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from monitor.catchup import IndexReader
-from monitor.edgar import EdgarClient
-from monitor.notify import ConsoleNotifier, Notifier, OutboxDelivery
+from monitor.edgar import EdgarClient, EdgarError
+from monitor.edgar.tickers import TickerError, fetch_tickers
+from monitor.notify import OutboxDelivery
+from monitor.notify.destinations import Destinations, open_destinations
 from monitor.pipeline import Outcome, Pipeline, WorkItem
 from monitor.rulebook import RuleBook
 from monitor.settings import Settings
@@ -33,6 +35,7 @@ class App:
     pipeline: Pipeline
     watcher: FeedWatcher
     index: IndexReader
+    destinations: Destinations
     outbox: OutboxDelivery
     workers: list[asyncio.Task[None]]
 
@@ -51,6 +54,18 @@ class App:
                 futures.append(await self.queue.submit(item, Priority.RETRY))
         return futures
 
+    async def refresh_tickers(self) -> None:
+        """Ticker watchlists need the SEC's ticker list; fetched at start and daily (one request)."""
+        if not self.destinations.router.wants_tickers:
+            return
+        try:
+            self.destinations.router.tickers = await fetch_tickers(self.client)
+        except (EdgarError, TickerError) as error:
+            # Routes by CIK and every other route keep working; the list is tried again at the next run.
+            log.warning("ticker list not loaded (%s); ticker watchlists match nothing until it is", error)
+            return
+        log.info("ticker list loaded: %d tickers", len(self.destinations.router.tickers))
+
     async def stop_workers(self, grace_seconds: float) -> None:
         """Let filings in progress finish for a while, then abandon them: their transactions roll back."""
         self.queue.close()
@@ -62,10 +77,6 @@ class App:
             log.info("stopped with %d filings in progress; they will be fetched again", len(late))
 
 
-def notifiers(settings: Settings) -> dict[str, Notifier]:
-    return {"console": ConsoleNotifier()}
-
-
 @contextlib.asynccontextmanager
 async def open_app(settings: Settings, rules: RuleBook, alerts: bool = True, role: str = "") -> AsyncIterator[App]:
     lease = timedelta(seconds=settings.daemon.lease_seconds)
@@ -73,13 +84,12 @@ async def open_app(settings: Settings, rules: RuleBook, alerts: bool = True, rol
     instance = f"{settings.instance_name()}{'-' + role if role else ''}"
     store = await Store.open(settings.database_url(), instance, lease)
     try:
-        async with EdgarClient(settings.edgar) as client:
+        async with EdgarClient(settings.edgar) as client, open_destinations(settings) as destinations:
             queue = WorkQueue(settings.daemon.queue_size)
-            chosen = notifiers(settings)
             # A backfill of past days stores events without alerting by default: a year of old deals
             # would bury the channel.
-            destinations = list(chosen) if alerts else []
-            pipeline = Pipeline(client, store, rules, destinations, settings.daemon.max_filing_attempts)
+            router = destinations.router if alerts else None
+            pipeline = Pipeline(client, store, rules, router, settings.daemon.max_filing_attempts)
             forms = settings.edgar.forms
             app = App(
                 settings=settings,
@@ -90,7 +100,8 @@ async def open_app(settings: Settings, rules: RuleBook, alerts: bool = True, rol
                 pipeline=pipeline,
                 watcher=FeedWatcher(client, store, queue, settings.daemon.workers),
                 index=IndexReader(client, store, queue, forms),
-                outbox=OutboxDelivery(store, chosen),
+                destinations=destinations,
+                outbox=OutboxDelivery(store, destinations.notifiers, destinations.digests),
                 workers=[],
             )
             app.workers = [asyncio.create_task(queue.run_worker(app.process)) for _ in range(settings.daemon.workers)]

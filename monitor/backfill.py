@@ -76,6 +76,6 @@ async def backfill(settings: Settings, first: date, last: date, alert: bool, con
                 progress.update(task, description=f"backfill {day}")
                 report.add(await app.index.process_day(day, advance))
         if alert:
-            await app.outbox.deliver_pending()
+            await app.outbox.drain()
         report.requests = app.client.requests
     return report

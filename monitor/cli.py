@@ -15,6 +15,7 @@ from typing import NoReturn
 
 from rich.console import Console
 
+from monitor.alerts import ALL_STATES, UNSENT_STATES, list_alerts, notify_test, print_alerts, retry_alerts
 from monitor.backfill import backfill
 from monitor.daemon import Daemon
 from monitor.edgar.calendar import edgar_today
@@ -71,6 +72,22 @@ def build_parser() -> argparse.ArgumentParser:
     status = commands.add_parser("status", help="where the daemon stands: feed, filings, alerts, problems")
     _config_option(status)
 
+    alerts = commands.add_parser("alerts", help="the alert outbox: what waits, what failed")
+    alerts_commands = alerts.add_subparsers(dest="alerts_command", required=True, parser_class=_Parser)
+    alert_list = alerts_commands.add_parser("list", help="alerts not sent yet (pending, failed), newest first")
+    _config_option(alert_list)
+    alert_list.add_argument("--all", action="store_true", help="sent alerts too")
+    alert_list.add_argument("--limit", type=int, default=100, metavar="N", help="at most N alerts (default 100)")
+    alert_list.add_argument("--json", action="store_true", help="one JSON object per alert")
+    retry = alerts_commands.add_parser("retry", help="send failed alerts again (after fixing the cause)")
+    _config_option(retry)
+    retry.add_argument("ids", nargs="*", type=int, metavar="ID", help="only these alerts (default: every failed one)")
+
+    notify = commands.add_parser("notify", help="check the alert destinations")
+    notify_commands = notify.add_subparsers(dest="notify_command", required=True, parser_class=_Parser)
+    notify_test = notify_commands.add_parser("test", help="send the seed filing's alert to every destination")
+    _config_option(notify_test)
+
     events = commands.add_parser("events", help="stored events")
     events_commands = events.add_subparsers(dest="events_command", required=True, parser_class=_Parser)
     listing = events_commands.add_parser("list", help="list stored events, newest first")
@@ -126,7 +143,19 @@ def _dispatch(args: argparse.Namespace) -> int:
         return asyncio.run(command_events_list(settings, args.json, args.limit, args.types, args.since))
     if args.command == "status":
         return asyncio.run(command_status(settings))
+    if args.command == "alerts" and args.alerts_command == "list":
+        statuses = ALL_STATES if args.all else UNSENT_STATES
+        print_alerts(asyncio.run(list_alerts(settings, statuses, args.limit)), Console(), args.json)
+        return 0
     configure_logging("DEBUG" if args.verbose else settings.logging.level, settings.logging.json_lines)
+    if args.command == "alerts":
+        report = asyncio.run(retry_alerts(settings, args.ids))
+        print(report.summary(), file=sys.stderr)
+        return 1 if report.failed else 0
+    if args.command == "notify":
+        lines, ok = asyncio.run(notify_test(settings))
+        print("\n".join(lines))
+        return 0 if ok else 1
     if args.command == "run":
         return asyncio.run(command_run(settings, args.once))
     return asyncio.run(command_backfill(settings, args.first, args.last or edgar_today(), args.alert))

@@ -19,6 +19,7 @@ from monitor.settings import Settings
 log = logging.getLogger(__name__)
 
 STOP_GRACE_SECONDS = 7.0  # SIGTERM to exit within 10 s, with room for closing the database
+TICKERS_SECONDS = 86400  # the SEC's ticker list changes slowly; watchlists by ticker read it daily
 CATCH_UP_SECONDS = 3600  # a daemon running across midnight reads the indexes of days its feed missed
 
 
@@ -37,6 +38,7 @@ class Daemon:
         """Run until stopped (or, with `once`, until done); False when a `once` run could not read EDGAR."""
         async with open_app(self.settings, self.rules) as app:
             log.info("filing-monitor started: %s", describe(self.settings, self.rules))
+            log.info("alerts to: %s", app.destinations.describe())
             self._install_signal_handlers()
             delivery = asyncio.create_task(app.outbox.run())
             try:
@@ -49,16 +51,19 @@ class Daemon:
                 await app.stop_workers(STOP_GRACE_SECONDS)
                 delivery.cancel()
                 await asyncio.gather(delivery, return_exceptions=True)
+                # Alerts this instance was holding go back to the outbox, for another instance or the next start.
+                await app.store.release_alerts()
         log.info("filing-monitor stopped")
         return ok
 
     async def _run_once(self, app: App) -> bool:
         """Burst mode (demo, cron): catch up, poll once, process everything, deliver, exit."""
         await app.retry_failed()
+        await app.refresh_tickers()
         await app.index.catch_up(edgar_today())
         report = await app.watcher.poll()
         await _until_stopped(app.queue.drained(), self._stop)
-        await app.outbox.deliver_pending()
+        await _until_stopped(app.outbox.drain(), self._stop)
         if report.failed_forms:
             log.error("the feed could not be read for %s; nothing new was found there", ", ".join(report.failed_forms))
         return not report.failed_forms
@@ -70,6 +75,7 @@ class Daemon:
             ("catch-up", lambda: app.index.catch_up(edgar_today()), CATCH_UP_SECONDS, True),
             # At start too: filings this instance was processing when it last died are taken up again.
             ("retry", app.retry_failed, self.settings.daemon.retry_seconds, True),
+            ("tickers", app.refresh_tickers, TICKERS_SECONDS, True),
             (
                 "rules",
                 lambda: asyncio.to_thread(self.rules.reload_if_changed),
@@ -138,7 +144,7 @@ class Daemon:
         self.rules.reload_if_changed(force=True)
 
 
-async def _until_stopped(work: Awaitable[None], stop: asyncio.Event) -> None:
+async def _until_stopped(work: Awaitable[object], stop: asyncio.Event) -> None:
     waiting = asyncio.ensure_future(work)
     stopping = asyncio.create_task(stop.wait())
     await asyncio.wait({waiting, stopping}, return_when=asyncio.FIRST_COMPLETED)

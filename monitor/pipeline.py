@@ -10,8 +10,10 @@ from enum import Enum
 
 from monitor.edgar import EdgarClient, EdgarError
 from monitor.edgar.urls import submission_url
+from monitor.notify.routing import Router
 from monitor.rulebook import RuleBook
 from monitor.scan import ScanResult, scan_bytes
+from rules.engine import RuleSet
 from storage import ProcessedFiling, Store, utcnow
 
 log = logging.getLogger(__name__)
@@ -33,12 +35,12 @@ class Outcome(Enum):
 
 class Pipeline:
     def __init__(
-        self, client: EdgarClient, store: Store, rules: RuleBook, destinations: list[str], max_attempts: int
+        self, client: EdgarClient, store: Store, rules: RuleBook, router: Router | None, max_attempts: int
     ) -> None:
         self.client = client
         self.store = store
         self.rules = rules
-        self.destinations = destinations
+        self.router = router  # None: store without alerting (a backfill of old days)
         self.max_attempts = max_attempts
 
     async def process(self, item: WorkItem) -> Outcome:
@@ -56,7 +58,7 @@ class Pipeline:
         if result.error is not None:
             return await self._failed(item, url, result.error)
         processed = _processed(item, url, result, ruleset.version, fetched_at)
-        if not await self.store.save_processed(processed, self.destinations):
+        if not await self.store.save_processed(processed, self._destinations(processed, ruleset)):
             return Outcome.ALREADY_STORED
         log.info(
             "stored %s %s %s: %d events",
@@ -66,6 +68,12 @@ class Pipeline:
             len(processed.events),
         )
         return Outcome.STORED
+
+    def _destinations(self, processed: ProcessedFiling, ruleset: RuleSet) -> list[str]:
+        if self.router is None or not processed.events:
+            return []
+        tags = {compiled.rule.id: compiled.rule.tags for compiled in ruleset.rules}
+        return self.router.destinations(processed.form, processed.cik, processed.events, tags)
 
     async def _failed(self, item: WorkItem, url: str, error: str) -> Outcome:
         row = await self.store.save_failure(item.accession, url, item.cik, error, self.max_attempts, item.discovered_at)

@@ -9,9 +9,10 @@ import tomllib
 from pathlib import Path
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from monitor.errors import ConfigError
+from rules.fields import EVENT_FIELDS
 from storage.database import async_url
 
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
@@ -56,8 +57,51 @@ class StorageSettings(_Strict):
 
 class SlackSettings(_Strict):
     base_url: str = "https://slack.com/api/"
-    token_env: str = "SLACK_BOT_TOKEN"
-    channel: str = "#financings"
+    token_env: str = "SLACK_BOT_TOKEN"  # the bot token is read from this environment variable
+    webhook_env: str = "SLACK_WEBHOOK_URL"  # or an incoming-webhook URL from this one (when no token is set)
+    channel: str = "#financings"  # the default route: every alert that no [[routes]] channel took
+    timeout_seconds: Annotated[float, Field(gt=0)] = 10
+    min_amount: Annotated[float, Field(ge=0)] = 0  # the default route's size filter (0: every alert)
+    digest_minutes: Annotated[float, Field(ge=0)] = 0  # the default route's digest (0: one message per filing)
+
+
+class ConsoleSettings(_Strict):
+    enabled: bool = True  # one ALERT line per financing filing on stdout
+
+
+class WebhookSettings(_Strict):
+    """A generic JSON webhook: every alert routed to it is POSTed as one JSON object."""
+
+    name: str = Field(min_length=1, pattern=r"^[\w.-]+$")
+    url_env: str = Field(min_length=1)  # environment variable holding the URL (URLs often embed a secret)
+    timeout_seconds: Annotated[float, Field(gt=0)] = 10
+
+
+class RouteSettings(_Strict):
+    """Alerts matching every criterion given (an empty list matches anything) go to `channel` or `webhook`."""
+
+    name: str = ""
+    channel: str = ""
+    webhook: str = ""
+    types: list[str] = Field(default_factory=list)
+    forms: list[str] = Field(default_factory=list)
+    rules: list[str] = Field(default_factory=list)
+    tags: list[str] = Field(default_factory=list)
+    ciks: list[str] = Field(default_factory=list)
+    tickers: list[str] = Field(default_factory=list)
+    min_amount: Annotated[float, Field(ge=0)] = 0  # the largest of proceeds, principal, facility size
+    digest_minutes: Annotated[float, Field(ge=0)] = 0
+
+    @model_validator(mode="after")
+    def _one_destination(self) -> RouteSettings:
+        if bool(self.channel) == bool(self.webhook):
+            raise ValueError("a route names exactly one of `channel` or `webhook`")
+        if self.digest_minutes and self.webhook:
+            raise ValueError("digest_minutes applies to Slack channels only")
+        unknown = sorted(set(self.types) - set(EVENT_FIELDS))
+        if unknown:
+            raise ValueError(f"unknown event type {unknown[0]!r} (known: {', '.join(sorted(EVENT_FIELDS))})")
+        return self
 
 
 class RulesSettings(_Strict):
@@ -84,10 +128,27 @@ class Settings(_Strict):
     edgar: EdgarSettings
     storage: StorageSettings = Field(default_factory=StorageSettings)
     slack: SlackSettings = Field(default_factory=SlackSettings)
+    console: ConsoleSettings = Field(default_factory=ConsoleSettings)
+    webhooks: list[WebhookSettings] = Field(default_factory=list)
+    routes: list[RouteSettings] = Field(default_factory=list)
     rules: RulesSettings = Field(default_factory=RulesSettings)
     daemon: DaemonSettings = Field(default_factory=DaemonSettings)
     logging: LoggingSettings = Field(default_factory=LoggingSettings)
     path: Path = Path("config.toml")
+
+    @model_validator(mode="after")
+    def _routes_name_known_webhooks(self) -> Settings:
+        names = [w.name for w in self.webhooks]
+        if len(set(names)) != len(names):
+            raise ValueError("two [[webhooks]] share a name")
+        for route in self.routes:
+            if route.webhook and route.webhook not in names:
+                raise ValueError(f"route names webhook {route.webhook!r}, which no [[webhooks]] entry defines")
+        digests: dict[str, float] = {self.slack.channel: self.slack.digest_minutes}
+        for route in self.routes:
+            if route.channel and digests.setdefault(route.channel, route.digest_minutes) != route.digest_minutes:
+                raise ValueError(f"routes to {route.channel} disagree on digest_minutes")
+        return self
 
     def database_url(self) -> str:
         """The storage URL for SQLAlchemy's async engine; a relative SQLite path sits beside the config."""
@@ -132,13 +193,22 @@ def load_settings(path: Path) -> Settings:
 def _describe(path: Path, error: ValidationError) -> str:
     first = error.errors()[0]
     location = [str(part) for part in first["loc"]]
-    section, key = (location[0], ".".join(location[1:])) if len(location) > 1 else ("", location[0])
-    where = f"[{section}] {key}" if section else key
     message = first["msg"].removeprefix("Value error, ")
     if first["type"] == "extra_forbidden":
         message = "unknown key (a typo? see config.example.toml)"
     more = f" (and {error.error_count() - 1} more)" if error.error_count() > 1 else ""
-    line = _line_of(path, location[-1])
+    if not location:  # a check across sections: point at the line holding the value it names
+        quoted = re.search(r"'([^']+)'", message)
+        line = _line_containing(path, quoted.group(1)) if quoted else None
+        return f"{path}{f':{line}' if line else ''}: {message}{more}"
+    if len(location) > 1 and location[1].isdigit():  # an array of tables: [[routes]] number n
+        table, index, keys = location[0], int(location[1]), location[2:]
+        where = f"[[{table}]] #{index + 1}" + (f" {'.'.join(keys)}" if keys else "")
+        line = _line_in_table_array(path, table, index, keys[-1] if keys else None)
+    else:
+        section, key = (location[0], ".".join(location[1:])) if len(location) > 1 else ("", location[0])
+        where = f"[{section}] {key}" if section else key
+        line = _line_of(path, location[-1])
     return f"{path}{f':{line}' if line else ''}: {where}: {message}{more}"
 
 
@@ -148,3 +218,30 @@ def _line_of(path: Path, key: str) -> int | None:
         if pattern.match(line):
             return number
     return None
+
+
+def _line_containing(path: Path, value: str) -> int | None:
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if f'"{value}"' in line:
+            return number
+    return None
+
+
+def _line_in_table_array(path: Path, table: str, index: int, key: str | None) -> int | None:
+    """The line of `key` in the index-th [[table]] (or of its header): where a user looks to fix it."""
+    header = re.compile(rf"^\s*\[\[\s*{re.escape(table)}\s*\]\]")
+    any_header = re.compile(r"^\s*\[")
+    pattern = re.compile(rf"^\s*{re.escape(key)}\s*=") if key else None
+    seen, start = -1, None
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if header.match(line):
+            seen += 1
+            if seen == index:
+                start = number
+            elif start is not None:
+                break
+        elif start is not None and any_header.match(line):
+            break
+        elif start is not None and pattern is not None and pattern.match(line):
+            return number
+    return start

@@ -36,3 +36,8 @@ def daily_index_url(base_url: str, day: date) -> str:
 def public_filing_url(cik: str, accession: str) -> str:
     """The filing's index page on sec.gov, for people: stable whatever base URL the daemon reads from."""
     return f"https://www.sec.gov/Archives/edgar/data/{int(cik)}/{accession.replace('-', '')}/{accession}-index.htm"
+
+
+def public_submission_url(cik: str, accession: str) -> str:
+    """The filing's full text submission on sec.gov."""
+    return f"https://www.sec.gov/Archives/edgar/data/{int(cik)}/{accession.replace('-', '')}/{accession}.txt"

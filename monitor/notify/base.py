@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Protocol
 
 from monitor.edgar.urls import public_filing_url
@@ -14,9 +16,24 @@ from storage import PendingAlert
 
 
 class NotifyError(MonitorError):
-    def __init__(self, message: str, retryable: bool) -> None:
+    """A send that did not succeed. `retryable`: try again later (after `retry_after` seconds at the
+    least); `maybe_delivered`: the message may have arrived anyway (a timeout), so look before resending;
+    `code`: what the destination said (invalid_auth, http_503 ...), to log each problem once."""
+
+    def __init__(
+        self,
+        message: str,
+        retryable: bool,
+        *,
+        code: str = "",
+        retry_after: float | None = None,
+        maybe_delivered: bool = False,
+    ) -> None:
         super().__init__(message)
         self.retryable = retryable
+        self.code = code or ("retryable" if retryable else "refused")
+        self.retry_after = retry_after
+        self.maybe_delivered = maybe_delivered
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,6 +54,7 @@ class Alert:
     cik: str | None
     filed: date | None
     events: tuple[AlertEvent, ...]
+    send_started_at: datetime | None = None  # an earlier send began and its outcome is unknown
 
     @classmethod
     def from_pending(cls, pending: PendingAlert) -> Alert:
@@ -50,27 +68,54 @@ class Alert:
             cik=filing.cik,
             filed=filing.filed,
             events=tuple(AlertEvent(e.type, e.rule, dict(e.fields), e.evidence) for e in pending.events),
+            send_started_at=pending.alert.send_started_at,
         )
 
     @property
     def url(self) -> str | None:
         return public_filing_url(self.cik, self.accession) if self.cik else None
 
+    @property
+    def who(self) -> str:
+        return f"{self.company or 'unknown company'} ({self.form or '?'}, {self.accession})"
+
     def summary(self) -> str:
         """One line: who filed what, and each event's key numbers."""
-        who = f"{self.company or 'unknown company'} ({self.form or '?'}, {self.accession})"
         parts = [f"{e.type} {format_fields(e.type, e.fields)}".strip() for e in self.events]
-        return f"{who}: {'; '.join(parts)}"
+        return f"{self.who}: {'; '.join(parts)}"
 
 
 @dataclass(frozen=True, slots=True)
 class Delivery:
-    external_id: str | None = None
+    external_id: str | None = None  # e.g. Slack's message ts
+    delivered_to: str | None = None  # e.g. the Slack channel's id
+    detail: str = ""  # what the destination said, for `notify test`
 
 
 class Notifier(Protocol):
     name: str
 
-    async def send(self, alert: Alert) -> Delivery:
-        """Deliver one alert; raise NotifyError(retryable=...) when it could not be delivered."""
+    async def send(self, alerts: Sequence[Alert]) -> Delivery:
+        """Deliver one message: one alert, or a digest of several. Raise NotifyError when not delivered."""
         ...
+
+    async def find_delivered(self, alerts: Sequence[Alert]) -> dict[int, Delivery]:
+        """Which of these alerts (whose earlier send's outcome is unknown) did arrive; {} if it cannot tell."""
+        ...
+
+    async def aclose(self) -> None: ...
+
+
+def network_error(name: str, error: BaseException) -> NotifyError:
+    """No answer, or a broken one: the message may have arrived, so it is looked up before a resend."""
+    timed_out = isinstance(error, TimeoutError | asyncio.TimeoutError)
+    what = "no answer in time" if timed_out else str(error) or type(error).__name__
+    return NotifyError(f"{name}: {what}", True, code=type(error).__name__, maybe_delivered=True)
+
+
+def retry_after_seconds(value: str | None) -> float | None:
+    """A Retry-After header in seconds (the form Slack and most webhooks send); None if absent or odd."""
+    try:
+        return max(0.0, float(value)) if value is not None else None
+    except ValueError:
+        return None

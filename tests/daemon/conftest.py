@@ -31,6 +31,8 @@ def write_config(
     rules: dict[str, object] | None = None,
     daemon: dict[str, object] | None = None,
     logging: dict[str, object] | None = None,
+    slack: dict[str, object] | None = None,
+    extra: str = "",
 ) -> Path:
     sections: dict[str, dict[str, object]] = {
         "edgar": {
@@ -46,9 +48,10 @@ def write_config(
         "daemon": {"workers": 4, "retry_seconds": 1} | (daemon or {}),
         "rules": {"reload_seconds": 0.2} | (rules or {}),
         "logging": logging or {},
+        "slack": slack or {},
     }
     config = folder / "config.toml"
-    config.write_text("\n".join(_toml_section(name, values) for name, values in sections.items()))
+    config.write_text("\n".join(_toml_section(name, values) for name, values in sections.items()) + extra)
     return config
 
 
@@ -57,30 +60,50 @@ def _toml_section(name: str, values: dict[str, object]) -> str:
     return "\n".join(lines) + "\n"
 
 
-async def command(*arguments: str) -> tuple[int, str, str]:
+def environment(**overrides: str) -> dict[str, str]:
+    """The tests' own environment, without a developer's real Slack token or webhook (never post from tests)."""
+    kept = {k: v for k, v in os.environ.items() if k not in ("SLACK_BOT_TOKEN", "SLACK_WEBHOOK_URL")}
+    return kept | {"PYTHONUNBUFFERED": "1"} | overrides
+
+
+async def command(*arguments: str, env: dict[str, str] | None = None) -> tuple[int, str, str]:
     """A `filing-monitor` command run to its end, as a user runs it: exit code, stdout, stderr."""
     process = await asyncio.create_subprocess_exec(
         sys.executable, "-m", "monitor", *arguments,
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE, cwd=ROOT,
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE, cwd=ROOT, env=environment(**(env or {})),
     )  # fmt: skip
     out, err = await process.communicate()
     return process.returncode or 0, out.decode(), err.decode()
 
 
+_started: list[DaemonProcess] = []
+
+
+@pytest.fixture(autouse=True)
+async def _no_daemon_outlives_its_test() -> AsyncIterator[None]:
+    """A failed assertion must not leave a daemon running (polling, posting) behind the test."""
+    yield
+    while _started:
+        daemon = _started.pop()
+        if daemon.process is not None and daemon.process.returncode is None:
+            await daemon.kill()
+
+
 class DaemonProcess:
     """`filing-monitor run` as users start it, its output kept in a log file."""
 
-    def __init__(self, config: Path) -> None:
+    def __init__(self, config: Path, env: dict[str, str] | None = None) -> None:
         self.config = config
+        self.env = env or {}
         self.log = config.parent / "daemon.log"
         self.process: asyncio.subprocess.Process | None = None
 
     async def start(self, *options: str) -> None:
         output = self.log.open("ab")
-        environment = {**os.environ, "PYTHONUNBUFFERED": "1"}
+        _started.append(self)
         self.process = await asyncio.create_subprocess_exec(
             sys.executable, "-m", "monitor", "run", "--config", str(self.config), *options,
-            stdout=output, stderr=output, cwd=ROOT, env=environment,
+            stdout=output, stderr=output, cwd=ROOT, env=environment(**self.env),
         )  # fmt: skip
         output.close()
 

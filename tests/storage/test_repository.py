@@ -200,10 +200,10 @@ async def test_alerts_are_pending_until_marked_and_a_permanent_failure_stays_fai
         await store.save_processed(processed(), ["console"])
         await store.save_processed(processed("0000930553-00-000011"), ["console"])
         first, second = await store.pending_alerts()
-        await store.mark_alert_sent(first.alert.id or 0, "1700000000.000100")
-        await store.mark_alert_failed(second.alert.id or 0, "timeout", permanent=False)
+        await store.mark_alert_sent([first.alert.id or 0], "1700000000.000100")
+        await store.mark_alert_failed([second.alert.id or 0], "timeout", permanent=False)
         assert [p.alert.id for p in await store.pending_alerts()] == [second.alert.id]
-        await store.mark_alert_failed(second.alert.id or 0, "invalid_auth", permanent=True)
+        await store.mark_alert_failed([second.alert.id or 0], "invalid_auth", permanent=True)
         assert await store.pending_alerts() == []
     finally:
         await store.close()

@@ -1,0 +1,180 @@
+"""Slack messages: a `text` fallback and Block Kit blocks, kept inside Slack's documented limits.
+
+Limits (api.slack.com/reference/block-kit): 50 blocks a message; header text 150 characters; section
+text 3000, at most 10 section fields of 2000 each; context at most 10 elements of 2000 each; button
+text 75, url 3000. Text we do not control (company names, evidence) is escaped for mrkdwn and cut.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from monitor.edgar.urls import public_submission_url
+from monitor.notify.base import Alert, AlertEvent
+from monitor.output import format_value
+from rules.fields import EVENT_FIELDS, FieldValue
+
+Block = dict[str, Any]
+
+MAX_BLOCKS = 50
+HEADER_CHARS = 150
+SECTION_CHARS = 3000
+FIELD_CHARS = 2000
+MAX_FIELDS = 10
+EVIDENCE_CHARS = 700  # a quote readable on a phone; the full sentence is in the filing
+TEXT_CHARS = 3000  # Slack cuts `text` at 40,000; notifications show far less
+BLOCKS_PER_EVENT = 2
+MAX_DIGEST_ITEMS = 40
+
+EVENT_TITLES = {
+    "share_sale": "Share sale",
+    "warrant": "Warrants",
+    "finder_fee": "Finder / placement fee",
+    "convertible_note": "Convertible notes",
+    "preferred_stock": "Preferred stock",
+    "atm_program": "At-the-market program",
+}
+FIELD_LABELS = {
+    "shares": "Shares",
+    "price_per_share": "Price per share",
+    "gross_proceeds": "Gross proceeds",
+    "security": "Security",
+    "investors": "Investors",
+    "offering": "Offering",
+    "date": "Date",
+    "warrant_shares": "Warrant shares",
+    "exercise_price": "Exercise price",
+    "term_years": "Term",
+    "holders": "Holders",
+    "recipient": "Recipient",
+    "cash": "Cash fee",
+    "percent": "Fee (%)",
+    "role": "Role",
+    "principal": "Principal",
+    "conversion_price": "Conversion price",
+    "interest_rate": "Interest rate",
+    "maturity": "Maturity",
+    "stated_value": "Stated value",
+    "max_amount": "Program size",
+    "agent": "Agent",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Message:
+    text: str
+    blocks: list[Block]
+
+
+def alert_message(alert: Alert) -> Message:
+    """One filing: header, filing line, a section and a quote per event, links, rule ids."""
+    blocks: list[Block] = [_header(f"{alert.company or 'Unknown company'} · {alert.form or '?'}"), _filing_line(alert)]
+    room = (MAX_BLOCKS - len(blocks) - 3) // BLOCKS_PER_EVENT  # 3: the 'more' line, the links, the rules
+    shown = alert.events[:room]
+    for event in shown:
+        blocks.extend(_event_blocks(event))
+    if len(alert.events) > len(shown):
+        blocks.append(_section(f"_…and {len(alert.events) - len(shown)} more events: see the filing._"))
+    if alert.cik:
+        blocks.append(_links(alert))
+    blocks.append(_context(f"rules: {', '.join(sorted({e.rule for e in alert.events}))} · filing-monitor"))
+    return Message(text=cut(alert.summary(), TEXT_CHARS), blocks=blocks)
+
+
+def digest_message(alerts: Sequence[Alert]) -> Message:
+    """Several filings in one message, one line each (busy channels)."""
+    shown = list(alerts[:MAX_DIGEST_ITEMS])
+    blocks: list[Block] = [_header(f"{len(alerts)} financing filings")]
+    blocks.extend(_section(_digest_line(alert)) for alert in shown)
+    if len(alerts) > len(shown):
+        blocks.append(_section(f"_…and {len(alerts) - len(shown)} more: `filing-monitor events list`._"))
+    rules = sorted({e.rule for a in alerts for e in a.events})
+    blocks.append(_context(cut(f"rules: {', '.join(rules)} · filing-monitor digest", FIELD_CHARS)))
+    text = f"{len(alerts)} financing filings: " + " | ".join(a.summary() for a in alerts)
+    return Message(text=cut(text, TEXT_CHARS), blocks=blocks)
+
+
+def _digest_line(alert: Alert) -> str:
+    who = escape(alert.company or "Unknown company")
+    name = f"<{alert.url}|{who}>" if alert.url else who
+    parts = [f"{EVENT_TITLES.get(e.type, e.type)}: {_key_numbers(e)}" for e in alert.events]
+    return cut(f"*{name}* ({escape(alert.form or '?')}, {alert.accession}) — {escape('; '.join(parts))}", SECTION_CHARS)
+
+
+def _key_numbers(event: AlertEvent) -> str:
+    kinds = EVENT_FIELDS.get(event.type, {})
+    shown = [format_value(v, kinds.get(k, "")) for k, v in event.fields.items() if kinds.get(k) in ("money", "count")]
+    return ", ".join(shown) or "terms in the filing"
+
+
+def _filing_line(alert: Alert) -> Block:
+    accession = f"<{alert.url}|{alert.accession}>" if alert.url else alert.accession
+    parts = [f"*{escape(alert.form or '?')}* {accession}"]
+    if alert.filed:
+        parts.append(f"filed {alert.filed.isoformat()}")
+    if alert.cik:
+        parts.append(f"CIK {alert.cik}")
+    return _section(" · ".join(parts))
+
+
+def _event_blocks(event: AlertEvent) -> list[Block]:
+    section: Block = _section(f"*{EVENT_TITLES.get(event.type, event.type)}*")
+    fields = [_field(name, value, event.type) for name, value in event.fields.items()][:MAX_FIELDS]
+    if fields:
+        section["fields"] = fields
+    quote = cut(" ".join(event.evidence.split()), EVIDENCE_CHARS)
+    return [section, _context(f"“{escape(quote)}”")]
+
+
+def _field(name: str, value: FieldValue, event_type: str) -> Block:
+    kind = EVENT_FIELDS.get(event_type, {}).get(name, "")
+    label = FIELD_LABELS.get(name, name.replace("_", " ").capitalize())
+    shown = format_value(value, kind).replace("_", " ")
+    return {"type": "mrkdwn", "text": cut(f"*{label}*\n{escape(shown)}", FIELD_CHARS)}
+
+
+def _links(alert: Alert) -> Block:
+    assert alert.cik and alert.url
+    buttons = [("Filing index", alert.url), ("Full text", public_submission_url(alert.cik, alert.accession))]
+    return {
+        "type": "actions",
+        "elements": [
+            {
+                "type": "button",
+                "text": {"type": "plain_text", "text": label},
+                "url": url,
+                "action_id": f"open-{n}",
+            }
+            for n, (label, url) in enumerate(buttons)
+        ],
+    }
+
+
+def _header(text: str) -> Block:
+    return {"type": "header", "text": {"type": "plain_text", "text": cut(text, HEADER_CHARS), "emoji": True}}
+
+
+def _section(mrkdwn: str) -> Block:
+    return {"type": "section", "text": {"type": "mrkdwn", "text": cut(mrkdwn, SECTION_CHARS)}}
+
+
+def _context(mrkdwn: str) -> Block:
+    return {"type": "context", "elements": [{"type": "mrkdwn", "text": cut(mrkdwn, FIELD_CHARS)}]}
+
+
+def escape(text: str) -> str:
+    """Slack's mrkdwn control characters: &, < and > (a stray '<' would read as a link)."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def cut(text: str, limit: int) -> str:
+    """Text within `limit` characters, ended at a word with '…' when it was longer."""
+    if len(text) <= limit:
+        return text
+    head = text[: limit - 1]
+    space = head.rfind(" ")
+    if space > limit * 0.6:
+        head = head[:space]
+    return head.rstrip() + "…"

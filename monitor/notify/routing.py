@@ -1,0 +1,105 @@
+"""Which destinations a financing filing is alerted to, from the [[routes]] in the config.
+
+Every route whose criteria all hold fires (an empty list is no criterion); the default Slack channel
+gets each alert that no channel route took. Event criteria (type, rule, tag) must hold for one and
+the same event; the size filter compares the filing's largest amount (proceeds, principal, program
+size, or shares x price) with `min_amount`, and a filing that states no amount does not pass it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from fnmatch import fnmatchcase
+from typing import Protocol
+
+from rules.fields import FieldValue
+
+AMOUNT_FIELDS = ("gross_proceeds", "principal", "max_amount")
+
+
+class RoutedEvent(Protocol):
+    @property
+    def type(self) -> str: ...
+    @property
+    def rule(self) -> str: ...
+    @property
+    def fields(self) -> Mapping[str, FieldValue]: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Route:
+    destination: str  # slack:#channel or webhook:name
+    types: frozenset[str] = frozenset()
+    forms: tuple[str, ...] = ()
+    rules: frozenset[str] = frozenset()
+    tags: frozenset[str] = frozenset()
+    ciks: frozenset[str] = frozenset()
+    tickers: frozenset[str] = frozenset()
+    min_amount: float = 0.0
+
+    def matches(
+        self,
+        form: str | None,
+        cik: str | None,
+        events: Sequence[RoutedEvent],
+        tags_of: Mapping[str, Sequence[str]],
+        tickers: Mapping[str, str],
+    ) -> bool:
+        if self.forms and not any(fnmatchcase((form or "").upper(), f.upper()) for f in self.forms):
+            return False
+        if (self.ciks or self.tickers) and not self._watched(cik, tickers):
+            return False
+        if self.min_amount and (filing_amount(events) or 0.0) < self.min_amount:
+            return False
+        return any(self._event_matches(e, tags_of.get(e.rule, ())) for e in events)
+
+    def _watched(self, cik: str | None, tickers: Mapping[str, str]) -> bool:
+        number = (cik or "").lstrip("0")
+        return number in self.ciks or any(tickers.get(t) == number for t in self.tickers)
+
+    def _event_matches(self, event: RoutedEvent, tags: Sequence[str]) -> bool:
+        return (
+            (not self.types or event.type in self.types)
+            and (not self.rules or event.rule in self.rules)
+            and (not self.tags or not self.tags.isdisjoint(tags))
+        )
+
+
+class Router:
+    def __init__(self, routes: Sequence[Route], default: Route | None, always: Sequence[str] = ()) -> None:
+        self.routes = list(routes)
+        self.default = default
+        self.always = list(always)  # e.g. the console: every alert
+        self.tickers: dict[str, str] = {}  # ticker -> CIK, filled from EDGAR when a route names tickers
+
+    @property
+    def wants_tickers(self) -> bool:
+        return any(r.tickers for r in self.routes)
+
+    def destinations(
+        self, form: str | None, cik: str | None, events: Sequence[RoutedEvent], tags_of: Mapping[str, Sequence[str]]
+    ) -> list[str]:
+        """Where this filing's alert goes, each destination once, in config order."""
+        if not events:
+            return []
+        chosen = list(self.always)
+        for route in self.routes:
+            if route.matches(form, cik, events, tags_of, self.tickers):
+                chosen.append(route.destination)
+        took_channel = any(d.startswith("slack:") for d in chosen)
+        if self.default and not took_channel and self.default.matches(form, cik, events, tags_of, self.tickers):
+            chosen.append(self.default.destination)
+        return list(dict.fromkeys(chosen))
+
+
+def filing_amount(events: Sequence[RoutedEvent]) -> float | None:
+    """The largest sum of money the filing's financing states, for size filters."""
+    amounts: list[float] = []
+    for event in events:
+        fields = event.fields
+        amounts.extend(float(v) for k in AMOUNT_FIELDS if isinstance(v := fields.get(k), int | float))
+        shares, price = fields.get("shares"), fields.get("price_per_share")
+        if isinstance(shares, int | float) and isinstance(price, int | float):
+            amounts.append(float(shares) * float(price))
+    return max(amounts, default=None)

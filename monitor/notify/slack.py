@@ -1,0 +1,197 @@
+"""Slack through slack-sdk's async clients: a bot token (chat.postMessage) or an incoming webhook.
+
+Every message carries metadata naming its filings' accession numbers. When a send's outcome is
+unknown (the daemon died after Slack answered, or the answer timed out), the channel's history is
+read back for that metadata before anything is sent again: a filing is never posted twice.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import Any
+
+import aiohttp
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+from slack_sdk.webhook.async_client import AsyncWebhookClient
+
+from monitor.notify.base import Alert, Delivery, NotifyError, network_error, retry_after_seconds
+from monitor.notify.blocks import Message, alert_message, digest_message
+
+METADATA_TYPE = "filing_monitor_alert"
+HISTORY_MARGIN_SECONDS = 600  # our clock against Slack's message timestamps
+HISTORY_PAGE = 200
+_CHANNEL_ID = re.compile(r"^[CGD][A-Z0-9]{6,}$")
+# Errors that another try will not fix: the alert is kept as failed until `alerts retry`.
+PERMANENT_ERRORS = {
+    "invalid_auth": "the token is not valid",
+    "not_authed": "no token was sent",
+    "account_inactive": "the token's account or app is deactivated",
+    "token_revoked": "the token was revoked",
+    "token_expired": "the token expired",
+    "no_permission": "the token may not post here",
+    "missing_scope": "the app lacks a scope (chat:write; channels:history and channels:read for crash checks)",
+    "channel_not_found": "no such channel (or the app cannot see it)",
+    "not_in_channel": "the app is not a member of the channel (invite it)",
+    "is_archived": "the channel is archived",
+    "restricted_action": "the workspace does not let the app post there",
+    "invalid_blocks": "Slack refused the message's blocks",
+    "invalid_arguments": "Slack refused the request's arguments",
+    "msg_too_long": "the message is too long",
+    "no_text": "the message has no text",
+    "invalid_metadata_format": "Slack refused the message metadata",
+    "team_access_not_granted": "the token has no access to this workspace",
+    "ekm_access_denied": "the workspace's keys deny access",
+}
+WEBHOOK_PERMANENT = {400, 403, 404, 410}  # invalid_payload, invalid_token/action_prohibited, no_service, archived
+
+
+def message_for(alerts: Sequence[Alert]) -> Message:
+    return alert_message(alerts[0]) if len(alerts) == 1 else digest_message(alerts)
+
+
+def metadata_for(alerts: Sequence[Alert]) -> dict[str, Any]:
+    # Payload values are kept to strings: Slack's metadata schema allows no arrays of strings.
+    return {"event_type": METADATA_TYPE, "event_payload": {"accessions": " ".join(a.accession for a in alerts)}}
+
+
+class SlackNotifier:
+    """chat.postMessage with a bot token to one channel (a name such as #financings, or an id)."""
+
+    def __init__(self, name: str, channel: str, client: AsyncWebClient) -> None:
+        self.name = name
+        self.channel = channel
+        self._client = client
+        self._channel_id: str | None = channel if _CHANNEL_ID.match(channel) else None
+
+    async def send(self, alerts: Sequence[Alert]) -> Delivery:
+        message = message_for(alerts)
+        response = await self._call(
+            self._client.chat_postMessage(
+                channel=self.channel,
+                text=message.text,
+                blocks=message.blocks,
+                metadata=metadata_for(alerts),
+                unfurl_links=False,
+                unfurl_media=False,
+            )
+        )
+        self._channel_id = str(response.get("channel") or self._channel_id or "") or None
+        ts = str(response.get("ts") or "")
+        return Delivery(external_id=ts or None, delivered_to=self._channel_id, detail=f"posted, ts {ts}")
+
+    async def find_delivered(self, alerts: Sequence[Alert]) -> dict[int, Delivery]:
+        started = [a.send_started_at.timestamp() for a in alerts if a.send_started_at]
+        if not started:
+            return {}
+        wanted = {a.accession: a.id for a in alerts}
+        channel = await self._resolved_channel()
+        found: dict[int, Delivery] = {}
+        oldest = f"{min(started) - HISTORY_MARGIN_SECONDS:.6f}"
+        cursor: str | None = None
+        while True:
+            page = await self._call(
+                self._client.conversations_history(
+                    channel=channel, oldest=oldest, limit=HISTORY_PAGE, include_all_metadata=True, cursor=cursor
+                )
+            )
+            for message in page.get("messages") or []:
+                for accession in _accessions_in(message):
+                    if accession in wanted:
+                        found[wanted[accession]] = Delivery(str(message.get("ts")), channel, "found in history")
+            cursor = (page.get("response_metadata") or {}).get("next_cursor") or None
+            if not page.get("has_more") or not cursor:
+                return found
+
+    async def _resolved_channel(self) -> str:
+        """History needs the channel's id; a name is looked up once (conversations.list)."""
+        if self._channel_id:
+            return self._channel_id
+        wanted = self.channel.lstrip("#")
+        cursor: str | None = None
+        while True:
+            page = await self._call(
+                self._client.conversations_list(
+                    types="public_channel,private_channel", exclude_archived=True, limit=200, cursor=cursor
+                )
+            )
+            for channel in page.get("channels") or []:
+                if channel.get("name") == wanted:
+                    self._channel_id = str(channel["id"])
+                    return self._channel_id
+            cursor = (page.get("response_metadata") or {}).get("next_cursor") or None
+            if not cursor:
+                raise NotifyError(
+                    f"{self.name}: {PERMANENT_ERRORS['channel_not_found']}", False, code="channel_not_found"
+                )
+
+    async def _call(self, request: Any) -> dict[str, Any]:
+        try:
+            response = await request
+        except SlackApiError as error:
+            raise _api_error(self.name, error) from None
+        except (TimeoutError, aiohttp.ClientError) as error:
+            raise network_error(self.name, error) from None
+        data = response.data
+        return data if isinstance(data, dict) else {}
+
+    async def aclose(self) -> None:
+        return None  # the session is shared and closed by its owner
+
+
+class SlackWebhookNotifier:
+    """An incoming webhook: posts to the channel the webhook was made for. It cannot read history,
+    so a send whose outcome is unknown is sent again (a duplicate is possible in that window only)."""
+
+    def __init__(self, name: str, client: AsyncWebhookClient) -> None:
+        self.name = name
+        self._client = client
+
+    async def send(self, alerts: Sequence[Alert]) -> Delivery:
+        message = message_for(alerts)
+        try:
+            response = await self._client.send(
+                text=message.text, blocks=message.blocks, unfurl_links=False, unfurl_media=False
+            )
+        except (TimeoutError, aiohttp.ClientError) as error:
+            raise network_error(self.name, error) from None
+        if response.status_code == 200:
+            return Delivery(detail=f"webhook answered {response.body[:40]!r}")
+        body = (response.body or "").strip()[:200]
+        if response.status_code == 429:
+            retry_after = retry_after_seconds(response.headers.get("Retry-After"))
+            raise NotifyError(f"{self.name}: rate limited", True, code="ratelimited", retry_after=retry_after)
+        permanent = response.status_code in WEBHOOK_PERMANENT
+        code = body if permanent and body.replace("_", "").isalpha() else f"http_{response.status_code}"
+        raise NotifyError(f"{self.name}: HTTP {response.status_code} {body}", not permanent, code=code)
+
+    async def find_delivered(self, alerts: Sequence[Alert]) -> dict[int, Delivery]:
+        return {}
+
+    async def aclose(self) -> None:
+        return None
+
+
+def _api_error(name: str, error: SlackApiError) -> NotifyError:
+    response = error.response
+    status = getattr(response, "status_code", None) or getattr(response, "status", 0)
+    data = getattr(response, "data", None)
+    code = str(data.get("error") or "") if isinstance(data, dict) else ""
+    headers = getattr(response, "headers", None) or {}
+    if status == 429 or code == "ratelimited":
+        retry_after = retry_after_seconds(headers.get("Retry-After"))
+        return NotifyError(f"{name}: ratelimited", True, code="ratelimited", retry_after=retry_after)
+    if code in PERMANENT_ERRORS:
+        return NotifyError(f"{name}: {code} ({PERMANENT_ERRORS[code]})", False, code=code)
+    if code:
+        return NotifyError(f"{name}: Slack said {code}", True, code=code)
+    # A 5xx or an unreadable answer: Slack may or may not have posted it.
+    return NotifyError(f"{name}: HTTP {status} from Slack", True, code=f"http_{status}", maybe_delivered=True)
+
+
+def _accessions_in(message: dict[str, Any]) -> list[str]:
+    metadata = message.get("metadata") or {}
+    if metadata.get("event_type") != METADATA_TYPE:
+        return []
+    return str((metadata.get("event_payload") or {}).get("accessions") or "").split()

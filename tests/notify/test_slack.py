@@ -1,0 +1,156 @@
+"""Slack through slack-sdk against the project's fake Slack: answers, refusals, faults, history lookups."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import AsyncIterator
+from dataclasses import replace
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from aiohttp import web
+
+from fakes.slack import FakeSlack, SlackFaults
+from monitor.notify.base import Alert, NotifyError
+from monitor.notify.destinations import Destinations, open_destinations
+from monitor.notify.sample import seed_alert
+from monitor.settings import Settings
+from storage import utcnow
+from tests.conftest import serving
+
+TOKEN = "xoxb-test-token"
+
+
+def settings(slack_url: str, **extra: Any) -> Settings:
+    values: dict[str, Any] = {
+        "edgar": {"user_agent": "Tests tests@example.com"},
+        "slack": {"base_url": f"{slack_url}/api/", "channel": "#financings", "timeout_seconds": 0.5},
+    }
+    return Settings.model_validate(values | extra)
+
+
+@contextlib.asynccontextmanager
+async def slack(fake: FakeSlack, **env: str) -> AsyncIterator[tuple[Destinations, str]]:
+    async with serving(fake.app()) as url:
+        environ = env or {"SLACK_BOT_TOKEN": TOKEN}
+        async with open_destinations(settings(url), environ) as destinations:
+            yield destinations, url
+
+
+def alert(number: int = 10) -> Alert:
+    return replace(seed_alert("slack:#financings"), id=number, accession=f"0000930553-00-{number:06d}")
+
+
+async def test_a_message_is_posted_with_its_metadata_and_its_ts_returned() -> None:
+    fake = FakeSlack()
+    async with slack(fake) as (destinations, _):
+        delivery = await destinations.notifiers["slack:#financings"].send([alert()])
+    (message,) = fake.messages["C0FINANCE"]
+    assert (delivery.external_id, delivery.delivered_to) == (message["ts"], "C0FINANCE")
+    assert message["metadata"]["event_payload"] == {"accessions": "0000930553-00-000010"}
+    assert "NEOTHERAPEUTICS INC (8-K, 0000930553-00-000010)" in message["text"]
+
+
+@pytest.mark.parametrize(
+    ("fake", "code"),
+    [
+        (FakeSlack(token="xoxb-another"), "invalid_auth"),
+        (FakeSlack(channels={"C0OTHER": "other"}), "channel_not_found"),
+    ],
+)
+async def test_a_bad_token_or_channel_is_a_permanent_failure(fake: FakeSlack, code: str) -> None:
+    async with slack(fake) as (destinations, _):
+        with pytest.raises(NotifyError) as refused:
+            await destinations.notifiers["slack:#financings"].send([alert()])
+    assert (refused.value.retryable, refused.value.code) == (False, code)
+
+
+async def test_more_than_one_message_a_second_is_ratelimited_with_retry_after() -> None:
+    fake = FakeSlack()
+    async with slack(fake) as (destinations, _):
+        notifier = destinations.notifiers["slack:#financings"]
+        await notifier.send([alert(1)])
+        with pytest.raises(NotifyError) as limited:
+            await notifier.send([alert(2)])
+    assert (limited.value.retryable, limited.value.code, limited.value.retry_after) == (True, "ratelimited", 1.0)
+    assert not limited.value.maybe_delivered
+
+
+async def test_a_500_is_retryable_and_may_have_been_delivered() -> None:
+    fake = FakeSlack(faults=SlackFaults(rate=1.0, kinds=("500",)))
+    async with slack(fake) as (destinations, _):
+        with pytest.raises(NotifyError) as failed:
+            await destinations.notifiers["slack:#financings"].send([alert()])
+    assert (failed.value.retryable, failed.value.maybe_delivered, failed.value.code) == (True, True, "http_500")
+
+
+async def test_a_timed_out_post_that_arrived_is_found_in_the_history_by_channel_name() -> None:
+    fake = FakeSlack(faults=SlackFaults(rate=1.0, kinds=("slow",), slow_seconds=1.0))
+    async with slack(fake) as (destinations, _):
+        notifier = destinations.notifiers["slack:#financings"]
+        with pytest.raises(NotifyError) as timed_out:
+            await notifier.send([alert()])
+        assert timed_out.value.maybe_delivered
+        fake.faults.rate = 0.0
+        uncertain = replace(alert(), send_started_at=utcnow())
+        found = await notifier.find_delivered([uncertain, replace(alert(11), send_started_at=utcnow())])
+    assert list(found) == [10] and found[10].external_id == fake.messages["C0FINANCE"][0]["ts"]
+    assert fake.stats.calls["conversations.list"] == 1  # the name was resolved to an id to read history
+
+
+async def test_the_history_lookup_pages_back_to_the_send_and_no_further() -> None:
+    fake = FakeSlack(per_channel_per_second=10_000)
+    async with slack(fake) as (destinations, _):
+        notifier = destinations.notifiers["slack:#financings"]
+        await notifier.send([alert(1)])
+        for number in range(2, 452):
+            await notifier.send([alert(number)])
+        asked = [replace(alert(n), send_started_at=utcnow() - timedelta(seconds=5)) for n in (1, 300, 999)]
+        found = await notifier.find_delivered(asked)
+    assert sorted(found) == [1, 300]
+    assert fake.stats.calls["conversations.history"] == 3  # 451 messages, 200 a page
+
+
+async def test_an_incoming_webhook_posts_and_a_bad_one_is_permanent() -> None:
+    fake = FakeSlack()
+    async with serving(fake.app()) as url:
+        good = {"SLACK_WEBHOOK_URL": f"{url}/services/T0/B0/{TOKEN}"}
+        async with open_destinations(settings(url), good) as destinations:
+            await destinations.notifiers["slack:#financings"].send([alert()])
+        bad = {"SLACK_WEBHOOK_URL": f"{url}/services/T0/B0/wrong"}
+        async with open_destinations(settings(url), bad) as destinations:
+            with pytest.raises(NotifyError) as refused:
+                await destinations.notifiers["slack:#financings"].send([alert()])
+    assert len(fake.messages["C0FINANCE"]) == 1
+    assert (refused.value.retryable, refused.value.code) == (False, "invalid_token")
+
+
+async def test_the_json_webhook_gets_the_alert_with_an_idempotency_key() -> None:
+    received: list[tuple[str, dict[str, Any]]] = []
+    answers = [500, 200]
+
+    async def hook(request: web.Request) -> web.Response:
+        received.append((request.headers["Idempotency-Key"], await request.json()))
+        return web.Response(status=answers.pop(0))
+
+    app = web.Application()
+    app.router.add_post("/hook", hook)
+    async with serving(app) as url:
+        config = settings(url, webhooks=[{"name": "crm", "url_env": "CRM_URL"}])
+        async with open_destinations(config, {"CRM_URL": f"{url}/hook"}) as destinations:
+            notifier = destinations.notifiers["webhook:crm"]
+            with pytest.raises(NotifyError) as failed:
+                await notifier.send([replace(alert(), destination="webhook:crm")])
+            await notifier.send([replace(alert(), destination="webhook:crm")])
+    assert failed.value.retryable
+    (key, _), (again, payload) = received
+    assert key == again == "filing-monitor:0000930553-00-000010:webhook:crm"
+    assert payload["company"] == "NEOTHERAPEUTICS INC" and len(payload["events"]) == 3
+    assert payload["events"][0]["fields"]["shares"] == 520324
+
+
+async def test_without_a_token_slack_is_off_and_says_how_to_turn_it_on() -> None:
+    async with serving(FakeSlack().app()) as url, open_destinations(settings(url), {}) as destinations:
+        assert list(destinations.notifiers) == ["console"]
+        assert "Slack off (set $SLACK_BOT_TOKEN or $SLACK_WEBHOOK_URL)" in destinations.describe()
