@@ -5,7 +5,9 @@
 (a) fair access: `filing-monitor backfill` of N filings from a server that refuses anything past
     10 requests in a one-second window: filings/s achieved and requests refused (target >= 9.0, 0);
 (b) no limit: filings/s through fetch, parse, rules and store, on SQLite and on PostgreSQL;
-(c) feed-to-stored latency of `filing-monitor run` with poll_seconds = 1: p50 and p99 (target p50 <= 1.5 s).
+(c) feed-to-stored latency of `filing-monitor run` with poll_seconds = 1: p50 and p99 (target p50 <= 1.5 s);
+(d) in the same run, feed-to-Slack latency of each financing filing's message, through the fake Slack's
+    1 message/s/channel limit (target: p99 within the minute the product promises).
 
 Filings are the samples and, where ../shared is beside the project, the corpus, cycled under new
 accession numbers. The daemon runs as a subprocess, exactly as users start it.
@@ -32,10 +34,13 @@ sys.path.insert(0, str(ROOT))
 from fakes.demo import serve  # noqa: E402
 from fakes.edgar import FakeEdgar  # noqa: E402
 from fakes.filings import FakeFiling, from_path, load_samples  # noqa: E402
+from fakes.slack import FakeSlack  # noqa: E402
 from storage import Store  # noqa: E402
 
 TARGET_FILINGS_PER_SECOND = 9.0
 TARGET_P50_SECONDS = 1.5
+TARGET_SLACK_SECONDS = 60.0
+SLACK_TOKEN = "xoxb-bench"
 POSTGRES_ADMIN = os.environ.get("FILING_MONITOR_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/test")
 DAY = date(2026, 11, 2)
 
@@ -132,18 +137,23 @@ async def drop_postgres(name: str) -> None:
     await admin.close()
 
 
-async def latency(folder: Path, filings: list[FakeFiling], count: int) -> list[float]:
-    """Publish filings one by one to a running daemon; seconds from publication to stored."""
+async def latency(folder: Path, filings: list[FakeFiling], count: int) -> tuple[list[float], list[float]]:
+    """Publish filings one by one to a running daemon; seconds from publication to stored, and from
+    publication to the Slack message (filings with events)."""
     fake = FakeEdgar(rate_limit=10)
+    slack = FakeSlack(token=SLACK_TOKEN)
     runner, base_url = await serve(fake.app())
+    slack_runner, slack_url = await serve(slack.app())
     database = f"sqlite:///{folder / 'latency.db'}"
     config = folder / "latency.toml"
-    config.write_text(config_text(base_url, database, rate=10, forms='"8-K"', poll=1))
+    slack_section = f'\n[slack]\nbase_url = "{slack_url}/api/"\nchannel = "#financings"\n\n[console]\nenabled = false\n'
+    config.write_text(config_text(base_url, database, rate=10, forms='"8-K"', poll=1) + slack_section)
     eight_ks = [f for f in filings if f.form == "8-K"]
     published: dict[str, datetime] = {}
+    environment = dict(os.environ) | {"SLACK_BOT_TOKEN": SLACK_TOKEN}
     process = await asyncio.create_subprocess_exec(
         sys.executable, "-m", "monitor", "run", "--config", str(config),
-        stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL, cwd=ROOT,
+        stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL, cwd=ROOT, env=environment,
     )  # fmt: skip
     store = await Store.open(database)
     try:
@@ -155,17 +165,26 @@ async def latency(folder: Path, filings: list[FakeFiling], count: int) -> list[f
         deadline = time.monotonic() + 60
         while await store.count_filings("done") < count and time.monotonic() < deadline:
             await asyncio.sleep(0.5)
+        with_events = sum(1 for s in await store.all_filings() if s.events)
+        while len(slack.all_messages()) < with_events and time.monotonic() < deadline + 60:
+            await asyncio.sleep(0.5)
         rows = await store.all_filings()
     finally:
         process.terminate()
         await process.wait()
         await store.close()
         await runner.cleanup()
-    return [
+        await slack_runner.cleanup()
+    stored = [
         (s.filing.processed_at - published[s.filing.accession]).total_seconds()
         for s in rows
         if s.filing.processed_at and s.filing.accession in published
     ]
+    posted = [
+        float(m["ts"]) - published[m["metadata"]["event_payload"]["accessions"]].timestamp()
+        for m in slack.all_messages()
+    ]
+    return stored, posted
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -213,7 +232,7 @@ async def main() -> int:
                 await drop_postgres(postgres[1])
             print(f"(b) no limit, PostgreSQL: {figure.rate:.1f} filings/s ({figure.seconds:.1f} s, start-up included)")
             results["b_postgres_filings_per_second"] = round(figure.rate, 1)
-        delays = await latency(folder, originals, args.latency_filings)
+        delays, posted = await latency(folder, originals, args.latency_filings)
         if len(delays) < args.latency_filings:
             print(f"(c) latency: only {len(delays)} of {args.latency_filings} filings stored in time")
             return 1
@@ -225,6 +244,15 @@ async def main() -> int:
         )
         results["c_p50_seconds"] = round(p50, 2)
         results["c_p99_seconds"] = round(p99, 2)
+        if posted:
+            s50, s99 = statistics.median(posted), percentile(posted, 0.99)
+            print(
+                f"(d) feed-to-Slack latency, {len(posted)} financing filings, Slack at 1 message/s: "
+                f"p50 {s50:.2f} s, p99 {s99:.2f} s; target p99 <= {TARGET_SLACK_SECONDS:.0f} s: "
+                f"ratio {s99 / TARGET_SLACK_SECONDS:.2f} {'MET' if s99 <= TARGET_SLACK_SECONDS else 'NOT MET'}"
+            )
+            results["d_slack_p50_seconds"] = round(s50, 2)
+            results["d_slack_p99_seconds"] = round(s99, 2)
     print(json.dumps(results))
     return 0
 

@@ -60,7 +60,7 @@ async def running_services(
         slack = {"base_url": f"{slack_url}/api/", "channel": "#financings", "timeout_seconds": 1.0}
         # EDGAR's limit is not under test here (tests/daemon/test_run.py holds it to 10/s): 8/s leaves room
         # for the fake EDGAR's own clock, which shares a busy event loop with the fake Slack.
-        edgar = {"max_requests_per_second": 8, "poll_seconds": 1.0}
+        edgar: dict[str, object] = {"max_requests_per_second": 8, "poll_seconds": 1.0}
         config = write_config(tmp_path, edgar_url, url, edgar=edgar, slack=slack, extra=extra)
         financing = {f.accession: f for f in filings if expected_events(f, ruleset)}
         yield Setup(fake_slack, config, await open_store(url), financing, filings)
