@@ -53,12 +53,16 @@ class FakeSlack:
         faults: SlackFaults | None = None,
         per_channel_per_second: float = 1.0,
         webhook_channel: str = "C0FINANCE",
+        history: bool = True,
+        metadata: bool = True,
     ) -> None:
         self.token = token
         self.channels = channels or {"C0FINANCE": "financings", "C0BIGDEAL": "big-deals", "C0BUSY": "busy"}
         self.faults = faults or SlackFaults()
         self.interval = 1.0 / per_channel_per_second
         self.webhook_channel = webhook_channel
+        self.history = history  # False: a minimal Slack-like service without conversations.* (404)
+        self.metadata = metadata  # False: message metadata is dropped, as a workspace policy may do
         self.down = False
         self.stats = SlackStats()
         self.messages: dict[str, list[Message]] = {c: [] for c in self.channels}
@@ -74,8 +78,9 @@ class FakeSlack:
     def app(self) -> web.Application:
         app = web.Application(middlewares=[self._outage, self._inject_faults])
         app.router.add_route("*", "/api/chat.postMessage", self._post_message)
-        app.router.add_route("*", "/api/conversations.history", self._history)
-        app.router.add_route("*", "/api/conversations.list", self._list)
+        if self.history:
+            app.router.add_route("*", "/api/conversations.history", self._history)
+            app.router.add_route("*", "/api/conversations.list", self._list)
         app.router.add_route("*", "/api/auth.test", self._auth_test)
         app.router.add_post("/services/{team}/{bot}/{secret}", self._incoming_webhook)
         return app
@@ -190,7 +195,7 @@ class FakeSlack:
         message: Message = {"type": "message", "ts": f"{self._last_ts:.6f}", "text": text, "channel": channel}
         if blocks is not None:
             message["blocks"] = blocks
-        if metadata is not None:
+        if metadata is not None and self.metadata:
             message["metadata"] = metadata
         self.messages[channel].append(message)
         return message

@@ -13,6 +13,13 @@ _FILING_STATES = [
     ("skipped", "skipped by their items"),
 ]
 
+_ALERT_STATES = [
+    ("sent", "sent"),
+    ("pending", "waiting"),
+    ("sending", "being sent or retried"),
+    ("failed", "failed (`alerts list`, then `alerts retry`)"),
+]
+
 
 async def status_lines(store: Store, database_url: str) -> list[str]:
     covered = await store.covered_at()
@@ -22,7 +29,7 @@ async def status_lines(store: Store, database_url: str) -> list[str]:
         f"database: {masked(database_url)}",
         f"feed read back to stored filings at: {covered:%Y-%m-%d %H:%M:%S} UTC" if covered else "feed: never polled",
         "filings: " + _counts(filings, _FILING_STATES),
-        "alerts: " + (", ".join(f"{n} {status}" for status, n in sorted(alerts.items())) or "none"),
+        "alerts: " + _counts(alerts, _ALERT_STATES),
     ]
     gaps = await store.gap_days()
     if gaps:

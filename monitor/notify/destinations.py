@@ -57,6 +57,10 @@ async def open_destinations(
         notifiers.update(_slack_notifiers(settings, env, session, notes))
         notifiers.update(_webhook_notifiers(settings, env, session, notes))
         router = _router(settings, notifiers)
+        if len(router.routes) < len(settings.routes):
+            notes.append(
+                f"{len(settings.routes) - len(router.routes)} of {len(settings.routes)} routes off (destination off)"
+            )
         digests = {
             slack_destination(c): m for c, m in _channel_digests(settings).items() if slack_destination(c) in notifiers
         }

@@ -8,7 +8,7 @@ read back for that metadata before anything is sent again: a filing is never pos
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from typing import Any
 
 import aiohttp
@@ -43,6 +43,9 @@ PERMANENT_ERRORS = {
     "invalid_metadata_format": "Slack refused the message metadata",
     "team_access_not_granted": "the token has no access to this workspace",
     "ekm_access_denied": "the workspace's keys deny access",
+    "not_allowed_token_type": "this kind of token may not call the method (use a bot token, xoxb-)",
+    "unknown_method": "Slack does not know the method (is [slack] base_url right?)",
+    "method_deprecated": "Slack retired the method",
 }
 WEBHOOK_PERMANENT = {400, 403, 404, 410}  # invalid_payload, invalid_token/action_prohibited, no_service, archived
 
@@ -82,6 +85,17 @@ class SlackNotifier:
         return Delivery(external_id=ts or None, delivered_to=self._channel_id, detail=f"posted, ts {ts}")
 
     async def find_delivered(self, alerts: Sequence[Alert]) -> dict[int, Delivery]:
+        try:
+            return await self._search_history(alerts)
+        except NotifyError as error:
+            if _transient(error):
+                raise  # Slack is busy or down: look again later, before any resend
+            # History cannot be read here (scope, method, channel): the caller sends again rather than lose it.
+            raise NotifyError(
+                f"{self.name}: cannot read the channel's history: {error}", False, code=error.code
+            ) from None
+
+    async def _search_history(self, alerts: Sequence[Alert]) -> dict[int, Delivery]:
         started = [a.send_started_at.timestamp() for a in alerts if a.send_started_at]
         if not started:
             return {}
@@ -97,9 +111,8 @@ class SlackNotifier:
                 )
             )
             for message in page.get("messages") or []:
-                for accession in _accessions_in(message):
-                    if accession in wanted:
-                        found[wanted[accession]] = Delivery(str(message.get("ts")), channel, "found in history")
+                for accession in _accessions_in(message, wanted):
+                    found[wanted[accession]] = Delivery(str(message.get("ts")), channel, "found in history")
             cursor = (page.get("response_metadata") or {}).get("next_cursor") or None
             if not page.get("has_more") or not cursor:
                 return found
@@ -175,7 +188,7 @@ class SlackWebhookNotifier:
 
 def _api_error(name: str, error: SlackApiError) -> NotifyError:
     response = error.response
-    status = getattr(response, "status_code", None) or getattr(response, "status", 0)
+    status = int(getattr(response, "status_code", None) or getattr(response, "status", 0) or 0)
     data = getattr(response, "data", None)
     code = str(data.get("error") or "") if isinstance(data, dict) else ""
     headers = getattr(response, "headers", None) or {}
@@ -186,12 +199,24 @@ def _api_error(name: str, error: SlackApiError) -> NotifyError:
         return NotifyError(f"{name}: {code} ({PERMANENT_ERRORS[code]})", False, code=code)
     if code:
         return NotifyError(f"{name}: Slack said {code}", True, code=code)
+    if 400 <= status < 500:  # no such method or path: a wrong [slack] base_url, not a passing fault
+        return NotifyError(
+            f"{name}: HTTP {status} from Slack (is [slack] base_url right?)", False, code=f"http_{status}"
+        )
     # A 5xx or an unreadable answer: Slack may or may not have posted it.
     return NotifyError(f"{name}: HTTP {status} from Slack", True, code=f"http_{status}", maybe_delivered=True)
 
 
-def _accessions_in(message: dict[str, Any]) -> list[str]:
+def _accessions_in(message: dict[str, Any], wanted: Collection[str]) -> list[str]:
+    """The wanted filings a message is about: by its metadata, or, where metadata was stripped (a
+    workspace policy, an older client), by the accession numbers its text names."""
     metadata = message.get("metadata") or {}
-    if metadata.get("event_type") != METADATA_TYPE:
-        return []
-    return str((metadata.get("event_payload") or {}).get("accessions") or "").split()
+    if metadata.get("event_type") == METADATA_TYPE:
+        named = str((metadata.get("event_payload") or {}).get("accessions") or "").split()
+        return [a for a in named if a in wanted]
+    text = str(message.get("text") or "")
+    return [a for a in wanted if a in text]
+
+
+def _transient(error: NotifyError) -> bool:
+    return error.code == "ratelimited" or error.code.startswith("http_5") or error.maybe_delivered

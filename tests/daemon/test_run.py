@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import signal
+from collections import Counter
 from collections.abc import Awaitable, Callable
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from fakes.edgar import FakeEdgar, FaultPlan
 from fakes.filings import FakeFiling, enveloped, from_path
+from fakes.slack import FakeSlack
 from monitor.edgar.calendar import edgar_today
 from monitor.output import stored_json
 from rules.engine import RuleSet
@@ -280,19 +282,28 @@ async def test_a_filing_that_cannot_be_read_is_kept_with_its_error_and_given_up_
     assert code == 0, err
     assert f"filings: {len(sample_filings)} done, 1 given up" in status
     assert f"{broken.accession} gave_up after 2 attempts: " in status and "XML" in status
+    assert "alerts: 4 sent\n" in status  # the console's, one per financing sample
 
 
 async def test_two_instances_on_one_postgresql_database_share_the_work_without_doubling_it(
     tmp_path: Path, sample_filings: list[FakeFiling]
 ) -> None:
     fake = FakeEdgar(rate_limit=20)  # each instance may send 10 a second
+    slack = FakeSlack(token="xoxb-shared", per_channel_per_second=5)
     published = renumbered_copies(sample_filings, 40, edgar_today())
-    async with fresh_database("postgresql", tmp_path) as url, serving(fake.app()) as base_url:
+    async with (
+        fresh_database("postgresql", tmp_path) as url,
+        serving(fake.app()) as base_url,
+        serving(slack.app()) as slack_url,
+    ):
         daemons = []
         for name in ("east", "west"):
             folder = tmp_path / name
             folder.mkdir()
-            daemons.append(DaemonProcess(write_config(folder, base_url, url, daemon={"instance": name})))
+            config = write_config(
+                folder, base_url, url, daemon={"instance": name}, slack={"base_url": f"{slack_url}/api/"}
+            )
+            daemons.append(DaemonProcess(config, env={"SLACK_BOT_TOKEN": "xoxb-shared"}))
         store = await Store.open(url)
         for daemon in daemons:
             await daemon.start()
@@ -300,6 +311,8 @@ async def test_two_instances_on_one_postgresql_database_share_the_work_without_d
             await wait_until(_logged(daemon, "poll:"), 30, daemon)
         fake.publish(*published)
         await wait_until(stored_count(store, len(published), "done"), 60, daemons[0])
+        with_events = sum(1 for s in await store.all_filings() if s.events)
+        await wait_until(_messages(slack, with_events), 60, daemons[0])
         codes = [(await daemon.stop())[0] for daemon in daemons]
         stored = await store.all_filings()
         await store.close()
@@ -309,7 +322,16 @@ async def test_two_instances_on_one_postgresql_database_share_the_work_without_d
     assert fake.stats.served["submission"] == len(published)  # and no filing was fetched twice
     alerts = [line for d in daemons for line in d.text().splitlines() if line.startswith("ALERT ")]
     assert len(alerts) == sum(1 for s in stored if s.events)  # each alert printed once
+    posted = Counter(m["metadata"]["event_payload"]["accessions"] for m in slack.all_messages())
+    assert posted == Counter(s.filing.accession for s in stored if s.events)  # and posted to Slack once
     assert fake.stats.violations == 0
+
+
+def _messages(slack: FakeSlack, count: int) -> Callable[[], Awaitable[bool]]:
+    async def arrived() -> bool:
+        return len(slack.all_messages()) >= count
+
+    return arrived
 
 
 async def test_a_backfill_rerun_retries_what_failed_before_until_it_is_given_up(tmp_path: Path) -> None:

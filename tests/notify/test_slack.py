@@ -6,20 +6,24 @@ import contextlib
 from collections.abc import AsyncIterator
 from dataclasses import replace
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
 from aiohttp import web
 
 from fakes.slack import FakeSlack, SlackFaults
+from monitor.notify import OutboxDelivery
 from monitor.notify.base import Alert, NotifyError
 from monitor.notify.destinations import Destinations, open_destinations
 from monitor.notify.sample import seed_alert
 from monitor.settings import Settings
-from storage import utcnow
+from rules.events import Event
+from storage import ProcessedFiling, Store, utcnow
 from tests.conftest import serving
 
 TOKEN = "xoxb-test-token"
+ACCESSION = "0000930553-00-000010"
 
 
 def settings(slack_url: str, **extra: Any) -> Settings:
@@ -154,3 +158,30 @@ async def test_without_a_token_slack_is_off_and_says_how_to_turn_it_on() -> None
     async with serving(FakeSlack().app()) as url, open_destinations(settings(url), {}) as destinations:
         assert list(destinations.notifiers) == ["console"]
         assert "Slack off (set $SLACK_BOT_TOKEN or $SLACK_WEBHOOK_URL)" in destinations.describe()
+
+
+async def test_without_metadata_an_earlier_post_is_still_found_by_the_accession_in_its_text() -> None:
+    fake = FakeSlack(metadata=False)
+    async with slack(fake) as (destinations, _):
+        notifier = destinations.notifiers["slack:#financings"]
+        await notifier.send([alert()])
+        found = await notifier.find_delivered([replace(alert(), send_started_at=utcnow())])
+    assert list(found) == [10]
+
+
+async def test_where_history_cannot_be_read_the_uncertain_alert_is_sent_again_not_stuck(tmp_path: Path) -> None:
+    fake = FakeSlack(history=False, faults=SlackFaults(rate=1.0, kinds=("slow",), slow_seconds=1.0))
+    store = await Store.open(f"sqlite:///{tmp_path / 'm.db'}")
+    event = Event("share_sale", "shares-sold", {"shares": 520324}, "sold", 1, 2, "8-K")
+    filing = ProcessedFiling(ACCESSION, "u", "930553", "8-K", "NEOTHERAPEUTICS INC", None, [event], "v")
+    await store.save_processed(filing, ["slack:#financings"])
+    try:
+        async with slack(fake) as (destinations, _):
+            outbox = OutboxDelivery(store, destinations.notifiers)
+            assert await outbox.deliver_pending() == 0  # timed out: it may have arrived
+            fake.faults.rate = 0.0
+            assert await outbox.drain(give_up_after=10) == 1
+    finally:
+        await store.close()
+    assert len(fake.messages["C0FINANCE"]) == 2  # no way to look: sent again rather than lost
+    assert fake.stats.calls["conversations.list"] == 1 and fake.stats.errors["ratelimited"] == 0
