@@ -62,6 +62,7 @@ class FakeEdgar:
         self.stats = Stats()
         self.filings: list[FakeFiling] = []  # in publication order
         self.published_days: set[date] = set()  # days whose daily index is out
+        self.tickers: dict[str, str] = {}  # ticker -> CIK, served as company_tickers.json
         self._by_path: dict[str, FakeFiling] = {}
         self._arrivals: deque[float] = deque()
         self._random = random.Random(self.faults.seed)
@@ -85,6 +86,7 @@ class FakeEdgar:
         app.router.add_get("/cgi-bin/browse-edgar", self._feed)
         app.router.add_get("/Archives/edgar/data/{cik}/{folder}/{name}", self._submission)
         app.router.add_get("/Archives/edgar/daily-index/{year}/{quarter}/{name}", self._daily_index)
+        app.router.add_get("/files/company_tickers.json", self._tickers)
         return app
 
     @web.middleware
@@ -133,6 +135,14 @@ class FakeEdgar:
         return _maybe_gzipped(
             request, web.Response(body=body, content_type="application/atom+xml", charset="ISO-8859-1")
         )
+
+    async def _tickers(self, request: web.Request) -> web.Response:
+        """The SEC's ticker list: {"0": {"cik_str": 930553, "ticker": "NEOT", "title": "..."}, ...}."""
+        self.stats.served["tickers"] += 1
+        rows = {
+            str(n): {"cik_str": int(cik), "ticker": t, "title": t} for n, (t, cik) in enumerate(self.tickers.items())
+        }
+        return web.json_response(rows)
 
     async def _submission(self, request: web.Request) -> web.Response:
         filing = self._by_path.get(request.path)

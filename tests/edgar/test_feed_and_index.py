@@ -6,9 +6,11 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from fakes.edgar import atom_feed, form_index
+from fakes.edgar import FakeEdgar, atom_feed, form_index
 from fakes.filings import FakeFiling
-from monitor.edgar import FeedError, parse_feed, parse_form_index
+from monitor.edgar import EdgarClient, FeedError, parse_feed, parse_form_index
+from monitor.edgar.tickers import fetch_tickers
+from tests.conftest import edgar_settings, serving
 
 REAL_SHAPED_FEED = b"""<?xml version="1.0" encoding="ISO-8859-1" ?>
 <feed xmlns="http://www.w3.org/2005/Atom">
@@ -121,3 +123,12 @@ def test_the_fake_index_reads_back_as_what_was_published() -> None:
 
 def test_a_page_without_the_title_line_has_no_entries() -> None:
     assert parse_form_index("<html>Not Found</html>") == []
+
+
+async def test_the_ticker_list_is_read_through_the_polite_client() -> None:
+    fake = FakeEdgar()
+    fake.tickers = {"NEOT": "930553", "BRK-B": "1067983"}
+    async with serving(fake.app()) as base_url, EdgarClient(edgar_settings(base_url)) as client:
+        tickers = await fetch_tickers(client)
+    assert tickers == {"NEOT": "930553", "BRK-B": "1067983"}
+    assert fake.stats.served["tickers"] == 1 and fake.stats.undeclared == 0

@@ -185,3 +185,25 @@ async def test_where_history_cannot_be_read_the_uncertain_alert_is_sent_again_no
         await store.close()
     assert len(fake.messages["C0FINANCE"]) == 2  # no way to look: sent again rather than lost
     assert fake.stats.calls["conversations.list"] == 1 and fake.stats.errors["ratelimited"] == 0
+
+
+async def test_killed_between_slacks_answer_and_the_commit_the_restart_does_not_post_again(tmp_path: Path) -> None:
+    fake = FakeSlack()
+    store = await Store.open(f"sqlite:///{tmp_path / 'm.db'}")
+    event = Event("share_sale", "shares-sold", {"shares": 520324}, "sold", 1, 2, "8-K")
+    filing = ProcessedFiling(ACCESSION, "u", "930553", "8-K", "NEOTHERAPEUTICS INC", None, [event], "v")
+    await store.save_processed(filing, ["slack:#financings"])
+    try:
+        async with slack(fake) as (destinations, _):
+            # The first life: claim, record, send, and die before the sent mark is committed.
+            (claimed,) = await store.claim_alerts()
+            await store.mark_send_started([claimed.alert.id or 0])
+            await destinations.notifiers["slack:#financings"].send([Alert.from_pending(claimed)])
+            # The second life, under the same instance name: it takes its claim back and looks first.
+            assert await OutboxDelivery(store, destinations.notifiers).drain(give_up_after=5) == 1
+        ((row, _),) = await store.list_alerts(["sent"])
+    finally:
+        await store.close()
+    (message,) = fake.messages["C0FINANCE"]
+    assert (row.external_id, row.delivered_to) == (message["ts"], "C0FINANCE")
+    assert fake.stats.calls["chat.postMessage"] == 1 and fake.stats.calls["conversations.history"] == 1
