@@ -1,4 +1,4 @@
-"""The daemon's three figures, each against its target, on the fake EDGAR in this process.
+"""The daemon's four figures, each against its target, on the fake EDGAR (and fake Slack) in this process.
 
     python bench/daemon.py [--filings 500] [--latency-filings 60] [--skip-postgres]
 
