@@ -65,9 +65,19 @@ class OutboxDelivery:
             for destination in await self._due_digests():
                 delivered += await self._deliver_digest(destination)
             while batch := await self.store.claim_alerts(CLAIM_BATCH, skip=self._waiting()):
+                by_destination: dict[str, list[Alert]] = {}
                 for pending in batch:
-                    delivered += await self._deliver(pending.alert.destination, [Alert.from_pending(pending)])
+                    by_destination.setdefault(pending.alert.destination, []).append(Alert.from_pending(pending))
+                # Destinations side by side, each in order: a slow channel does not hold up the others.
+                sent = await asyncio.gather(*(self._deliver_each(d, a) for d, a in by_destination.items()))
+                delivered += sum(sent)
             return delivered
+
+    async def _deliver_each(self, destination: str, alerts: list[Alert]) -> int:
+        delivered = 0
+        for alert in alerts:
+            delivered += await self._deliver(destination, [alert])
+        return delivered
 
     async def drain(self, give_up_after: float = 120.0) -> int:
         """Deliver everything due, waiting out rate limits and short outages (one-shot commands, `run

@@ -52,16 +52,19 @@ async def running_services(
     open_store: OpenStore,
     fake_slack: FakeSlack,
     extra: str = "",
+    slack: dict[str, object] | None = None,
+    tickers: dict[str, str] | None = None,
 ) -> AsyncIterator[Setup]:
     fake_edgar = FakeEdgar(rate_limit=10)
     fake_edgar.publish(*filings)
+    fake_edgar.tickers = tickers or {}
     url = f"sqlite:///{tmp_path / 'monitor.db'}"
     async with serving(fake_edgar.app()) as edgar_url, serving(fake_slack.app()) as slack_url:
-        slack = {"base_url": f"{slack_url}/api/", "channel": "#financings", "timeout_seconds": 1.0}
+        slack_settings = {"base_url": f"{slack_url}/api/", "channel": "#financings", "timeout_seconds": 1.0}
         # EDGAR's limit is not under test here (tests/daemon/test_run.py holds it to 10/s): 8/s leaves room
         # for the fake EDGAR's own clock, which shares a busy event loop with the fake Slack.
         edgar: dict[str, object] = {"max_requests_per_second": 8, "poll_seconds": 1.0}
-        config = write_config(tmp_path, edgar_url, url, edgar=edgar, slack=slack, extra=extra)
+        config = write_config(tmp_path, edgar_url, url, edgar=edgar, slack=slack_settings | (slack or {}), extra=extra)
         financing = {f.accession: f for f in filings if expected_events(f, ruleset)}
         yield Setup(fake_slack, config, await open_store(url), financing, filings)
     assert fake_edgar.stats.violations == 0
@@ -231,3 +234,29 @@ async def test_notify_test_sends_the_seed_alert_and_reports_each_destination(tmp
     (message,) = fake.messages["C0FINANCE"]
     assert "520,324" in json.dumps(message["blocks"]) and "104,000" in json.dumps(message["blocks"])
     assert bad[0] == 1 and "slack:#financings: FAILED" in bad[1] and "invalid_auth" in bad[1]
+
+
+async def test_a_ticker_watchlist_route_and_a_digest_channel_in_the_running_daemon(
+    tmp_path: Path, sample_filings: list[FakeFiling], ruleset: RuleSet, open_store: OpenStore
+) -> None:
+    fake = FakeSlack(token=TOKEN)
+    # NeoTherapeutics (the seed's CIK) goes to #big-deals by its ticker; the rest, in summaries every
+    # three seconds, to #busy.
+    extra = '\n[[routes]]\nchannel = "#big-deals"\ntickers = ["neot"]\n'
+    slack = {"channel": "#busy", "digest_minutes": 0.05}
+    filings = renumbered_copies(sample_filings, 10, edgar_today())
+    tickers = {"NEOT": "930553", "OTHR": "1"}
+    async with running_services(
+        tmp_path, filings, ruleset, open_store, fake, extra=extra, slack=slack, tickers=tickers
+    ) as setup:
+        daemon = DaemonProcess(setup.config, env={"SLACK_BOT_TOKEN": TOKEN})
+        await daemon.start()
+        await wait_until(alerts_sent(setup), 60, daemon)
+        assert (await daemon.stop())[0] == 0
+    assert "ticker list loaded: 2 tickers" in daemon.text()
+    neo = {a for a, f in setup.financing.items() if f.cik == "930553"}
+    assert neo and Counter(posted_accessions(fake, "C0BIGDEAL")) == Counter(list(neo))
+    summaries = [m["metadata"]["event_payload"]["accessions"].split() for m in fake.messages["C0BUSY"]]
+    in_summaries = [a for summary in summaries for a in summary]
+    assert sorted(in_summaries) == sorted(set(setup.financing) - neo)  # each once
+    assert len(summaries) < len(in_summaries)  # summaries, not one message per filing

@@ -3,6 +3,7 @@ permanent failures kept as failed and logged once, uncertain sends looked up bef
 
 from __future__ import annotations
 
+import asyncio
 import io
 import logging
 from collections.abc import AsyncIterator, Sequence
@@ -167,3 +168,28 @@ async def test_the_console_prints_one_line_per_alert(store: Store) -> None:
     (pending,) = await store.pending_alerts()
     await ConsoleNotifier(stream).send([Alert.from_pending(pending)])
     assert stream.getvalue().count("\n") == 1 and stream.getvalue().startswith("ALERT NEOTHERAPEUTICS INC (8-K")
+
+
+async def test_a_slow_destination_does_not_hold_up_the_others(store: Store) -> None:
+    # The fixture's alert (the first in the outbox) goes to a destination that answers only after
+    # the other destination got its alerts: delivered one destination after the other, this hangs.
+    await _saved(store, 3, destination="fast")
+    others_done = asyncio.Event()
+    fast = Recording()
+
+    class Slow(Recording):
+        async def send(self, alerts: Sequence[Alert]) -> Delivery:
+            await others_done.wait()
+            return await super().send(alerts)
+
+    class Fast(Recording):
+        async def send(self, alerts: Sequence[Alert]) -> Delivery:
+            delivery = await super().send(alerts)
+            if len(self.sent) == 2:
+                others_done.set()
+            return delivery
+
+    fast = Fast()
+    delivery = OutboxDelivery(store, {"recording": Slow(), "fast": fast}, clock=Clock())
+    assert await asyncio.wait_for(delivery.deliver_pending(), 5) == 3
+    assert len(fast.sent) == 2
