@@ -139,6 +139,9 @@ class OutboxDelivery:
             return 0
         await self.store.mark_alert_sent([a.id for a in alerts], delivery.external_id, delivery.delivered_to)
         self._recovered(destination)
+        if destination != "console":  # the console's own line says it
+            sent_as = f" ({delivery.external_id})" if delivery.external_id else ""
+            log.info("alert %s sent to %s%s", ", ".join(a.accession for a in alerts), destination, sent_as)
         return len(ids)
 
     async def _not_yet_delivered(self, notifier: Notifier, alerts: Sequence[Alert]) -> Sequence[Alert]:
