@@ -169,12 +169,18 @@ async def test_without_metadata_an_earlier_post_is_still_found_by_the_accession_
     assert list(found) == [10]
 
 
-async def test_where_history_cannot_be_read_the_uncertain_alert_is_sent_again_not_stuck(tmp_path: Path) -> None:
-    fake = FakeSlack(history=False, faults=SlackFaults(rate=1.0, kinds=("slow",), slow_seconds=1.0))
-    store = await Store.open(f"sqlite:///{tmp_path / 'm.db'}")
+async def store_with_one_alert(folder: Path) -> Store:
+    """A database whose outbox holds the seed filing's alert for #financings."""
+    store = await Store.open(f"sqlite:///{folder / 'm.db'}")
     event = Event("share_sale", "shares-sold", {"shares": 520324}, "sold", 1, 2, "8-K")
     filing = ProcessedFiling(ACCESSION, "u", "930553", "8-K", "NEOTHERAPEUTICS INC", None, [event], "v")
     await store.save_processed(filing, ["slack:#financings"])
+    return store
+
+
+async def test_where_history_cannot_be_read_the_uncertain_alert_is_sent_again_not_stuck(tmp_path: Path) -> None:
+    fake = FakeSlack(history=False, faults=SlackFaults(rate=1.0, kinds=("slow",), slow_seconds=1.0))
+    store = await store_with_one_alert(tmp_path)
     try:
         async with slack(fake) as (destinations, _):
             outbox = OutboxDelivery(store, destinations.notifiers)
@@ -189,10 +195,7 @@ async def test_where_history_cannot_be_read_the_uncertain_alert_is_sent_again_no
 
 async def test_killed_between_slacks_answer_and_the_commit_the_restart_does_not_post_again(tmp_path: Path) -> None:
     fake = FakeSlack()
-    store = await Store.open(f"sqlite:///{tmp_path / 'm.db'}")
-    event = Event("share_sale", "shares-sold", {"shares": 520324}, "sold", 1, 2, "8-K")
-    filing = ProcessedFiling(ACCESSION, "u", "930553", "8-K", "NEOTHERAPEUTICS INC", None, [event], "v")
-    await store.save_processed(filing, ["slack:#financings"])
+    store = await store_with_one_alert(tmp_path)
     try:
         async with slack(fake) as (destinations, _):
             # The first life: claim, record, send, and die before the sent mark is committed.
