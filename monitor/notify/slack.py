@@ -8,7 +8,7 @@ read back for that metadata before anything is sent again: a filing is never pos
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Collection, Sequence
 from typing import Any
 
 import aiohttp
@@ -21,7 +21,7 @@ from monitor.notify.blocks import Message, alert_message, digest_message
 
 METADATA_TYPE = "filing_monitor_alert"
 HISTORY_MARGIN_SECONDS = 600  # our clock against Slack's message timestamps
-HISTORY_PAGE = 200
+PAGE_SIZE = 200  # conversations.history and .list: messages or channels per page
 _CHANNEL_ID = re.compile(r"^[CGD][A-Z0-9]{6,}$")
 # Errors that another try will not fix: the alert is kept as failed until `alerts retry`.
 PERMANENT_ERRORS = {
@@ -103,41 +103,35 @@ class SlackNotifier:
         channel = await self._resolved_channel()
         found: dict[int, Delivery] = {}
         oldest = f"{min(started) - HISTORY_MARGIN_SECONDS:.6f}"
-        cursor: str | None = None
-        while True:
-            page = await self._call(
-                self._client.conversations_history(
-                    channel=channel, oldest=oldest, limit=HISTORY_PAGE, include_all_metadata=True, cursor=cursor
-                )
-            )
+        history = self._client.conversations_history
+        async for page in self._pages(history, channel=channel, oldest=oldest, include_all_metadata=True):
             for message in page.get("messages") or []:
                 for accession in _accessions_in(message, wanted):
                     found[wanted[accession]] = Delivery(str(message.get("ts")), channel, "found in history")
-            cursor = (page.get("response_metadata") or {}).get("next_cursor") or None
-            if not page.get("has_more") or not cursor:
-                return found
+        return found
 
     async def _resolved_channel(self) -> str:
         """History needs the channel's id; a name is looked up once (conversations.list)."""
         if self._channel_id:
             return self._channel_id
         wanted = self.channel.lstrip("#")
-        cursor: str | None = None
-        while True:
-            page = await self._call(
-                self._client.conversations_list(
-                    types="public_channel,private_channel", exclude_archived=True, limit=200, cursor=cursor
-                )
-            )
+        listing = self._client.conversations_list
+        async for page in self._pages(listing, types="public_channel,private_channel", exclude_archived=True):
             for channel in page.get("channels") or []:
                 if channel.get("name") == wanted:
                     self._channel_id = str(channel["id"])
                     return self._channel_id
+        raise NotifyError(f"{self.name}: {PERMANENT_ERRORS['channel_not_found']}", False, code="channel_not_found")
+
+    async def _pages(self, method: Callable[..., Awaitable[Any]], **arguments: Any) -> AsyncIterator[dict[str, Any]]:
+        """Each page of a cursor-paged Slack method, until its cursor runs out."""
+        cursor: str | None = None
+        while True:
+            page = await self._call(method(limit=PAGE_SIZE, cursor=cursor, **arguments))
+            yield page
             cursor = (page.get("response_metadata") or {}).get("next_cursor") or None
             if not cursor:
-                raise NotifyError(
-                    f"{self.name}: {PERMANENT_ERRORS['channel_not_found']}", False, code="channel_not_found"
-                )
+                return
 
     async def _call(self, request: Any) -> dict[str, Any]:
         try:
