@@ -8,9 +8,11 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import event, text
+from sqlalchemy import event, func, inspect, select, text
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+
+from storage.tables import metadata
 
 log = logging.getLogger(__name__)
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -19,6 +21,10 @@ _MIGRATION_LOCK = 7_263_114  # any fixed number: instances sharing a PostgreSQL 
 
 class StorageError(Exception):
     """The database cannot be reached or used; the message names it with any password masked."""
+
+
+class SchemaError(StorageError):
+    """The database's schema is missing, half made, or of another version than this release's."""
 
 
 def masked(url: str) -> str:
@@ -64,15 +70,64 @@ def _sqlite_pragmas(connection: Any, _record: Any) -> None:
 
 
 async def migrate(engine: AsyncEngine) -> None:
-    """Bring the schema to the newest Alembic revision (a no-op when it is there already)."""
+    """Bring the schema to the newest Alembic revision (a no-op when it is there already), all or nothing."""
+    if engine.dialect.name == "sqlite":
+        await _migrate_sqlite(engine)
+        return
     async with engine.begin() as connection:
-        if engine.dialect.name == "postgresql":
-            await connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _MIGRATION_LOCK})
-        await connection.run_sync(_upgrade)
+        await connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _MIGRATION_LOCK})
+        await connection.run_sync(_repair_and_upgrade)
 
 
-def _upgrade(connection: Connection) -> None:
+async def _migrate_sqlite(engine: AsyncEngine) -> None:
+    """SQLite runs DDL transactionally, but Python's sqlite3 commits each CREATE TABLE on its own
+    unless it is told to leave transactions to us: a kill mid-migration would leave half a schema.
+    A connection of its own, in one BEGIN IMMEDIATE ... COMMIT, makes the migration all or nothing
+    (and makes two instances starting at once migrate one after the other)."""
+    migrating = create_async_engine(engine.url, connect_args={"timeout": 30})
+    event.listen(migrating.sync_engine, "connect", _sqlite_pragmas)
+    event.listen(migrating.sync_engine, "connect", _driver_leaves_transactions_to_us)
+    event.listen(migrating.sync_engine, "begin", _begin_immediate)
+    try:
+        async with migrating.begin() as connection:
+            await connection.run_sync(_repair_and_upgrade)
+    finally:
+        await migrating.dispose()
+
+
+def _driver_leaves_transactions_to_us(connection: Any, _record: Any) -> None:
+    connection.isolation_level = None
+
+
+def _begin_immediate(connection: Connection) -> None:
+    connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def _repair_and_upgrade(connection: Connection) -> None:
+    _drop_half_made_schema(connection)
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     config.attributes["connection"] = connection
     command.upgrade(config, "head")
+
+
+def _drop_half_made_schema(connection: Connection) -> None:
+    """Tables of ours without Alembic's record of them were left by an interrupted first start of an
+    older release (its migrations were not atomic on SQLite). Empty, they are dropped and made anew;
+    holding rows, they are reported: nothing is deleted that someone may need."""
+    present = set(inspect(connection).get_table_names())
+    if "alembic_version" in present and connection.execute(text("SELECT 1 FROM alembic_version")).first():
+        return
+    ours = [table for table in reversed(metadata.sorted_tables) if table.name in present]
+    if not ours:
+        return
+    holding = [table.name for table in ours if connection.execute(select(func.count()).select_from(table)).scalar()]
+    if holding:
+        raise SchemaError(
+            f"the database holds filing-monitor tables ({', '.join(sorted(holding))} with rows) but no record"
+            " of their schema version: it was not made by filing-monitor, or was damaged; point [storage] url"
+            " at another database, or move this one aside"
+        )
+    log.warning("the database held a half-made schema (an interrupted first start): made anew")
+    for table in ours:
+        table.drop(connection)

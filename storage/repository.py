@@ -54,7 +54,7 @@ class Store(Progress, Outbox):
         engine = create_engine(async_url(url, Path.cwd()))
         try:
             await migrate(engine)
-        except (OSError, TimeoutError, SQLAlchemyError) as error:
+        except (OSError, TimeoutError, SQLAlchemyError, StorageError) as error:
             await engine.dispose()
             reason = getattr(error, "orig", None) or error
             raise StorageError(

@@ -1,0 +1,90 @@
+"""Migrations are all or nothing: a kill at any point of a first start leaves a database that opens."""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import create_async_engine
+
+from storage import StorageError, Store
+from storage.tables import metadata
+
+ROOT = Path(__file__).resolve().parents[2]
+
+# Migrates a new database and SIGKILLs itself right after its Nth CREATE statement reached SQLite.
+_KILLED_MIGRATION = """
+import asyncio, os, signal, sys
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+from storage.database import create_engine, migrate
+
+creates = 0
+
+@event.listens_for(Engine, "after_cursor_execute")
+def _kill_after_nth_create(connection, cursor, statement, parameters, context, executemany):
+    global creates
+    if statement.lstrip().upper().startswith("CREATE"):
+        creates += 1
+        if creates == int(sys.argv[2]):
+            os.kill(os.getpid(), signal.SIGKILL)
+
+asyncio.run(migrate(create_engine(sys.argv[1])))
+"""
+
+
+def _migrate_and_die(url: str, after_creates: int) -> int:
+    done = subprocess.run(
+        [sys.executable, "-c", _KILLED_MIGRATION, url, str(after_creates)], cwd=ROOT, timeout=60, check=False
+    )
+    return done.returncode
+
+
+@pytest.mark.parametrize("after_creates", [1, 2, 4, 7])
+async def test_a_first_start_killed_mid_migration_leaves_a_database_that_opens(
+    tmp_path: Path, after_creates: int
+) -> None:
+    url = f"sqlite+aiosqlite:///{tmp_path / 'monitor.db'}"
+    assert _migrate_and_die(url, after_creates) == -signal.SIGKILL
+    store = await Store.open(url)
+    try:
+        async with store.engine.connect() as connection:
+            tables = {row[0] for row in await connection.execute(text("SELECT name FROM sqlite_master"))}
+        assert {table.name for table in metadata.sorted_tables} <= tables
+    finally:
+        await store.close()
+
+
+async def _make_tables_without_version(url: str, row: bool) -> None:
+    engine = create_async_engine(url)
+    async with engine.begin() as connection:
+        await connection.run_sync(metadata.create_all)
+        if row:
+            await connection.execute(
+                text(
+                    "INSERT INTO filings (accession, url, status, attempts, event_count) VALUES ('a', 'u', 'done', 0, 0)"
+                )
+            )
+    await engine.dispose()
+
+
+async def test_a_half_made_empty_schema_left_by_an_older_release_is_made_anew(tmp_path: Path) -> None:
+    url = f"sqlite+aiosqlite:///{tmp_path / 'monitor.db'}"
+    await _make_tables_without_version(url, row=False)
+    store = await Store.open(url)
+    await store.close()
+
+
+async def test_tables_with_rows_but_no_schema_record_are_reported_not_dropped(tmp_path: Path) -> None:
+    url = f"sqlite+aiosqlite:///{tmp_path / 'monitor.db'}"
+    await _make_tables_without_version(url, row=True)
+    with pytest.raises(StorageError, match=r"monitor\.db.*no record of their schema version"):
+        await Store.open(url)
+    engine = create_async_engine(url)
+    async with engine.connect() as connection:
+        assert (await connection.execute(text("SELECT count(*) FROM filings"))).scalar() == 1
+    await engine.dispose()
