@@ -19,7 +19,7 @@ from aiohttp import web
 
 from fakes.edgar import FakeEdgar
 from fakes.filings import load_samples
-from fakes.slack import FakeSlack, render_blocks
+from fakes.slack import FakeSlack, render_blocks, render_mrkdwn
 
 FAKE_TOKEN = "xoxb-demo-fake-slack"
 
@@ -91,7 +91,7 @@ def _show_fake_slack(fake: FakeSlack) -> None:
     messages = fake.all_messages()
     print(f"fake Slack received {len(messages)} messages in #{fake.channels['C0FINANCE']}:")
     for message in messages:
-        print(f"  {message['text'][:150]}")
+        print(f"  {render_mrkdwn(message['text'])[:150]}")
     seed = next((m for m in messages if "NEOTHERAPEUTICS" in m["text"]), messages[0] if messages else None)
     if seed is not None:
         print("the seed filing's message, as its blocks read:")

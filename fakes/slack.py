@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import json
 import random
+import re
 import time
 from collections import Counter
 from collections.abc import Awaitable, Callable
@@ -311,4 +312,10 @@ def render_blocks(blocks: list[dict[str, Any]]) -> str:
         lines.extend(
             e["text"]["text"] if isinstance(e.get("text"), dict) else e["text"] for e in block.get("elements", [])
         )
-    return "\n".join(lines).replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+    return render_mrkdwn("\n".join(lines))
+
+
+def render_mrkdwn(text: str) -> str:
+    """Mrkdwn as a reader sees it: links shown by their label, escapes undone."""
+    shown = re.sub(r"<[^|<>]+\|([^<>]+)>", r"\1", text)
+    return shown.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")

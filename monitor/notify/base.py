@@ -81,8 +81,11 @@ class Alert:
 
     def summary(self) -> str:
         """One line: who filed what, and each event's key numbers."""
-        parts = [f"{e.type} {format_fields(e.type, e.fields)}".strip() for e in self.events]
-        return f"{self.who}: {'; '.join(parts)}"
+        return f"{self.who}: {self.numbers()}"
+
+    def numbers(self) -> str:
+        """Each event's type and key numbers, '; ' between events."""
+        return "; ".join(f"{e.type} {format_fields(e.type, e.fields)}".strip() for e in self.events)
 
 
 @dataclass(frozen=True, slots=True)

@@ -80,7 +80,7 @@ def alert_message(alert: Alert) -> Message:
     if alert.cik:
         blocks.append(_links(alert))
     blocks.append(_context(f"rules: {', '.join(sorted({e.rule for e in alert.events}))} · filing-monitor"))
-    return Message(text=cut(alert.summary(), TEXT_CHARS), blocks=blocks)
+    return Message(text=cut(summary_text(alert), TEXT_CHARS), blocks=blocks)
 
 
 def digest_message(alerts: Sequence[Alert]) -> Message:
@@ -92,8 +92,25 @@ def digest_message(alerts: Sequence[Alert]) -> Message:
         blocks.append(_section(f"_…and {len(alerts) - len(shown)} more: `filing-monitor events list`._"))
     rules = sorted({e.rule for a in alerts for e in a.events})
     blocks.append(_context(cut(f"rules: {', '.join(rules)} · filing-monitor digest", FIELD_CHARS)))
-    text = f"{len(alerts)} financing filings: " + " | ".join(a.summary() for a in alerts)
+    text = f"{len(alerts)} financing filings: " + " | ".join(summary_text(a) for a in alerts)
     return Message(text=cut(text, TEXT_CHARS), blocks=blocks)
+
+
+def summary_text(alert: Alert) -> str:
+    """The `text` line (what notifications show): who filed what, and each event's key numbers.
+
+    Everything a filer wrote is escaped, so that the only Slack link in it is ours: the accession
+    number, linked to the filing. `accession_link_in` finds a filing's message by that link alone.
+    """
+    accession = f"<{alert.url}|{alert.accession}>" if alert.url else alert.accession
+    who = f"{escape(alert.company or 'unknown company')} ({escape(alert.form or '?')}, {accession})"
+    return f"{who}: {escape(alert.numbers())}"
+
+
+def accession_link_in(text: str, accession: str) -> bool:
+    """Whether a message's text holds our link to the filing: '|ACCESSION>' cannot come from a filer,
+    whose '<' and '>' are escaped, so text a filer wrote cannot make another filing look delivered."""
+    return f"|{accession}>" in text
 
 
 def _digest_line(alert: Alert) -> str:

@@ -17,7 +17,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
 from monitor.notify.base import Alert, Delivery, NotifyError, network_error, retry_after_seconds
-from monitor.notify.blocks import Message, alert_message, digest_message
+from monitor.notify.blocks import Message, accession_link_in, alert_message, digest_message
 
 METADATA_TYPE = "filing_monitor_alert"
 HISTORY_MARGIN_SECONDS = 600  # our clock against Slack's message timestamps
@@ -203,13 +203,13 @@ def _api_error(name: str, error: SlackApiError) -> NotifyError:
 
 def _accessions_in(message: dict[str, Any], wanted: Collection[str]) -> list[str]:
     """The wanted filings a message is about: by its metadata, or, where metadata was stripped (a
-    workspace policy, an older client), by the accession numbers its text names."""
+    workspace policy, an older client), by the filing links in its text (which only we can write)."""
     metadata = message.get("metadata") or {}
     if metadata.get("event_type") == METADATA_TYPE:
         named = str((metadata.get("event_payload") or {}).get("accessions") or "").split()
         return [a for a in named if a in wanted]
     text = str(message.get("text") or "")
-    return [a for a in wanted if a in text]
+    return [a for a in wanted if accession_link_in(text, a)]
 
 
 def _transient(error: NotifyError) -> bool:

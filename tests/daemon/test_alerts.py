@@ -15,7 +15,7 @@ from pathlib import Path
 
 from fakes.edgar import FakeEdgar
 from fakes.filings import FakeFiling
-from fakes.slack import FakeSlack, SlackFaults
+from fakes.slack import FakeSlack, SlackFaults, render_mrkdwn
 from monitor.edgar.calendar import edgar_today
 from rules.engine import RuleSet
 from storage import Store
@@ -91,7 +91,7 @@ def assert_exactly_one_message_per_financing_filing(setup: Setup) -> None:
         header = re.search(rb"COMPANY CONFORMED NAME:\s*(.+)", filing.body)
         assert header is not None
         company = header.group(1).decode().strip()
-        assert f"{company} ({filing.form}, {filing.accession})" in message["text"]
+        assert f"{company} ({filing.form}, {filing.accession})" in render_mrkdwn(message["text"])
 
 
 async def test_each_financing_filing_gets_one_message_through_slack_faults_and_rate_limits(

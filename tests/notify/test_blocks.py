@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 from dataclasses import replace
 
-from fakes.slack import check_blocks, render_blocks
+from fakes.slack import check_blocks, render_blocks, render_mrkdwn
 from monitor.notify.base import AlertEvent
-from monitor.notify.blocks import EVIDENCE_CHARS, alert_message, cut, digest_message
+from monitor.notify.blocks import EVIDENCE_CHARS, accession_link_in, alert_message, cut, digest_message
 from monitor.notify.sample import seed_alert
 from monitor.scan import scan_bytes
 from rules.engine import RuleSet
@@ -34,7 +34,8 @@ def test_the_seed_message_shows_all_three_events_and_their_numbers() -> None:
         "rules: finders-fee, shares-sold, warrants-to-purchase",
     ):
         assert expected in shown, expected
-    assert "NEOTHERAPEUTICS INC (8-K, 0000930553-00-000010)" in message.text
+    assert "NEOTHERAPEUTICS INC (8-K, <https://www.sec.gov/Archives/edgar/data/930553/" in message.text
+    assert render_mrkdwn(message.text).startswith("NEOTHERAPEUTICS INC (8-K, 0000930553-00-000010): share_sale")
     assert "gross_proceeds=$8,000,000" in message.text
 
 
@@ -77,3 +78,34 @@ def test_a_digest_lists_every_filing_in_one_valid_message() -> None:
 def test_cut_ends_at_a_word_with_an_ellipsis() -> None:
     assert cut("short", 10) == "short"
     assert cut("the quick brown fox jumps", 12) == "the quick…"
+
+
+HOSTILE_NAME = "ACME <!channel> <!here> <http://evil.example|click here> & co"
+
+
+def test_a_filers_mentions_and_links_are_escaped_in_the_text_as_in_the_blocks() -> None:
+    seed = seed_alert()
+    event = replace(seed.events[0], fields={"investors": ["<!everyone> Fund"]}, evidence="<@U123> sold")
+    alert = replace(seed, company=HOSTILE_NAME, form="8-K <!subteam^S1>", events=(event,))
+    for message in (alert_message(alert), digest_message([alert, alert])):
+        everything = message.text + " ".join(_mrkdwn_texts(message.blocks))  # plain_text is never parsed
+        for raw in ("<!channel>", "<!here>", "<http://evil", "<!everyone>", "<@U123>", "<!subteam"):
+            assert raw not in everything, raw
+        assert "ACME &lt;!channel&gt; &lt;!here&gt; &lt;http://evil.example|click here&gt; &amp; co" in message.text
+        assert "ACME <!channel>" in render_mrkdwn(message.text)  # shown to readers as the filer wrote it
+
+
+def test_only_our_own_link_marks_a_text_as_a_filings_message() -> None:
+    victim = "0000930553-00-000099"
+    forged = replace(seed_alert(), company=f"EVIL CORP |{victim}> <x|{victim}>", accession="0000930553-00-000010")
+    assert not accession_link_in(alert_message(forged).text, victim)
+    assert accession_link_in(alert_message(forged).text, "0000930553-00-000010")
+
+
+def _mrkdwn_texts(value: object) -> list[str]:
+    if isinstance(value, dict):
+        own = [str(value["text"])] if value.get("type") == "mrkdwn" else []
+        return own + [t for v in value.values() for t in _mrkdwn_texts(v)]
+    if isinstance(value, list):
+        return [t for v in value for t in _mrkdwn_texts(v)]
+    return []

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from aiohttp import web
 
-from fakes.slack import FakeSlack, SlackFaults
+from fakes.slack import FakeSlack, SlackFaults, render_mrkdwn
 from monitor.notify import OutboxDelivery
 from monitor.notify.base import Alert, NotifyError
 from monitor.notify.destinations import Destinations, open_destinations
@@ -53,7 +53,7 @@ async def test_a_message_is_posted_with_its_metadata_and_its_ts_returned() -> No
     (message,) = fake.messages["C0FINANCE"]
     assert (delivery.external_id, delivery.delivered_to) == (message["ts"], "C0FINANCE")
     assert message["metadata"]["event_payload"] == {"accessions": "0000930553-00-000010"}
-    assert "NEOTHERAPEUTICS INC (8-K, 0000930553-00-000010)" in message["text"]
+    assert render_mrkdwn(message["text"]).startswith("NEOTHERAPEUTICS INC (8-K, 0000930553-00-000010): ")
 
 
 @pytest.mark.parametrize(
@@ -210,3 +210,15 @@ async def test_killed_between_slacks_answer_and_the_commit_the_restart_does_not_
     (message,) = fake.messages["C0FINANCE"]
     assert (row.external_id, row.delivered_to) == (message["ts"], "C0FINANCE")
     assert fake.stats.calls["chat.postMessage"] == 1 and fake.stats.calls["conversations.history"] == 1
+
+
+async def test_without_metadata_a_filer_naming_another_accession_does_not_make_it_look_delivered() -> None:
+    fake = FakeSlack(metadata=False)
+    victim = alert(11)
+    async with slack(fake) as (destinations, _):
+        notifier = destinations.notifiers["slack:#financings"]
+        await notifier.send(
+            [replace(alert(), company=f"EVIL ({victim.form}, {victim.accession}) |{victim.accession}>")]
+        )
+        found = await notifier.find_delivered([replace(victim, send_started_at=utcnow())])
+    assert found == {}
