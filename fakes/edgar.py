@@ -200,7 +200,7 @@ def _atom_entry(filing: FakeFiling) -> str:
         "<entry>\n"
         f"<title>{escape(filing.form)} - {escape(filing.company)} ({int(filing.cik):010d}) (Filer)</title>\n"
         f'<link rel="alternate" type="text/html" href="{folder}/{filing.accession}-index.htm"/>\n'
-        f'<summary type="html"> &lt;b&gt;Filed:&lt;/b&gt; {filing.day.isoformat()} &lt;b&gt;AccNo:&lt;/b&gt; '
+        f'<summary type="html"> &lt;b&gt;Filed:&lt;/b&gt; {filing.feed_date or filing.day.isoformat()} &lt;b&gt;AccNo:&lt;/b&gt; '
         f"{filing.accession} &lt;b&gt;Size:&lt;/b&gt; {len(filing.body) // 1024 + 1} KB{items}</summary>\n"
         f"<updated>{(filing.accepted or datetime.now(UTC)).isoformat()}</updated>\n"
         f'<category scheme="https://www.sec.gov/" label="form type" term="{escape(filing.form)}"/>\n'

@@ -28,6 +28,7 @@ class FakeFiling:
     body: bytes
     accepted: datetime | None = None  # set when published, if not given
     items: tuple[str, ...] = ()
+    feed_date: str | None = None  # what the feed entry says after "Filed:" (default: the day); a hostile mode
 
     @property
     def path(self) -> str:

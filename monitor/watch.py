@@ -41,6 +41,7 @@ class FeedWatcher:
         # page means that every older one is stored too, even after a crash mid-batch.
         self.known_run = 2 * workers + 10
         self._failing: set[str] = set()  # forms whose feed failed last time: logged once, and on recovery
+        self._unreadable: set[str] = set()  # feed entries already logged as unreadable
 
     async def poll(self) -> PollReport:
         started = utcnow()
@@ -89,6 +90,16 @@ class FeedWatcher:
         )
         return report
 
+    def _note_unreadable(self, entries: list[str]) -> None:
+        """Each unreadable entry logged once (it stays in the feed for a while): the daily index,
+        read the next day, lists the filing it stood for."""
+        if len(self._unreadable) > 10_000:
+            self._unreadable.clear()
+        for entry in entries:
+            if entry not in self._unreadable:
+                self._unreadable.add(entry)
+                log.warning("feed entry %r cannot be read; the daily index will list its filing", entry)
+
     def _skippable(self, entry: FeedEntry) -> bool:
         """An 8-K whose feed summary lists items, none of them among those the user wants fetched."""
         wanted = self.only_items
@@ -102,7 +113,9 @@ class FeedWatcher:
         new: list[FeedEntry] = []
         for page in range(self.max_pages):
             url = feed_url(self.client.settings.base_url, form, page * FEED_PAGE_SIZE)
-            listed, raw_count = parse_feed(await self.client.fetch(url))
+            page_read = parse_feed(await self.client.fetch(url))
+            self._note_unreadable(page_read.unreadable)
+            listed, raw_count = page_read.entries, page_read.raw_count
             entries = [e for e in listed if e.form in wanted]
             # `type=` is a prefix: pages can fill with forms we do not watch, which are never stored
             # and so never "known"; for such a page, its acceptance times tell when it is old news.

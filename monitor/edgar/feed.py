@@ -16,6 +16,7 @@ _TITLE = re.compile(r"^(?P<form>.+?) - (?P<company>.*) \((?P<cik>\d+)\)(?: \((?P
 _CIK_IN_LINK = re.compile(r"/edgar/data/(\d+)/")
 _FILED = re.compile(r"Filed:\s*(?:</b>)?\s*(\d{4}-\d{2}-\d{2})")
 _ITEM = re.compile(r"Item (\d{1,2}\.\d{2})")
+_XML_FORBIDDEN = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f]")  # C0 controls but tab, newline, return
 
 
 class FeedError(MonitorError):
@@ -33,23 +34,32 @@ class FeedEntry:
     updated: datetime | None = None  # the feed's time for the filing (acceptance), UTC
 
 
-def parse_feed(body: bytes) -> tuple[list[FeedEntry], int]:
-    """The filings on one feed page, newest first, and the number of raw entries the page held.
+@dataclass(frozen=True, slots=True)
+class FeedPage:
+    entries: list[FeedEntry]  # the filings on the page, newest first, one per accession number
+    raw_count: int  # raw entries: tells whether the page was full (a filer and an owner take two)
+    unreadable: list[str] = field(default_factory=list)  # entries without a usable accession or filer
 
-    The raw count tells whether the page was full (there may be more behind it): one filing with a
-    filer and a reporting owner takes two entries.
-    """
-    parsed = feedparser.parse(body)
+
+def parse_feed(body: bytes) -> FeedPage:
+    """The filings on one feed page. A bad entry costs only itself: a field it gets wrong is left
+    out (a filing with an impossible date is still queued), and one that names no filing is listed
+    in `unreadable`, to be found again in the daily index. Characters XML forbids (a control
+    character in a company name) are dropped rather than losing the whole page."""
+    parsed = feedparser.parse(_XML_FORBIDDEN.sub(b"", body))
     if parsed.get("bozo") and not _harmless(parsed.get("bozo_exception")):
         raise FeedError(f"malformed feed page: {parsed.get('bozo_exception')}")
     if not str(parsed.get("version", "")).startswith("atom"):
         raise FeedError("not an Atom feed (an error page?)")
     entries: dict[str, FeedEntry] = {}
+    unreadable: list[str] = []
     for raw in parsed.entries:
         entry = _entry(raw)
-        if entry is not None and entry.accession not in entries:
+        if entry is None:
+            unreadable.append(str(raw.get("id") or raw.get("title") or "an entry without id or title")[:200])
+        elif entry.accession not in entries:
             entries[entry.accession] = entry
-    return list(entries.values()), len(parsed.entries)
+    return FeedPage(list(entries.values()), len(parsed.entries), unreadable)
 
 
 def _harmless(error: object) -> bool:
@@ -66,20 +76,31 @@ def _entry(raw: feedparser.FeedParserDict) -> FeedEntry | None:
     terms = [str(tag.get("term")) for tag in raw.get("tags", []) if tag.get("term")]
     form = terms[0] if terms else (title.group("form") if title else "")
     summary = str(raw.get("summary", ""))
-    filed = _FILED.search(summary)
     cik = title.group("cik") if title else link.group(1) if link else "0"
     return FeedEntry(
         accession=found.group(0),
         cik=str(int(cik)),
         form=form.strip(),
         company=title.group("company").strip() if title else "",
-        filed=date.fromisoformat(filed.group(1)) if filed else None,
+        filed=_filed(summary),
         items=tuple(dict.fromkeys(_ITEM.findall(summary))),
         updated=_utc(raw.get("updated_parsed")),
     )
 
 
+def _filed(summary: str) -> date | None:
+    """The entry's filing date; None where it is not a date (the filing is still worth fetching)."""
+    found = _FILED.search(summary)
+    try:
+        return date.fromisoformat(found.group(1)) if found else None
+    except ValueError:
+        return None
+
+
 def _utc(parsed: object) -> datetime | None:
     if not isinstance(parsed, time.struct_time):
         return None
-    return datetime(*parsed[:6], tzinfo=UTC)
+    try:
+        return datetime(*parsed[:6], tzinfo=UTC)
+    except ValueError:  # a time feedparser read but no calendar holds
+        return None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 from fakes.edgar import FakeEdgar
@@ -86,3 +87,18 @@ async def test_run_once_against_an_unreachable_edgar_fails_saying_so(tmp_path: P
     config = write_config(tmp_path, "http://127.0.0.1:9", "sqlite:///m.db", edgar={"max_attempts": 1})
     code, _, err = await command("run", "--config", str(config), "--once")
     assert code == 1 and "the feed could not be read for 8-K" in err and "Traceback" not in err
+
+
+async def test_feed_entries_with_a_bad_date_or_a_control_character_are_still_fetched_and_alerted(
+    tmp_path: Path, sample_filings: list[FakeFiling]
+) -> None:
+    seed = next(f for f in sample_filings if f.accession == SEED_ACCESSION)
+    others = [f for f in sample_filings if f.accession != SEED_ACCESSION]
+    fake = FakeEdgar()
+    fake.publish(replace(seed, feed_date="2026-99-99"), replace(others[0], company=others[0].company + "\x0b\x1b[2J"))
+    async with serving(fake.app()) as base_url:
+        config = write_config(tmp_path, base_url, "sqlite:///monitor.db")
+        code, out, err = await command("run", "--config", str(config), "--once")
+    assert code == 0, err
+    assert "Traceback" not in err
+    assert SEED_ACCESSION in out and fake.stats.served["submission"] == 2

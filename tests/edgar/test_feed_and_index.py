@@ -46,7 +46,8 @@ REAL_SHAPED_FEED = b"""<?xml version="1.0" encoding="ISO-8859-1" ?>
 
 
 def test_feed_entries_are_one_per_filing_with_cik_form_and_items() -> None:
-    entries, raw = parse_feed(REAL_SHAPED_FEED)
+    page = parse_feed(REAL_SHAPED_FEED)
+    entries, raw = page.entries, page.raw_count
     assert raw == 3
     first, second = entries
     assert (first.accession, first.cik, first.form, first.company) == (
@@ -77,7 +78,8 @@ def test_a_page_that_is_not_a_whole_feed_is_refused(body: bytes) -> None:
 
 def test_the_fake_feed_reads_back_as_what_was_published() -> None:
     filing = FakeFiling("0000000001-26-000001", "1", "D", "A & B <FUND> LP", date(2026, 11, 24), b"", items=("3.02",))
-    (entry,), raw = parse_feed(atom_feed([filing]))
+    page = parse_feed(atom_feed([filing]))
+    (entry,), raw = page.entries, page.raw_count
     assert raw == 1
     assert (entry.accession, entry.cik, entry.form, entry.company, entry.items) == (
         filing.accession,
@@ -86,6 +88,33 @@ def test_the_fake_feed_reads_back_as_what_was_published() -> None:
         "A & B <FUND> LP",
         ("3.02",),
     )
+
+
+def test_an_entry_with_an_impossible_date_is_kept_without_it_and_the_others_are_read() -> None:
+    day = date(2026, 11, 24)
+    odd = FakeFiling("0000000001-26-000001", "1", "8-K", "ODD DATE INC", day, b"", feed_date="2026-99-99")
+    fine = FakeFiling("0000000002-26-000002", "2", "8-K", "FINE INC", day, b"")
+    page = parse_feed(atom_feed([odd, fine]))
+    assert [(e.accession, e.filed) for e in page.entries] == [(odd.accession, None), (fine.accession, day)]
+
+
+def test_a_control_character_in_one_entry_does_not_cost_the_page() -> None:
+    day = date(2026, 11, 24)
+    odd = FakeFiling("0000000001-26-000001", "1", "8-K", "BELL\x07 AND\x0bTAB INC", day, b"")
+    fine = FakeFiling("0000000002-26-000002", "2", "8-K", "FINE INC", day, b"")
+    page = parse_feed(atom_feed([odd, fine]))
+    assert [(e.accession, e.company) for e in page.entries] == [
+        (odd.accession, "BELL ANDTAB INC"),
+        (fine.accession, "FINE INC"),
+    ]
+
+
+def test_an_entry_that_names_no_filing_is_listed_as_unreadable_and_the_rest_are_read() -> None:
+    body = REAL_SHAPED_FEED.replace(b"accession-number=0000000042-26-000001", b"accession-number=garbage", 1)
+    body = body.replace(b"AccNo:&lt;/b&gt; 0000000042-26-000001", b"AccNo:&lt;/b&gt; none", 1)
+    page = parse_feed(body)
+    assert [e.accession for e in page.entries] == ["0000123456-26-000042"]
+    assert page.unreadable == ["urn:tag:sec.gov,2008:accession-number=garbage"]
 
 
 INDEX = """Description:           Daily Index of EDGAR Dissemination Feed by Form Type
