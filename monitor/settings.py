@@ -8,6 +8,7 @@ import socket
 import tomllib
 from pathlib import Path
 from typing import Annotated
+from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
@@ -16,15 +17,33 @@ from rules.fields import EVENT_FIELDS
 from storage.database import async_url
 
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
+_TABLE_HEADER = re.compile(r"^\s*\[(?P<array>\[)?\s*(?P<name>[^\[\]]+?)\s*\]\]?\s*(#.*)?$")
+_KEY = re.compile(r"^\s*([\w\"'.-]+)\s*=")
 
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+
+
+def http_url(value: str) -> str:
+    """An http(s) URL with a host, without its trailing slash; else a ValueError that does not repeat it
+    (a URL may carry a secret)."""
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ValueError("must be an http:// or https:// URL with a host")
+    try:
+        parts.port  # noqa: B018 - a port that is not a number raises here
+    except ValueError:
+        raise ValueError("has a port that is not a number") from None
+    return value.rstrip("/")
+
+
 class EdgarSettings(_Strict):
     base_url: str = "https://www.sec.gov"
-    user_agent: str = ""
+    user_agent: str  # required: the SEC refuses (and may block) requests that name no contact
     forms: list[str] = Field(default_factory=lambda: ["8-K", "8-K/A", "D", "424B5"], min_length=1)
     poll_seconds: Annotated[float, Field(gt=0)] = 60
     max_requests_per_second: Annotated[float, Field(gt=0)] = 10
@@ -47,12 +66,18 @@ class EdgarSettings(_Strict):
 
     @field_validator("base_url")
     @classmethod
-    def _no_trailing_slash(cls, value: str) -> str:
-        return value.rstrip("/")
+    def _an_http_url(cls, value: str) -> str:
+        return http_url(value)
 
 
 class StorageSettings(_Strict):
     url: str = "sqlite:///filing-monitor.db"
+
+    @field_validator("url")
+    @classmethod
+    def _a_database_url(cls, value: str) -> str:
+        async_url(value, Path.cwd())  # raises ValueError naming what is wrong, never the password
+        return value
 
 
 class SlackSettings(_Strict):
@@ -63,6 +88,11 @@ class SlackSettings(_Strict):
     timeout_seconds: Annotated[float, Field(gt=0)] = 10
     min_amount: Annotated[float, Field(ge=0)] = 0  # the default route's size filter (0: every alert)
     digest_minutes: Annotated[float, Field(ge=0)] = 0  # the default route's digest (0: one message per filing)
+
+    @field_validator("base_url")
+    @classmethod
+    def _an_http_url(cls, value: str) -> str:
+        return http_url(value) + "/"  # slack-sdk joins method names onto it
 
 
 class ConsoleSettings(_Strict):
@@ -123,6 +153,13 @@ class LoggingSettings(_Strict):
     level: str = "INFO"
     json_lines: bool = Field(default=False, alias="json")
 
+    @field_validator("level")
+    @classmethod
+    def _a_level(cls, value: str) -> str:
+        if value.upper() not in _LEVELS:
+            raise ValueError(f"must be one of {', '.join(_LEVELS)}")
+        return value.upper()
+
 
 class Settings(_Strict):
     edgar: EdgarSettings
@@ -179,15 +216,9 @@ def load_settings(path: Path) -> Settings:
     if "edgar" not in data:
         raise ConfigError(f"{path}: missing [edgar] section (base_url, user_agent, forms ...)")
     try:
-        settings = Settings.model_validate({**data, "path": path.resolve()})
+        return Settings.model_validate({**data, "path": path.resolve()})
     except ValidationError as error:
         raise ConfigError(_describe(path, error)) from None
-    try:
-        async_url(settings.storage.url, path.parent)
-    except ValueError as error:
-        line = _line_of(path, "url")
-        raise ConfigError(f"{path}{f':{line}' if line else ''}: [storage] url: {error}") from None
-    return settings
 
 
 def _describe(path: Path, error: ValidationError) -> str:
@@ -195,28 +226,54 @@ def _describe(path: Path, error: ValidationError) -> str:
     location = [str(part) for part in first["loc"]]
     message = first["msg"].removeprefix("Value error, ")
     if first["type"] == "extra_forbidden":
-        message = "unknown key (a typo? see config.example.toml)"
+        message = "unknown key (a typo? see config.example.toml)" if len(location) > 1 else "unknown section"
+    elif first["type"] == "missing":
+        message = "required, and not set"
     more = f" (and {error.error_count() - 1} more)" if error.error_count() > 1 else ""
     if not location:  # a check across sections: point at the line holding the value it names
         quoted = re.search(r"'([^']+)'", message)
         line = _line_containing(path, quoted.group(1)) if quoted else None
         return f"{path}{f':{line}' if line else ''}: {message}{more}"
+    line = line_of_key(path.read_text(encoding="utf-8"), location)
+    return f"{path}{f':{line}' if line else ''}: {_where(location)}: {message}{more}"
+
+
+def _where(location: list[str]) -> str:
+    """How a user names the place: [slack] timeout_seconds, [[routes]] #2 channel, [edgr]."""
     if len(location) > 1 and location[1].isdigit():  # an array of tables: [[routes]] number n
-        table, index, keys = location[0], int(location[1]), location[2:]
-        where = f"[[{table}]] #{index + 1}" + (f" {'.'.join(keys)}" if keys else "")
-        line = _line_in_table_array(path, table, index, keys[-1] if keys else None)
-    else:
-        section, key = (location[0], ".".join(location[1:])) if len(location) > 1 else ("", location[0])
-        where = f"[{section}] {key}" if section else key
-        line = _line_of(path, location[-1])
-    return f"{path}{f':{line}' if line else ''}: {where}: {message}{more}"
+        keys = [part for part in location[2:] if not part.isdigit()]
+        return f"[[{location[0]}]] #{int(location[1]) + 1}" + (f" {'.'.join(keys)}" if keys else "")
+    if len(location) == 1:
+        return f"[{location[0]}]"
+    return f"[{location[0]}] {'.'.join(part for part in location[1:] if not part.isdigit())}"
 
 
-def _line_of(path: Path, key: str) -> int | None:
-    pattern = re.compile(rf"^\s*{re.escape(key)}\s*=")
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-        if pattern.match(line):
-            return number
+def line_of_key(text: str, location: list[str]) -> int | None:
+    """The line of a key given its place in the TOML tree (table names, array indexes, key), or of the
+    nearest enclosing table's header when the key itself is absent (a required key, a list item)."""
+    headers: dict[tuple[str, ...], int] = {}
+    keys: dict[tuple[str, ...], int] = {}
+    table: tuple[str, ...] = ()
+    counts: dict[tuple[str, ...], int] = {}
+    for number, line in enumerate(text.splitlines(), start=1):
+        found = _TABLE_HEADER.match(line)
+        if found:
+            name = tuple(part.strip().strip("\"'") for part in found.group("name").split("."))
+            if found.group("array"):
+                counts[name] = counts.get(name, -1) + 1
+                table = (*name, str(counts[name]))
+            else:
+                table = name
+            headers.setdefault(table, number)
+            continue
+        key = _KEY.match(line)
+        if key:
+            keys.setdefault((*table, key.group(1).strip("\"'")), number)
+    place = tuple(location)
+    for size in range(len(place), 0, -1):
+        prefix = place[:size]
+        if prefix in keys or prefix in headers:
+            return keys.get(prefix) or headers[prefix]
     return None
 
 
@@ -225,23 +282,3 @@ def _line_containing(path: Path, value: str) -> int | None:
         if f'"{value}"' in line:
             return number
     return None
-
-
-def _line_in_table_array(path: Path, table: str, index: int, key: str | None) -> int | None:
-    """The line of `key` in the index-th [[table]] (or of its header): where a user looks to fix it."""
-    header = re.compile(rf"^\s*\[\[\s*{re.escape(table)}\s*\]\]")
-    any_header = re.compile(r"^\s*\[")
-    pattern = re.compile(rf"^\s*{re.escape(key)}\s*=") if key else None
-    seen, start = -1, None
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-        if header.match(line):
-            seen += 1
-            if seen == index:
-                start = number
-            elif start is not None:
-                break
-        elif start is not None and any_header.match(line):
-            break
-        elif start is not None and pattern is not None and pattern.match(line):
-            return number
-    return start

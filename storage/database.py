@@ -44,8 +44,27 @@ def async_url(url: str, base: Path) -> str:
         path = Path(location)
         return f"sqlite+aiosqlite:///{path if path.is_absolute() else (base / path).resolve()}"
     if driver in ("postgresql", "postgres"):
-        return f"postgresql+asyncpg://{rest}"
+        return f"postgresql+asyncpg://{_postgres_location(rest)}"
     raise ValueError(f"unsupported database {scheme!r}; use sqlite:/// or postgresql+asyncpg://")
+
+
+def _postgres_location(rest: str) -> str:
+    """user:password@host:port/db?query, checked where a mistake would be misread, never repeating the
+    password; libpq's `sslmode` is turned into asyncpg's `ssl`, which takes the same values."""
+    authority, _, after = rest.partition("/")
+    if "@" in after.partition("?")[0]:
+        raise ValueError("a '@' or '/' in the password must be percent-encoded (%40, %2F)")
+    userinfo, at, hostport = authority.rpartition("@")
+    if at and "@" in userinfo:
+        raise ValueError("a '@' in the user name or password must be percent-encoded (%40)")
+    _, colon, port = hostport.rpartition(":") if not hostport.endswith("]") else ("", "", "")
+    if colon and not port.isdigit():
+        raise ValueError(f"the port {port!r} is not a number")
+    path, question, query = after.partition("?")
+    if question:
+        pairs = [pair.split("=", 1) for pair in query.split("&") if pair]
+        query = "&".join("=".join(["ssl" if pair[0] == "sslmode" else pair[0], *pair[1:]]) for pair in pairs)
+    return f"{authority}/{path}{question}{query}"
 
 
 def create_engine(url: str) -> AsyncEngine:

@@ -59,3 +59,36 @@ def test_each_mistake_is_one_line_naming_the_file_line_and_key(tmp_path: Path, t
     message = str(raised.value)
     assert expected in message
     assert str(path) in message and "\n" not in message
+
+
+AGENT = '[edgar]\nuser_agent = "A a@b.co"\ntimeout_seconds = 5\n'
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ('[edgar]\nforms = ["8-K"]\n', ":1: [edgar] user_agent: required, and not set"),
+        (AGENT + '[logging]\nlevel = "LOUD"\n', ":5: [logging] level: must be one of DEBUG, INFO"),
+        (AGENT + '[storage]\nurl = "postgresql+asyncpg://u@db:abc/fm"\n', ":5: [storage] url: the port 'abc' is not"),
+        (AGENT + '[storage]\nurl = "postgresql://u:pa@ss@db/fm"\n', ":5: [storage] url: a '@' in the user name"),
+        (AGENT + '[storage]\nurl = "postgresql://u:pa/ss@db/fm"\n', ":5: [storage] url: a '@' or '/' in the password"),
+        ('[edgar]\nuser_agent = "A a@b.co"\nbase_url = "not a url"\n', ":3: [edgar] base_url: must be an http://"),
+        (AGENT + '[slack]\nbase_url = "slack.com/api"\n', ":5: [slack] base_url: must be an http://"),
+        (AGENT + "[edgr]\nforms = []\n", ":4: [edgr]: unknown section"),
+        (AGENT + "[slack]\ntimeout_seconds = 0\n", ":5: [slack] timeout_seconds: Input should be greater than 0"),
+        (AGENT + '[[routes]]\nchannel = "#a"\n[[routes]]\nchannel = "#b"\nforms = [3]\n', ":8: [[routes]] #2 forms:"),
+    ],
+    ids=["no agent", "level", "port", "at in password", "slash in password", "edgar url", "slack url", "section typo",
+         "key in its own section", "route item"],
+)  # fmt: skip
+def test_every_bad_value_names_its_own_line_and_no_secret(tmp_path: Path, text: str, expected: str) -> None:
+    with pytest.raises(ConfigError) as raised:
+        load_settings(write(tmp_path, text))
+    assert expected in str(raised.value)
+    assert "pa@ss" not in str(raised.value) and "pa/ss" not in str(raised.value)
+    assert "\n" not in str(raised.value)
+
+
+def test_libpq_sslmode_is_passed_to_asyncpg_as_ssl(tmp_path: Path) -> None:
+    settings = load_settings(write(tmp_path, AGENT + '[storage]\nurl = "postgresql://u@db/fm?sslmode=require"\n'))
+    assert settings.database_url() == "postgresql+asyncpg://u@db/fm?ssl=require"
