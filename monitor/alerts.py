@@ -13,6 +13,7 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
+from monitor.escape import cell, for_terminal
 from monitor.notify import NotifyError, OutboxDelivery
 from monitor.notify.destinations import open_destinations
 from monitor.notify.sample import seed_alert
@@ -67,7 +68,8 @@ def print_alerts(rows: list[tuple[AlertRow, FilingRow]], console: Console, as_js
     for alert, filing in rows:
         name = " ".join(v for v in (filing.form, filing.company, filing.accession) if v)
         detail = alert.error or (f"ts {alert.external_id}" if alert.external_id else "")
-        table.add_row(str(alert.id), alert.status, alert.destination, name, str(alert.attempts), detail)
+        cells = (str(alert.id), alert.status, alert.destination, name, str(alert.attempts), detail)
+        table.add_row(*(cell(text) for text in cells))
     console.print(table)
     failed = sum(1 for a, _ in rows if a.status == "failed")
     if failed:
@@ -83,7 +85,7 @@ class RetryReport:
     def summary(self) -> str:
         text = f"requeued {self.requeued} failed alerts; delivered {self.delivered}"
         if self.failed:
-            text += f"; {len(self.failed)} failed again: {self.failed[0][0].error}"
+            text += f"; {len(self.failed)} failed again: {for_terminal(self.failed[0][0].error or '')}"
         return text
 
 
@@ -110,7 +112,7 @@ async def notify_test(settings: Settings) -> tuple[list[str], bool]:
                 delivery = await notifier.send([seed_alert(name)])
             except NotifyError as error:
                 ok = False
-                lines.append(f"{name}: FAILED: {error}")
+                lines.append(f"{name}: FAILED: {for_terminal(str(error))}")
             else:
-                lines.append(f"{name}: ok ({delivery.detail})")
+                lines.append(f"{name}: ok ({for_terminal(delivery.detail)})")
     return lines, ok

@@ -20,6 +20,7 @@ from monitor.backfill import backfill
 from monitor.daemon import Daemon
 from monitor.edgar.calendar import edgar_today
 from monitor.errors import ConfigError, MonitorError
+from monitor.escape import for_terminal
 from monitor.logs import configure_logging
 from monitor.output import print_stored_table, print_table, stored_json, write_json_line
 from monitor.scan import ScanResult, scan_paths
@@ -119,10 +120,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return _dispatch(args)
     except ConfigError as error:
-        print(f"filing-monitor: {error}", file=sys.stderr)
+        print(f"filing-monitor: {for_terminal(str(error))}", file=sys.stderr)
         return 2
     except (MonitorError, StorageError) as error:
-        print(f"filing-monitor: {error}", file=sys.stderr)
+        print(f"filing-monitor: {for_terminal(str(error))}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 130
@@ -216,7 +217,7 @@ def command_scan(paths: list[str], rule_paths: list[Path] | None, as_json: bool)
         else:
             results.append(result)
         if result.error:
-            print(f"filing-monitor: {result.source}: {result.error}", file=sys.stderr)
+            print(f"filing-monitor: {for_terminal(result.source)}: {for_terminal(result.error)}", file=sys.stderr)
     if not as_json:
         print_table(results, Console())
     return 1 if failed else 0

@@ -7,6 +7,8 @@ import logging
 import sys
 from datetime import UTC, datetime
 
+from monitor.escape import for_terminal
+
 _STANDARD = set(logging.LogRecord("", 0, "", 0, "", None, None).__dict__) | {"message", "asctime"}
 
 
@@ -24,8 +26,18 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(data, default=str)
 
 
+class TerminalSafe(logging.Filter):
+    """Log messages quote filers' words (company names, errors naming them): one line each, with no
+    control sequence reaching the terminal or the log file."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.msg, record.args = for_terminal(record.getMessage()), None
+        return True
+
+
 def configure_logging(level: str = "INFO", json_lines: bool = False) -> None:
     handler = logging.StreamHandler(sys.stderr)
+    handler.addFilter(TerminalSafe())
     if json_lines:
         handler.setFormatter(JsonFormatter())
     else:

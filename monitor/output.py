@@ -7,7 +7,9 @@ from typing import Any, TextIO
 
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
+from monitor.escape import cell, for_terminal
 from monitor.scan import ScanResult
 from rules.events import Event
 from rules.fields import EVENT_FIELDS, FieldValue
@@ -54,14 +56,17 @@ def results_table(results: list[ScanResult]) -> Table:
         table.add_column(column, overflow="fold")
     for result in results:
         filing = " ".join(v for v in (result.header.form, result.header.company, result.header.accession) if v) or "-"
+        source = cell(result.source)
         if result.error:
-            table.add_row(result.source, filing, "[red]error[/red]", result.error, "")
+            table.add_row(source, cell(filing), Text("error", style="red"), cell(result.error), "")
         elif not result.events:
-            table.add_row(result.source, filing, "[dim]none[/dim]", "", "")
+            table.add_row(source, cell(filing), Text("none", style="dim"), "", "")
         for event in result.events:
-            checks = "".join(f"\n[yellow]check: {c}[/yellow]" for c in event.checks)
+            fields = cell(format_fields(event.type, event.fields))
+            for check in event.checks:
+                fields.append(f"\ncheck: {for_terminal(check)}", style="yellow")
             evidence = event.evidence if len(event.evidence) < 200 else event.evidence[:197] + "..."
-            table.add_row(result.source, filing, event.type, format_fields(event.type, event.fields) + checks, evidence)
+            table.add_row(source, cell(filing), cell(event.type), fields, cell(evidence))
     return table
 
 
@@ -109,6 +114,6 @@ def print_stored_table(filings: list[FilingWithEvents], console: Console) -> Non
         name = " ".join(v for v in (filing.form, filing.company, filing.accession) if v)
         for event in stored.events:
             fields = format_fields(event.type, event.fields)
-            table.add_row(filing.filed.isoformat() if filing.filed else "-", name, event.type, fields)
+            table.add_row(filing.filed.isoformat() if filing.filed else "-", cell(name), cell(event.type), cell(fields))
     console.print(table)
     console.print(f"{len(filings)} filings, {sum(len(s.events) for s in filings)} events")

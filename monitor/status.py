@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from monitor.escape import for_terminal
 from storage import Store
 from storage.database import masked
 
@@ -37,7 +38,9 @@ async def status_lines(store: Store, database_url: str) -> list[str]:
     troubled = await store.troubled_filings()
     if troubled:
         lines.append("latest problems:")
-        lines += [f"  {r.accession} {r.status} after {r.attempts} attempts: {r.error}" for r in troubled]
+        lines += [
+            f"  {r.accession} {r.status} after {r.attempts} attempts: {for_terminal(r.error or '')}" for r in troubled
+        ]
     return lines
 
 

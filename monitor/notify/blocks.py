@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from monitor.edgar.urls import public_submission_url
+from monitor.escape import for_slack as escape
 from monitor.notify.base import Alert, AlertEvent
 from monitor.output import format_value
 from rules.fields import EVENT_FIELDS, FieldValue
@@ -179,11 +180,6 @@ def _section(mrkdwn: str) -> Block:
 
 def _context(mrkdwn: str) -> Block:
     return {"type": "context", "elements": [{"type": "mrkdwn", "text": cut(mrkdwn, FIELD_CHARS)}]}
-
-
-def escape(text: str) -> str:
-    """Slack's mrkdwn control characters: &, < and > (a stray '<' would read as a link)."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def cut(text: str, limit: int) -> str:

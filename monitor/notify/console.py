@@ -6,6 +6,7 @@ import sys
 from collections.abc import Sequence
 from typing import TextIO
 
+from monitor.escape import for_terminal
 from monitor.notify.base import Alert, Delivery
 
 
@@ -18,7 +19,7 @@ class ConsoleNotifier:
     async def send(self, alerts: Sequence[Alert]) -> Delivery:
         stream = self._stream or sys.stdout
         for alert in alerts:
-            stream.write(f"ALERT {alert.summary()}\n")
+            stream.write(f"ALERT {for_terminal(alert.summary())}\n")
         stream.flush()
         return Delivery(detail="printed")
 
