@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 import logging
 from dataclasses import replace
-from datetime import date
+from datetime import UTC, date, datetime
 
 from rich.console import Console
 
@@ -58,8 +58,13 @@ def test_scan_table_shows_markup_and_escapes_as_text() -> None:
 def test_events_and_alerts_tables_survive_markup_stored_from_a_filing() -> None:
     filing = FilingRow(id=1, accession="0000000001-26-000001", company=HOSTILE, form="8-K", url="u", status="done")
     filing.filed = date(2026, 11, 24)
-    event = EventRow(filing_id=1, type="share_sale", rule="r", fields={"investors": [HOSTILE]}, evidence=HOSTILE)
-    alert = AlertRow(id=1, filing_id=1, destination="slack:#x", status="failed", error=HOSTILE)
+    event = EventRow(
+        filing_id=1, type="share_sale", rule="r", fields={"investors": [HOSTILE]}, evidence=HOSTILE,
+        start_offset=0, end_offset=1, rules_version="v",
+    )  # fmt: skip
+    alert = AlertRow(
+        id=1, filing_id=1, destination="slack:#x", status="failed", error=HOSTILE, created_at=datetime.now(UTC)
+    )
     for out in (
         rendered(lambda console: print_stored_table([FilingWithEvents(filing, [event])], console)),
         rendered(lambda console: print_alerts([(alert, filing)], console, as_json=False)),
