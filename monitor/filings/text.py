@@ -79,12 +79,11 @@ _NOT_CONTROL = bytes(byte for byte in range(256) if not (byte < 9 or 13 < byte <
 
 
 def looks_binary(data: bytes) -> bool:
-    """True for content no filing's text would have: NUL bytes or mostly control bytes."""
+    """True for content no filing's text would have: control bytes (NULs among them) past one in 20.
+    A stray NUL, as real 8-Ks carry now and then, does not make a filing binary."""
     sample = data[:8192]
     if not sample:
         return False
-    if b"\x00" in sample:
-        return True
     controls = len(sample.translate(None, _NOT_CONTROL))
     return controls > len(sample) // 20
 

@@ -6,6 +6,8 @@ import pytest
 
 from monitor.errors import FilingError
 from monitor.filings import read_path
+from monitor.scan import scan_bytes
+from rules.engine import RuleSet
 from tests.conftest import SAMPLES, SEED, shared_path
 
 
@@ -127,3 +129,13 @@ def test_form_d_of_a_business_combination_reports_no_sale(tmp_path: Path) -> Non
     path = tmp_path / "merger_d.xml"
     path.write_text(xml)
     assert scan_filing(read_path(path), RuleSet(load_rules())) == []
+
+
+def test_a_stray_nul_byte_in_a_real_8k_does_not_make_it_binary(ruleset: RuleSet) -> None:
+    body = SEED.read_bytes()
+    middle = body.index(b"Pursuant to the Agreement")
+    with_nul = body[:middle] + b"\x00" + body[middle:]
+    clean, dirty = scan_bytes(body, "seed", ruleset), scan_bytes(with_nul, "seed", ruleset)
+    assert dirty.error is None
+    assert [(e.type, e.fields) for e in dirty.events] == [(e.type, e.fields) for e in clean.events]
+    assert len(dirty.events) == 3
