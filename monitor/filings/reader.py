@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import mmap
+import os
 import re
 from pathlib import Path
 
@@ -10,7 +10,8 @@ from monitor.errors import FilingError
 from monitor.filings.formd import form_d_header, is_form_d, parse_form_d, summary_text
 from monitor.filings.html import html_text, looks_like_html
 from monitor.filings.model import DOCUMENT_SEPARATOR, Document, Filing, FormD, Header
-from monitor.filings.submission import RawDocument, is_submission, iter_documents, parse_header
+from monitor.filings.source import FileBytes, NotRegularFile, open_regular_file
+from monitor.filings.submission import Buffer, RawDocument, is_submission, iter_documents, parse_header
 from monitor.filings.text import decode, looks_binary, plain_text
 
 # Past this a document is cut: memory stays bounded whatever EDGAR or a user's disk serves.
@@ -28,20 +29,25 @@ _XML_BODY = re.compile(rb"<XML>\s*(.*?)\s*(?:</XML>|\Z)", re.S)
 def read_path(path: Path) -> Filing:
     """Read one file from disk; every failure is a FilingError naming what is wrong."""
     try:
-        with path.open("rb") as handle:
-            if path.stat().st_size == 0:
-                raise FilingError("empty file")
-            with mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as data:
-                return read_filing(data, str(path))
+        descriptor = open_regular_file(path)
     except FileNotFoundError as error:
         raise FilingError("no such file") from error
     except IsADirectoryError as error:
         raise FilingError("is a directory") from error
     except PermissionError as error:
         raise FilingError("permission denied") from error
+    except NotRegularFile as error:
+        raise FilingError("not a regular file (a FIFO, a device or a socket)") from error
+    try:
+        size = os.fstat(descriptor).st_size
+        if size == 0:
+            raise FilingError("empty file")
+        return read_filing(FileBytes(descriptor, size), str(path))
+    finally:
+        os.close(descriptor)
 
 
-def read_filing(data: bytes | mmap.mmap, source: str) -> Filing:
+def read_filing(data: Buffer, source: str) -> Filing:
     head = bytes(data[:65536])
     if not head.strip():
         raise FilingError("empty file")
@@ -57,7 +63,7 @@ def read_filing(data: bytes | mmap.mmap, source: str) -> Filing:
     return _read_single_document(bytes(data[:MAX_DOCUMENT_BYTES]), source, len(data))
 
 
-def _read_submission(data: bytes | mmap.mmap, source: str) -> Filing:
+def _read_submission(data: Buffer, source: str) -> Filing:
     header = parse_header(bytes(data[: 1 << 20]))
     filing = Filing(source=source, header=header)
     offset = 0

@@ -9,6 +9,10 @@ from dataclasses import dataclass
 
 from monitor.errors import FilingError
 from monitor.filings.model import Header
+from monitor.filings.source import FileBytes
+
+# A submission's bytes: in memory, mapped from a file the daemon itself wrote, or read on demand.
+Buffer = bytes | mmap.mmap | FileBytes
 
 _HEADER_FIELDS = {
     "accession": re.compile(r"ACCESSION NUMBER:\s*([\d-]+)"),
@@ -54,7 +58,7 @@ class RawDocument:
     sequence: int
     filename: str | None
     description: str | None
-    data: bytes | mmap.mmap  # the whole submission; the body is sliced from it only when wanted
+    data: Buffer  # the whole submission; the body is sliced from it only when wanted
     body_start: int  # what stands between <TEXT> and </TEXT>
     body_end: int
 
@@ -90,7 +94,7 @@ def parse_header(data: bytes) -> Header:
     )
 
 
-def iter_documents(data: bytes | mmap.mmap) -> Iterator[RawDocument]:
+def iter_documents(data: Buffer) -> Iterator[RawDocument]:
     """Yield each <DOCUMENT> without copying the whole submission; refuse a truncated one."""
     if (_header_start(data) >= 0) and _header_end(data) < 0:
         raise FilingError("truncated submission: the SEC header has no closing </SEC-HEADER>")
@@ -103,7 +107,7 @@ def iter_documents(data: bytes | mmap.mmap) -> Iterator[RawDocument]:
         position = end + len(b"</DOCUMENT>")
 
 
-def _raw_document(data: bytes | mmap.mmap, start: int, end: int) -> RawDocument:
+def _raw_document(data: Buffer, start: int, end: int) -> RawDocument:
     text_start = data.find(b"<TEXT>", start, end)
     tags_end = text_start if text_start >= 0 else end
     tags = {name.decode(): value.decode("latin-1").strip() for name, value in _TAG_LINE.findall(data[start:tags_end])}
@@ -124,12 +128,12 @@ def _raw_document(data: bytes | mmap.mmap, start: int, end: int) -> RawDocument:
     )
 
 
-def _header_start(data: bytes | mmap.mmap) -> int:
+def _header_start(data: Buffer) -> int:
     found = data.find(b"<SEC-HEADER>", 0, 65536)
     return found if found >= 0 else data.find(b"<IMS-HEADER>", 0, 65536)
 
 
-def _header_end(data: bytes | mmap.mmap) -> int:
+def _header_end(data: Buffer) -> int:
     found = data.find(b"</SEC-HEADER>", 0, 1 << 20)
     return found if found >= 0 else data.find(b"</IMS-HEADER>", 0, 1 << 20)
 
