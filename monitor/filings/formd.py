@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ElementTree
 
 from defusedxml import DefusedXmlException
@@ -13,13 +14,41 @@ from monitor.filings.model import FormD, Header, Recipient
 _NONE_VALUES = {"", "none", "n/a", "na", "not applicable"}
 
 
+# What may stand before the root element: the <XML> wrapper of a document cut out of a submission,
+# a byte-order mark, the XML declaration, comments, processing instructions, a DOCTYPE.
+_WRAPPER = re.compile(rb"\s*(?:\xef\xbb\xbf)?\s*<XML>\s*", re.I)
+_WRAPPER_END = re.compile(rb"\s*</XML>\s*$", re.I)
+_PROLOG_PART = re.compile(rb"\s*(?:\xef\xbb\xbf|<\?.*?\?>|<!--.*?-->|<!DOCTYPE[^>\[]*(?:\[.*?\])?\s*>)", re.S)
+_ROOT = re.compile(rb"\s*<([\w.:-]+)")
+
+
 def is_form_d(head: bytes) -> bool:
-    return b"<edgarSubmission" in head[:4096]
+    """Whether the document's root element is a Form D's <edgarSubmission>, however long its prolog."""
+    return (_root_name(head) or b"").rpartition(b":")[2] == b"edgarSubmission"
+
+
+def _root_name(head: bytes) -> bytes | None:
+    wrapper = _WRAPPER.match(head)
+    position = wrapper.end() if wrapper else 0
+    while part := _PROLOG_PART.match(head, position):
+        position = part.end()
+    root = _ROOT.match(head, position)
+    return root.group(1) if root else None
+
+
+def unwrapped(xml: bytes) -> bytes:
+    """The XML inside the <XML> ... </XML> that wraps a document in a full submission."""
+    wrapper = _WRAPPER.match(xml)
+    if wrapper is None:
+        return xml
+    body = xml[wrapper.end() :]
+    end = _WRAPPER_END.search(body)
+    return body[: end.start()] if end else body
 
 
 def parse_form_d(xml: bytes) -> FormD:
     try:
-        root = fromstring(xml.lstrip(), forbid_dtd=False, forbid_entities=True, forbid_external=True)
+        root = fromstring(unwrapped(xml).lstrip(), forbid_dtd=False, forbid_entities=True, forbid_external=True)
     except DefusedXmlException as error:
         raise FilingError(
             f"XML refused: {type(error).__name__} (entities and external references are never expanded)"

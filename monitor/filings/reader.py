@@ -23,7 +23,6 @@ _BINARY_NAME = re.compile(r"\.(?:jpe?g|gif|png|pdf|zip|xlsx?|xsd|xml|json|js|css
 _FORM_D_TYPES = {"D", "D/A"}
 FORM_D_SUMMARY = "FORM-D"  # the document type given to a Form D's rendered offering data
 _BODY_ITEM = re.compile(r"^\s*item\s+(\d{1,2}(?:\.\d{2})?)\b", re.I | re.M)
-_XML_BODY = re.compile(rb"<XML>\s*(.*?)\s*(?:</XML>|\Z)", re.S)
 
 
 def read_path(path: Path) -> Filing:
@@ -126,9 +125,7 @@ def _is_deal_document(raw: RawDocument, first: bool) -> bool:
 
 
 def _form_d_of(raw: RawDocument) -> FormD:
-    body = raw.body(MAX_DOCUMENT_BYTES)
-    match = _XML_BODY.search(body)
-    return parse_form_d(match.group(1) if match else body)
+    return parse_form_d(raw.body(MAX_DOCUMENT_BYTES))
 
 
 def _bounded(raw: RawDocument, warnings: list[str]) -> bytes:
