@@ -109,10 +109,18 @@ class Notifier(Protocol):
     async def aclose(self) -> None: ...
 
 
-def network_error(name: str, error: BaseException) -> NotifyError:
-    """No answer, or a broken one: the message may have arrived, so it is looked up before a resend."""
+def network_error(name: str, error: BaseException, secret_url: bool = False) -> NotifyError:
+    """No answer, or a broken one: the message may have arrived, so it is looked up before a resend.
+
+    `secret_url`: the destination's URL is a secret (a webhook's), and aiohttp's messages quote URLs
+    and hosts: only the kind of error is told, never its text."""
     timed_out = isinstance(error, TimeoutError | asyncio.TimeoutError)
-    what = "no answer in time" if timed_out else str(error) or type(error).__name__
+    if timed_out:
+        what = "no answer in time"
+    elif secret_url:
+        what = f"{type(error).__name__} (details withheld: they would show the secret URL)"
+    else:
+        what = str(error) or type(error).__name__
     return NotifyError(f"{name}: {what}", True, code=type(error).__name__, maybe_delivered=True)
 
 

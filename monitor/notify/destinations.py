@@ -18,7 +18,7 @@ from monitor.notify.console import ConsoleNotifier
 from monitor.notify.routing import Route, Router
 from monitor.notify.slack import SlackNotifier, SlackWebhookNotifier
 from monitor.notify.webhook import JsonWebhookNotifier
-from monitor.settings import RouteSettings, Settings
+from monitor.settings import RouteSettings, Settings, http_url
 
 log = logging.getLogger(__name__)
 
@@ -84,6 +84,8 @@ def _slack_notifiers(
         client = AsyncWebClient(token=token, base_url=base_url, session=session, retry_handlers=[])
         notes.append(f"Slack {', '.join(channels)} (bot token from ${slack.token_env})")
         return {slack_destination(c): SlackNotifier(slack_destination(c), c, client) for c in channels}
+    if webhook_url and not _usable_url(webhook_url, f"${slack.webhook_env}", notes):
+        return {}
     if webhook_url:
         hook = AsyncWebhookClient(webhook_url, session=session, retry_handlers=[])
         notes.append(f"Slack incoming webhook from ${slack.webhook_env} (routes to {', '.join(channels)} share it)")
@@ -101,10 +103,24 @@ def _webhook_notifiers(
         if not url:
             notes.append(f"webhook {hook.name} off (set ${hook.url_env})")
             continue
+        if not _usable_url(url, f"webhook {hook.name}'s ${hook.url_env}", notes):
+            continue
         name = webhook_destination(hook.name)
         notifiers[name] = JsonWebhookNotifier(name, url, session, hook.timeout_seconds)
         notes.append(f"webhook {hook.name} (URL from ${hook.url_env})")
     return notifiers
+
+
+def _usable_url(url: str, what: str, notes: list[str]) -> bool:
+    """A webhook URL that can be posted to; otherwise the destination is off, said once, the URL (a
+    secret) never shown: no alert is routed to it and none is retried forever."""
+    try:
+        http_url(url)
+    except ValueError as error:
+        log.error("%s is not a usable URL (%s): that destination is off until it is fixed", what, error)
+        notes.append(f"{what} off: not an http(s) URL")
+        return False
+    return True
 
 
 def _router(settings: Settings, notifiers: Mapping[str, Notifier]) -> Router:

@@ -162,7 +162,7 @@ class SlackWebhookNotifier:
                 text=message.text, blocks=message.blocks, unfurl_links=False, unfurl_media=False
             )
         except (TimeoutError, aiohttp.ClientError) as error:
-            raise network_error(self.name, error) from None
+            raise network_error(self.name, error, secret_url=True) from None
         if response.status_code == 200:
             return Delivery(detail=f"webhook answered {response.body[:40]!r}")
         body = (response.body or "").strip()[:200]

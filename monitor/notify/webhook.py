@@ -50,7 +50,7 @@ class JsonWebhookNotifier:
             ) as response:
                 body = (await response.text(errors="replace")).strip()[:200]
         except (TimeoutError, aiohttp.ClientError) as error:
-            raise network_error(self.name, error) from None
+            raise network_error(self.name, error, secret_url=True) from None
         if 200 <= response.status < 300:
             return Delivery(external_id=response.headers.get("X-Request-Id"), detail=f"HTTP {response.status}")
         retryable = response.status in RETRYABLE_STATUSES or response.status >= 500

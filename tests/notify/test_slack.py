@@ -222,3 +222,31 @@ async def test_without_metadata_a_filer_naming_another_accession_does_not_make_i
         )
         found = await notifier.find_delivered([replace(victim, send_started_at=utcnow())])
     assert found == {}
+
+
+SECRET = "T0SECRET/B0SECRET/xyzSECRETxyz"
+
+
+@pytest.mark.parametrize("url", [f"htp:/hooks.example/{SECRET}", f"http://[::1/{SECRET}", f"{SECRET} "])
+async def test_a_malformed_webhook_url_turns_its_destination_off_without_showing_it(
+    url: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    config = settings("http://127.0.0.1:9", webhooks=[{"name": "crm", "url_env": "CRM_URL"}], routes=[
+        {"webhook": "crm", "types": ["share_sale"]},
+    ])  # fmt: skip
+    async with open_destinations(config, {"CRM_URL": url, "SLACK_WEBHOOK_URL": url}) as destinations:
+        assert "webhook:crm" not in destinations.notifiers and "slack:#financings" not in destinations.notifiers
+        assert destinations.router.routes == []  # nothing is routed to it, so nothing waits or retries forever
+        described = destinations.describe()
+    assert "not an http(s) URL" in described
+    assert "SECRET" not in described + caplog.text
+
+
+async def test_an_unreachable_webhooks_error_does_not_quote_its_url() -> None:
+    config = settings("http://127.0.0.1:9", webhooks=[{"name": "crm", "url_env": "CRM_URL"}])
+    env = {"CRM_URL": f"http://127.0.0.1:9/{SECRET}", "SLACK_WEBHOOK_URL": f"http://127.0.0.1:9/services/{SECRET}"}
+    async with open_destinations(config, env) as destinations:
+        for name in ("webhook:crm", "slack:#financings"):
+            with pytest.raises(NotifyError) as failed:
+                await destinations.notifiers[name].send([replace(alert(), destination=name)])
+            assert failed.value.retryable and "SECRET" not in str(failed.value) and "127.0.0.1" not in str(failed.value)
