@@ -26,10 +26,13 @@ ALL_STATES = ("pending", "sending", "failed", "sent")
 
 
 @contextlib.asynccontextmanager
-async def opened_store(settings: Settings) -> AsyncIterator[Store]:
+async def opened_store(settings: Settings, read_only: bool = False) -> AsyncIterator[Store]:
     # Its own instance name: a command beside the daemon must not take over the daemon's claims.
     lease = timedelta(seconds=settings.daemon.lease_seconds)
-    store = await Store.open(settings.database_url(), f"{settings.instance_name()}-cli", lease)
+    url = settings.database_url()
+    store = await (
+        Store.open_for_reading(url) if read_only else Store.open(url, f"{settings.instance_name()}-cli", lease)
+    )
     try:
         yield store
     finally:
@@ -37,7 +40,7 @@ async def opened_store(settings: Settings) -> AsyncIterator[Store]:
 
 
 async def list_alerts(settings: Settings, statuses: Sequence[str], limit: int) -> list[tuple[AlertRow, FilingRow]]:
-    async with opened_store(settings) as store:
+    async with opened_store(settings, read_only=True) as store:
         return await store.list_alerts(statuses, limit)
 
 

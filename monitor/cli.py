@@ -175,7 +175,7 @@ async def command_backfill(settings: Settings, first: date, last: date, alert: b
 
 
 async def command_status(settings: Settings) -> int:
-    store = await Store.open(settings.database_url())
+    store = await Store.open_for_reading(settings.database_url())
     try:
         print("\n".join(await status_lines(store, settings.database_url())))
     finally:
@@ -186,7 +186,7 @@ async def command_status(settings: Settings) -> int:
 async def command_events_list(
     settings: Settings, as_json: bool, limit: int | None, types: list[str] | None, since: date | None
 ) -> int:
-    store = await Store.open(settings.database_url())
+    store = await Store.open_for_reading(settings.database_url())
     try:
         filings = await store.filings_with_events(limit, types, since)
     finally:

@@ -8,6 +8,7 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
+from alembic.script import ScriptDirectory
 from sqlalchemy import event, func, inspect, select, text
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
@@ -67,7 +68,11 @@ def _postgres_location(rest: str) -> str:
     return f"{authority}/{path}{question}{query}"
 
 
-def create_engine(url: str) -> AsyncEngine:
+def create_engine(url: str, read_only: bool = False) -> AsyncEngine:
+    """The engine for a database URL; `read_only` for commands that only look (status, lists): they
+    never create a file, a schema or a row, whatever database they are pointed at."""
+    if read_only:
+        return _read_only_engine(url)
     if url.startswith("sqlite"):
         location = url.partition(":///")[2]
         if location:
@@ -76,6 +81,47 @@ def create_engine(url: str) -> AsyncEngine:
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         return engine
     return create_async_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=5)
+
+
+def _read_only_engine(url: str) -> AsyncEngine:
+    if url.startswith("sqlite"):
+        location = url.partition(":///")[2]
+        if not location or not Path(location).is_file():
+            raise SchemaError("no database file there yet: run the daemon (filing-monitor run) with this config first")
+        engine = create_async_engine(
+            f"sqlite+aiosqlite:///file:{location}?mode=ro&uri=true", connect_args={"timeout": 30}
+        )
+        event.listen(engine.sync_engine, "connect", _sqlite_reading_pragmas)
+        return engine
+    server_settings = {"default_transaction_read_only": "on"}
+    return create_async_engine(url, connect_args={"server_settings": server_settings}, pool_pre_ping=True)
+
+
+def _sqlite_reading_pragmas(connection: Any, _record: Any) -> None:
+    cursor = connection.cursor()
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.close()
+
+
+async def check_schema(engine: AsyncEngine) -> None:
+    """The schema is this release's; else a SchemaError saying what to do (nothing is changed here)."""
+    async with engine.connect() as connection:
+        present = await connection.run_sync(lambda sync: inspect(sync).get_table_names())
+        version = None
+        if "alembic_version" in present:
+            version = (await connection.execute(text("SELECT version_num FROM alembic_version"))).scalar()
+    head = ScriptDirectory(str(MIGRATIONS)).get_current_head()
+    if version is None:
+        raise SchemaError("no filing-monitor schema in it: run the daemon (filing-monitor run) with this config first")
+    if version != head:
+        known = {script.revision for script in ScriptDirectory(str(MIGRATIONS)).walk_revisions()}
+        if version in known:
+            raise SchemaError(
+                f"its schema is at revision {version}, this release reads {head}: start the daemon once to upgrade it"
+            )
+        raise SchemaError(
+            f"its schema is at revision {version}, which this release does not know: a newer release made it"
+        )
 
 
 def _sqlite_pragmas(connection: Any, _record: Any) -> None:

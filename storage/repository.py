@@ -16,7 +16,7 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from rules.events import Event
-from storage.database import StorageError, async_url, create_engine, masked, migrate
+from storage.database import StorageError, async_url, check_schema, create_engine, masked, migrate
 from storage.outbox import Outbox
 from storage.progress import Progress
 from storage.session import DEFAULT_LEASE, LOOKUP_CHUNK, utcnow
@@ -61,6 +61,21 @@ class Store(Progress, Outbox):
                 f"cannot open the database {masked(engine.url.render_as_string(False))}: {reason}"
             ) from None
         return cls(engine, instance, lease)
+
+    @classmethod
+    async def open_for_reading(cls, url: str) -> Store:
+        """Connect read-only to a database the daemon made, without creating or migrating anything."""
+        try:
+            engine = create_engine(async_url(url, Path.cwd()), read_only=True)
+        except StorageError as error:
+            raise StorageError(f"cannot read the database {masked(url)}: {error}") from None
+        try:
+            await check_schema(engine)
+        except (OSError, TimeoutError, SQLAlchemyError, StorageError) as error:
+            await engine.dispose()
+            reason = getattr(error, "orig", None) or error
+            raise StorageError(f"cannot read the database {masked(url)}: {reason}") from None
+        return cls(engine)
 
     async def known(self, accessions: Iterable[str]) -> set[str]:
         """The accession numbers already stored, whatever their status."""

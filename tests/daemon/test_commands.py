@@ -102,3 +102,12 @@ async def test_feed_entries_with_a_bad_date_or_a_control_character_are_still_fet
     assert code == 0, err
     assert "Traceback" not in err
     assert SEED_ACCESSION in out and fake.stats.served["submission"] == 2
+
+
+async def test_status_and_lists_before_the_daemon_ever_ran_say_so_and_create_nothing(tmp_path: Path) -> None:
+    config = write_config(tmp_path, "http://127.0.0.1:9", "sqlite:///never.db")
+    for arguments in (["status"], ["events", "list"], ["alerts", "list"]):
+        code, _, err = await command(*arguments, "--config", str(config))
+        assert code == 1 and "never.db: no database file there yet: run the daemon" in err, err
+        assert "Traceback" not in err
+    assert not (tmp_path / "never.db").exists()

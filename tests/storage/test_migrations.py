@@ -8,10 +8,10 @@ import sys
 from pathlib import Path
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import inspect, text
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from storage import StorageError, Store
+from storage import StorageError, Store, utcnow
 from storage.tables import metadata
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -88,3 +88,46 @@ async def test_tables_with_rows_but_no_schema_record_are_reported_not_dropped(tm
     async with engine.connect() as connection:
         assert (await connection.execute(text("SELECT count(*) FROM filings"))).scalar() == 1
     await engine.dispose()
+
+
+async def test_reading_commands_create_nothing_in_a_database_without_our_schema(database_url: str) -> None:
+    if database_url.startswith("sqlite"):
+        path = Path(database_url.partition(":///")[2])
+        with pytest.raises(StorageError, match="no database file there yet"):
+            await Store.open_for_reading(database_url)
+        assert not path.exists()
+        path.touch()  # an empty file: a database with no tables
+    with pytest.raises(StorageError, match="no filing-monitor schema in it: run the daemon"):
+        await Store.open_for_reading(database_url)
+    engine = create_async_engine(database_url)
+    async with engine.connect() as connection:
+        tables = await connection.run_sync(lambda sync: inspect(sync).get_table_names())
+    await engine.dispose()
+    assert tables == []
+
+
+async def test_reading_an_older_schema_says_to_start_the_daemon_and_reading_the_current_one_works(
+    database_url: str,
+) -> None:
+    store = await Store.open(database_url)
+    await store.close()
+    reader = await Store.open_for_reading(database_url)
+    assert await reader.count_filings() == 0
+    await reader.close()
+    engine = create_async_engine(database_url)
+    async with engine.begin() as connection:
+        await connection.execute(text("UPDATE alembic_version SET version_num = '0002'"))
+    await engine.dispose()
+    with pytest.raises(StorageError, match="at revision 0002, this release reads 0003: start the daemon once"):
+        await Store.open_for_reading(database_url)
+
+
+async def test_a_reader_cannot_write(database_url: str) -> None:
+    store = await Store.open(database_url)
+    await store.close()
+    reader = await Store.open_for_reading(database_url)
+    try:
+        with pytest.raises(Exception, match=r"(?i)read.?only"):
+            await reader.set_covered_at(utcnow())
+    finally:
+        await reader.close()
