@@ -5,8 +5,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator
-from dataclasses import dataclass
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass, field
 from datetime import timedelta
 
 from monitor.catchup import IndexReader
@@ -19,7 +19,7 @@ from monitor.rulebook import RuleBook
 from monitor.settings import Settings
 from monitor.watch import FeedWatcher
 from monitor.work import Priority, WorkQueue
-from storage import Store
+from storage import DatabaseVanished, Store
 from storage.database import masked
 
 log = logging.getLogger(__name__)
@@ -38,9 +38,14 @@ class App:
     destinations: Destinations
     outbox: OutboxDelivery
     workers: list[asyncio.Task[None]]
+    on_fatal: Callable[[str], None] = field(default=lambda reason: None)  # the daemon stops on such a fault
 
     async def process(self, item: WorkItem) -> Outcome:
-        outcome = await self.pipeline.process(item)
+        try:
+            outcome = await self.pipeline.process(item)
+        except DatabaseVanished as error:
+            self.on_fatal(str(error))
+            return Outcome.FAILED
         if outcome is Outcome.STORED:
             self.outbox.wake()
         return outcome

@@ -10,16 +10,20 @@ from datetime import datetime
 from typing import Any
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from sqlalchemy.exc import SQLAlchemyError
 
 from monitor.app import App, describe, open_app
 from monitor.edgar.calendar import edgar_today
+from monitor.logs import FailureLog
 from monitor.rulebook import RuleBook
 from monitor.settings import Settings
+from storage import DatabaseVanished, StorageError
 
 log = logging.getLogger(__name__)
 
 STOP_GRACE_SECONDS = 7.0  # SIGTERM to exit within 10 s, with room for closing the database
 TICKERS_SECONDS = 86400  # the SEC's ticker list changes slowly; watchlists by ticker read it daily
+DATABASE_CHECK_SECONDS = 1.0  # a deleted SQLite file is noticed within a second (one stat call)
 CATCH_UP_SECONDS = 3600  # a daemon running across midnight reads the indexes of days its feed missed
 
 
@@ -30,6 +34,7 @@ class Daemon:
         self.rules = RuleBook(settings.rule_paths())
         self._stop = asyncio.Event()
         self._jobs_running: set[asyncio.Task[Any]] = set()
+        self.fatal: str | None = None  # why the daemon stopped itself, if it did
 
     def stop(self) -> None:
         self._stop.set()
@@ -39,6 +44,7 @@ class Daemon:
         async with open_app(self.settings, self.rules) as app:
             log.info("filing-monitor started: %s", describe(self.settings, self.rules))
             log.info("alerts to: %s", app.destinations.describe())
+            app.on_fatal = self._stop_for
             self._install_signal_handlers()
             delivery = asyncio.create_task(app.outbox.run())
             try:
@@ -52,9 +58,10 @@ class Daemon:
                 delivery.cancel()
                 await asyncio.gather(delivery, return_exceptions=True)
                 # Alerts this instance was holding go back to the outbox, for another instance or the next start.
-                await app.store.release_alerts()
+                if self.fatal is None:
+                    await app.store.release_alerts()
         log.info("filing-monitor stopped")
-        return ok
+        return ok and self.fatal is None
 
     async def _run_once(self, app: App) -> bool:
         """Burst mode (demo, cron): catch up, poll once, process everything, deliver, exit."""
@@ -108,7 +115,9 @@ class Daemon:
             await asyncio.gather(*self._jobs_running, return_exceptions=True)
 
     def _guarded(self, name: str, job: Callable[[], Awaitable[object]]) -> Callable[[], Awaitable[None]]:
-        """A scheduled job never ends the daemon: its failure is logged and the next run tries again."""
+        """A scheduled job never ends the daemon: its failure is logged (once while it repeats) and the
+        next run tries again."""
+        failures = FailureLog(log, f"the {name} job (it runs again at its next interval)")
 
         async def run() -> None:
             task = asyncio.current_task()
@@ -118,12 +127,32 @@ class Daemon:
                 await job()
             except asyncio.CancelledError:
                 return  # shutting down: the job's work is abandoned, nothing half-done is stored
-            except Exception:
-                log.exception("%s job failed; it runs again at its next interval", name)
+            except DatabaseVanished as error:
+                self._stop_for(str(error))
+            except Exception as error:
+                failures.failed(error, expected=(StorageError, SQLAlchemyError, OSError))
+            else:
+                failures.succeeded()
             finally:
                 self._jobs_running.discard(task)
 
         return run
+
+    def _check_database(self, app: App) -> Callable[[], Awaitable[None]]:
+        async def check() -> None:
+            app.store.check_same_file()
+
+        return check
+
+    def _stop_for(self, reason: str) -> None:
+        """A fault that going on would turn into lost or doubled alerts: stop, loudly, exit 1."""
+        if self.fatal is None:
+            self.fatal = reason
+            log.critical(
+                "%s: stopping, so that nothing is fetched or alerted twice (restore the file, or start anew knowingly)",
+                reason,
+            )
+        self._stop.set()
 
     def _install_signal_handlers(self) -> None:
         loop = asyncio.get_running_loop()

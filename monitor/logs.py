@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import sys
+import time
 from datetime import UTC, datetime
 
 from monitor.escape import for_terminal
@@ -33,6 +34,38 @@ class TerminalSafe(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         record.msg, record.args = for_terminal(record.getMessage()), None
         return True
+
+
+class FailureLog:
+    """A failure that repeats (a full disk, a database gone for a while) in a few lines, not thousands:
+    one when it starts, with its traceback where it is not one of ours, a count every `every` seconds
+    while it lasts, and one when it ends."""
+
+    def __init__(self, logger: logging.Logger, what: str, every: float = 60.0) -> None:
+        self._logger = logger
+        self._what = what
+        self._every = every
+        self._count = 0
+        self._last_line = 0.0
+
+    def failed(self, error: BaseException, expected: tuple[type[BaseException], ...] = ()) -> None:
+        now = time.monotonic()
+        self._count += 1
+        reason = getattr(error, "orig", None) or error  # SQLAlchemy's own text repeats the statement
+        if self._count == 1:
+            trace = None if isinstance(error, expected) else error
+            self._logger.error(
+                "%s failed: %s (said again only as a count, until it works)", self._what, error, exc_info=trace
+            )
+            self._last_line = now
+        elif now - self._last_line >= self._every:
+            self._logger.error("%s still failing: %d times so far; last: %s", self._what, self._count, reason)
+            self._last_line = now
+
+    def succeeded(self) -> None:
+        if self._count:
+            self._logger.warning("%s works again, after %d failures", self._what, self._count)
+            self._count = 0
 
 
 def configure_logging(level: str = "INFO", json_lines: bool = False) -> None:

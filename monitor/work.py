@@ -9,7 +9,11 @@ import logging
 from collections.abc import Awaitable, Callable
 from enum import IntEnum
 
+from sqlalchemy.exc import SQLAlchemyError
+
+from monitor.logs import FailureLog
 from monitor.pipeline import Outcome, WorkItem
+from storage import StorageError
 
 log = logging.getLogger(__name__)
 _STOP = WorkItem("", "0")  # wakes a waiting worker at shutdown
@@ -33,6 +37,7 @@ class WorkQueue:
         self._order = itertools.count()  # first in, first out within a priority
         self._pending: dict[str, asyncio.Future[Outcome]] = {}
         self._closed = False
+        self._failures = FailureLog(log, "processing filings (each is fetched again later)")
 
     def __contains__(self, accession: str) -> bool:
         return accession in self._pending
@@ -58,6 +63,7 @@ class WorkQueue:
                 self._queue.put_nowait((Priority.STOP, next(self._order), _STOP))
 
     async def run_worker(self, process: Callable[[WorkItem], Awaitable[Outcome]]) -> None:
+        failures = self._failures
         while not self._closed:
             _, _, item = await self._queue.get()
             if item is _STOP or self._closed:
@@ -68,9 +74,11 @@ class WorkQueue:
             except asyncio.CancelledError:
                 self._finish(item, Outcome.FAILED)
                 raise
-            except Exception:  # a bug costs one filing, never the worker
-                log.exception("processing %s failed unexpectedly", item.accession)
+            except Exception as error:  # a bug, a full disk: costs this filing (retried later), never the worker
+                failures.failed(error, expected=(StorageError, SQLAlchemyError, OSError))
                 outcome = Outcome.FAILED
+            else:
+                failures.succeeded()
             self._finish(item, outcome)
 
     def _finish(self, item: WorkItem, outcome: Outcome) -> None:

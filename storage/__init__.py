@@ -3,6 +3,6 @@
 from storage.database import StorageError
 from storage.outbox import PendingAlert
 from storage.repository import FilingWithEvents, ProcessedFiling, Store
-from storage.session import utcnow
+from storage.session import DatabaseVanished, utcnow
 
-__all__ = ["FilingWithEvents", "PendingAlert", "ProcessedFiling", "StorageError", "Store", "utcnow"]
+__all__ = ["DatabaseVanished", "FilingWithEvents", "PendingAlert", "ProcessedFiling", "StorageError", "Store", "utcnow"]

@@ -2,19 +2,41 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 from sqlalchemy import ColumnElement, and_, or_
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from storage.database import StorageError
 from storage.tables import AlertRow, EventRow, FilingRow
 
 DEFAULT_LEASE = timedelta(minutes=10)
 LOOKUP_CHUNK = 500  # keeps IN (...) lists under every database's parameter limit
+
+
+class DatabaseVanished(StorageError):
+    """The SQLite file in use was deleted or replaced: nothing more may be written or trusted."""
+
+
+def _sqlite_file(engine: AsyncEngine) -> Path | None:
+    database = engine.url.database if engine.dialect.name == "sqlite" else None
+    if not database or database == ":memory:":
+        return None
+    return Path(database.removeprefix("file:").partition("?")[0])
+
+
+def _identity(path: Path) -> tuple[int, int] | None:
+    try:
+        found = os.stat(path)
+    except FileNotFoundError:
+        return None
+    return found.st_dev, found.st_ino
 
 
 def utcnow() -> datetime:
@@ -29,12 +51,26 @@ class Database:
         self.instance = instance
         self.lease = lease
         self._sessions = async_sessionmaker(engine, class_=AsyncSession, expire_on_commit=False)
+        self._file = _sqlite_file(engine)
+        self._identity = _identity(self._file) if self._file else None
 
     async def close(self) -> None:
         await self.engine.dispose()
 
+    def check_same_file(self) -> None:
+        """A SQLite file deleted or replaced under a running daemon would take every record of what
+        was stored and alerted with it, and the daemon would go on writing into a ghost: fetching and
+        alerting everything again after a restart. Raises DatabaseVanished when that happened."""
+        if self._file is None:
+            return
+        now = _identity(self._file)
+        if now != self._identity:
+            what = "was deleted" if now is None else "was replaced by another file"
+            raise DatabaseVanished(f"the database file {self._file} {what} while in use")
+
     @asynccontextmanager
     async def _transaction(self) -> AsyncIterator[AsyncSession]:
+        self.check_same_file()
         async with self._sessions() as session, session.begin():
             yield session
 

@@ -15,8 +15,11 @@ import time
 from collections.abc import Callable, Sequence
 from datetime import timedelta
 
+from sqlalchemy.exc import SQLAlchemyError
+
+from monitor.logs import FailureLog
 from monitor.notify.base import Alert, Notifier, NotifyError
-from storage import Store, utcnow
+from storage import DatabaseVanished, StorageError, Store, utcnow
 
 log = logging.getLogger(__name__)
 
@@ -49,11 +52,16 @@ class OutboxDelivery:
         self._wake.set()
 
     async def run(self, idle_seconds: float = 1.0) -> None:
+        failures = FailureLog(log, "alert delivery (the alerts wait in the outbox)")
         while True:
             try:
                 await self.deliver_pending()
-            except Exception:  # the database went away for a moment: the alerts wait in the outbox
-                log.exception("alert delivery failed; will try again")
+            except DatabaseVanished:
+                return  # nothing more may be marked sent: the daemon stops
+            except Exception as error:  # the database went away for a moment: the alerts wait in the outbox
+                failures.failed(error, expected=(StorageError, SQLAlchemyError))
+            else:
+                failures.succeeded()
             self._wake.clear()
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), idle_seconds)

@@ -1,0 +1,37 @@
+"""Repeated failures are logged as they start, as a count while they last, and as they end."""
+
+from __future__ import annotations
+
+import logging
+
+import pytest
+
+from monitor.logs import FailureLog
+
+
+def test_a_thousand_failures_in_a_minute_are_two_lines(caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.INFO)
+    failures = FailureLog(logging.getLogger("t"), "storing filings")
+    failures.failed(OSError(28, "No space left on device"), expected=(OSError,))
+    for _ in range(998):
+        failures.failed(OSError(28, "No space left on device"), expected=(OSError,))
+    failures.succeeded()
+    failures.succeeded()
+    lines = [r.getMessage() for r in caplog.records]
+    assert (
+        lines[0]
+        == "storing filings failed: [Errno 28] No space left on device (said again only as a count, until it works)"
+    )
+    assert lines[-1] == "storing filings works again, after 999 failures"
+    assert caplog.records[0].exc_info is None  # an expected failure needs no traceback
+
+
+def test_a_count_line_comes_at_most_once_a_period(caplog: pytest.LogCaptureFixture) -> None:
+    failures = FailureLog(logging.getLogger("t"), "polling", every=3600.0)
+    for _ in range(500):
+        failures.failed(RuntimeError("bug"))
+    assert len(caplog.records) == 1 and caplog.records[0].exc_info is not None  # a bug shows its traceback once
+    often = FailureLog(logging.getLogger("t"), "polling", every=0.0)
+    for _ in range(3):
+        often.failed(RuntimeError("bug"))
+    assert [r.getMessage() for r in caplog.records][-1] == "polling still failing: 3 times so far; last: bug"
