@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import itertools
 import json
 import logging
 import os
@@ -19,7 +20,7 @@ from monitor.alerts import ALL_STATES, UNSENT_STATES, list_alerts, notify_test, 
 from monitor.backfill import backfill
 from monitor.daemon import Daemon
 from monitor.edgar.calendar import edgar_today
-from monitor.errors import ConfigError, MonitorError
+from monitor.errors import ConfigError, MonitorError, RuleErrors
 from monitor.escape import for_terminal
 from monitor.logs import configure_logging
 from monitor.output import print_stored_table, print_table, stored_json, write_json_line
@@ -29,7 +30,7 @@ from monitor.status import status_lines
 from rules.engine import RuleSet
 from rules.fields import EVENT_FIELDS
 from rules.loader import DEFAULT_PACKS, load_rules
-from rules.testing import files_without_near_misses, run_examples
+from rules.testing import benign_hits, benign_samples, files_without_near_misses, run_examples
 from storage import StorageError, Store
 
 log = logging.getLogger("monitor")
@@ -224,12 +225,29 @@ def command_scan(paths: list[str], rule_paths: list[Path] | None, as_json: bool)
 
 
 def command_rules_test(paths: list[Path]) -> int:
-    rules = load_rules(paths or [DEFAULT_PACKS])
+    """Every rule file's errors, every failing example, every rule that fires on benign text."""
+    paths = paths or [DEFAULT_PACKS]
+    try:
+        rules = load_rules(paths)
+    except RuleErrors as broken:
+        for error in broken.errors:
+            print(f"filing-monitor: {for_terminal(str(error))}", file=sys.stderr)
+        print(f"{len(broken.errors)} rule errors: no example was run", file=sys.stderr)
+        return 2
     results = run_examples(rules)
     failures = [r for r in results if not r.passed]
     for failure in failures:
         print(failure.describe())
+    samples = benign_samples(paths)
+    hits = benign_hits(rules, samples)
+    for rule_id, of_rule in itertools.groupby(hits, key=lambda hit: hit.rule.id):
+        shown = list(of_rule)
+        for hit in shown[:3]:
+            print(hit.describe())
+        if len(shown) > 3:
+            print(f"    ... and {len(shown) - 3} more benign samples on which rule {rule_id!r} fired")
     for path in files_without_near_misses(rules):
         print(f'note: {path} has no near-miss example (expect = "no match"): its precision is untested')
     print(f"{len(rules)} rules, {len(results)} examples: {len(results) - len(failures)} passed, {len(failures)} failed")
-    return 1 if failures else 0
+    print(f"{len(samples)} benign samples: {len({h.rule.id for h in hits})} rules raised events on them")
+    return 1 if failures or hits else 0

@@ -22,5 +22,15 @@ class RuleError(ConfigError):
         super().__init__(f"{where}: {message}")
 
 
+class RuleErrors(RuleError):
+    """Every error of every rule file, so that one run shows all there is to fix; reads as the first."""
+
+    def __init__(self, errors: list[RuleError]) -> None:
+        first = errors[0]
+        more = f" (and {len(errors) - 1} more rule errors)" if len(errors) > 1 else ""
+        super().__init__(first.path, first.message + more, first.line)
+        self.errors = errors
+
+
 class FilingError(MonitorError):
     """A filing that cannot be read or parsed."""

@@ -6,9 +6,10 @@ import hashlib
 import logging
 from pathlib import Path
 
-from monitor.errors import RuleError
+from monitor.errors import RuleError, RuleErrors
 from rules.engine import RuleSet
-from rules.loader import DEFAULT_PACKS, load_rules, rule_files
+from rules.loader import DEFAULT_PACKS, line_of_rule, load_rules, rule_files
+from rules.testing import benign_hits, benign_samples
 
 log = logging.getLogger(__name__)
 
@@ -17,7 +18,7 @@ class RuleBook:
     def __init__(self, paths: list[Path]) -> None:
         self.paths = paths or [DEFAULT_PACKS]
         self._fingerprint = self._read_fingerprint()
-        self.current = RuleSet(load_rules(self.paths))  # a broken rule at start-up is a config error: exit 2
+        self.current = self._load()  # a broken rule at start-up is a config error: exit 2
 
     def reload_if_changed(self, force: bool = False) -> bool:
         """Load the rule files again if any changed (or when forced); True when new rules are in force."""
@@ -27,7 +28,7 @@ class RuleBook:
         # Remember the broken state too, so that one bad save is logged once, not at every check.
         self._fingerprint = fingerprint
         try:
-            ruleset = RuleSet(load_rules(self.paths))
+            ruleset = self._load()
         except RuleError as error:
             log.error("rule change refused, the rules in force (version %s) stay: %s", self.current.version, error)
             return False
@@ -40,6 +41,19 @@ class RuleBook:
         )
         self.current = ruleset
         return True
+
+    def _load(self) -> RuleSet:
+        """The rules, refused whole when one raises an event on benign text: a rule that matches too
+        much would alert on every filing."""
+        rules = load_rules(self.paths)
+        hits = benign_hits(rules, benign_samples(self.paths))
+        if hits:
+            errors = [
+                RuleError(hit.rule.path, hit.describe().partition(": ")[2], line_of_rule(hit.rule.path, hit.rule.id))
+                for hit in hits
+            ]
+            raise RuleErrors(errors)
+        return RuleSet(rules)
 
     def _read_fingerprint(self) -> str:
         digest = hashlib.sha256()

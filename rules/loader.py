@@ -12,7 +12,7 @@ from pathlib import Path
 import re2
 from pydantic import ValidationError
 
-from monitor.errors import RuleError
+from monitor.errors import RuleError, RuleErrors
 from rules.fields import EVENT_FIELDS
 from rules.model import Rule
 from rules.patterns import (
@@ -96,13 +96,12 @@ def load_rules(paths: list[Path] | None = None) -> list[CompiledRule]:
                     )
                 seen[rule.id] = str(file)
                 compiled.append(rule)
+        except RuleErrors as error:
+            errors.extend(error.errors)
         except RuleError as error:
             errors.append(error)
     if errors:
-        first = errors[0]
-        if len(errors) > 1:
-            raise RuleError(first.path, f"{first.message} (and {len(errors) - 1} more rule errors)", first.line)
-        raise first
+        raise RuleErrors(errors)
     return compiled
 
 
@@ -121,7 +120,23 @@ def load_file(path: Path) -> list[CompiledRule]:
     if not isinstance(tables, list):
         raise RuleError(str(path), "'rule' must be an array of tables ([[rule]])", _line_of_key(source, "rule"))
     blocks = _rule_blocks(source, len(tables))
-    return [_compile(path, source, table, block) for table, block in zip(tables, blocks, strict=True)]
+    compiled, errors = [], []
+    for table, block in zip(tables, blocks, strict=True):
+        try:
+            compiled.append(_compile(path, source, table, block))
+        except RuleError as error:  # the file's other rules are still checked: every error is shown at once
+            errors.append(error)
+    if errors:
+        raise RuleErrors(errors)
+    return compiled
+
+
+def line_of_rule(path: str, rule_id: str) -> int | None:
+    """The line that names a rule's id: where a user goes to fix the rule."""
+    try:
+        return _line_of_key(Path(path).read_text(encoding="utf-8"), "id", f'"{rule_id}"')
+    except OSError:
+        return None
 
 
 def _rule_blocks(source: str, count: int) -> list[tuple[int, int]]:

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from pathlib import Path
 
-from monitor.filings.model import Document
-from rules.engine import RuleSet
+from monitor.filings.model import Document, Filing, Header
+from rules.engine import RuleSet, scan_filing
 from rules.events import Partial
 from rules.fields import FieldValue
 from rules.loader import CompiledRule
+
+SHIPPED_BENIGN = Path(__file__).parent / "benign"
+DEFAULT_FILED = "2024-06-10"
+_FILED = re.compile(r"^#\s*filed:\s*(\d{4}-\d{2}-\d{2})\s*$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,3 +70,63 @@ def _equal(expected: FieldValue, got: FieldValue | None) -> bool:
     if isinstance(expected, list) and isinstance(got, list):
         return sorted(map(str, expected)) == sorted(map(str, got))
     return expected == got
+
+
+@dataclass(frozen=True, slots=True)
+class BenignSample:
+    """Text that reports no financing: no rule may raise an event on it."""
+
+    path: str
+    line: int
+    text: str
+    filed: str  # the filing date it is read with (a rule tells a past deal from a new one by it)
+
+
+@dataclass(frozen=True, slots=True)
+class BenignHit:
+    rule: CompiledRule
+    event_type: str
+    sample: BenignSample
+
+    def describe(self) -> str:
+        return (
+            f"{self.rule.path}: rule {self.rule.id!r} raised a {self.event_type} event on benign text "
+            f"({self.sample.path}:{self.sample.line}): {self.sample.text[:160]}"
+        )
+
+
+def benign_samples(rule_paths: list[Path]) -> list[BenignSample]:
+    """The shipped samples, and those in `benign/*.txt` inside the given rule folders."""
+    files = sorted(SHIPPED_BENIGN.glob("*.txt"))
+    for path in rule_paths:
+        if path.is_dir():
+            files.extend(sorted(path.rglob("benign/*.txt")))
+    unique = list(dict.fromkeys(file.resolve() for file in files))
+    return [sample for file in unique for sample in _read_samples(file)]
+
+
+def _read_samples(path: Path) -> list[BenignSample]:
+    samples, filed = [], DEFAULT_FILED
+    for number, line in enumerate(path.read_text(encoding="utf-8", errors="replace").splitlines(), start=1):
+        directive = _FILED.match(line)
+        if directive:
+            filed = directive.group(1)
+        elif line.strip() and not line.lstrip().startswith("#"):
+            samples.append(BenignSample(str(path), number, line.strip(), filed))
+    return samples
+
+
+def benign_hits(rules: list[CompiledRule], samples: list[BenignSample]) -> list[BenignHit]:
+    """Each rule that contributed to an event on a benign sample: what it would alert on wrongly."""
+    ruleset = RuleSet(rules)
+    by_id = {rule.id: rule for rule in rules}
+    hits: list[BenignHit] = []
+    for sample in samples:
+        filing = Filing(
+            sample.path, Header(form="8-K", filed=sample.filed), [Document("8-K", 1, None, None, sample.text)]
+        )
+        for event in scan_filing(filing, ruleset):
+            for rule_id in dict.fromkeys(event.rules or [event.rule]):
+                if rule_id in by_id:
+                    hits.append(BenignHit(by_id[rule_id], event.type, sample))
+    return sorted(hits, key=lambda hit: hit.rule.id)

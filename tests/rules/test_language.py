@@ -9,8 +9,7 @@ import pytest
 from monitor.filings.model import Document, Filing, Header
 from rules.engine import RuleSet, scan_filing
 from rules.events import Event
-
-FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
+from rules.testing import BenignSample, benign_hits, benign_samples
 
 REGISTERED_DIRECT = (
     'On June 3, 2024, Acme Bio, Inc. (the "Company") entered into a securities purchase agreement with certain '
@@ -102,14 +101,9 @@ def test_a_percentage_is_never_read_as_an_amount(ruleset: RuleSet) -> None:
     assert "cash" not in fee.fields
 
 
-def not_financings() -> list[str]:
-    lines = (FIXTURES / "not_financings.txt").read_text().splitlines()
-    return [line for line in lines if line.strip() and not line.startswith("#")]
-
-
-@pytest.mark.parametrize("sentence", not_financings())
-def test_look_alikes_report_nothing(ruleset: RuleSet, sentence: str) -> None:
-    assert scan_text(ruleset, sentence) == {}
+@pytest.mark.parametrize("sample", benign_samples([]), ids=lambda s: f"{Path(s.path).stem}:{s.line}")
+def test_look_alikes_report_nothing(ruleset: RuleSet, sample: BenignSample) -> None:
+    assert benign_hits(ruleset.rules, [sample]) == []
 
 
 def test_a_fee_stays_with_the_party_its_sentence_names(ruleset: RuleSet) -> None:
