@@ -16,7 +16,7 @@ from slack_sdk.webhook.async_client import AsyncWebhookClient
 from monitor.notify.base import Notifier
 from monitor.notify.console import ConsoleNotifier
 from monitor.notify.routing import Route, Router
-from monitor.notify.slack import SlackNotifier, SlackWebhookNotifier
+from monitor.notify.slack import Pacer, SlackNotifier, SlackWebhookNotifier
 from monitor.notify.webhook import JsonWebhookNotifier
 from monitor.settings import RouteSettings, Settings, http_url
 
@@ -89,7 +89,8 @@ def _slack_notifiers(
     if webhook_url:
         hook = AsyncWebhookClient(webhook_url, session=session, retry_handlers=[])
         notes.append(f"Slack incoming webhook from ${slack.webhook_env} (routes to {', '.join(channels)} share it)")
-        return {slack_destination(c): SlackWebhookNotifier(slack_destination(c), hook) for c in channels}
+        pacer = Pacer()  # one webhook posts to one channel, whichever route sent it
+        return {slack_destination(c): SlackWebhookNotifier(slack_destination(c), hook, pacer) for c in channels}
     notes.append(f"Slack off (set ${slack.token_env} or ${slack.webhook_env})")
     return {}
 

@@ -7,7 +7,9 @@ read back for that metadata before anything is sent again: a filing is never pos
 
 from __future__ import annotations
 
+import asyncio
 import re
+import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Collection, Sequence
 from typing import Any
 
@@ -22,6 +24,8 @@ from monitor.notify.blocks import Message, accession_link_in, alert_message, dig
 METADATA_TYPE = "filing_monitor_alert"
 HISTORY_MARGIN_SECONDS = 600  # our clock against Slack's message timestamps
 PAGE_SIZE = 200  # conversations.history and .list: messages or channels per page
+# Slack's chat.postMessage takes about one message a second a channel; the margin covers network jitter.
+MESSAGE_INTERVAL_SECONDS = 1.05
 _CHANNEL_ID = re.compile(r"^[CGD][A-Z0-9]{6,}$")
 # Errors that another try will not fix: the alert is kept as failed until `alerts retry`.
 PERMANENT_ERRORS = {
@@ -59,17 +63,43 @@ def metadata_for(alerts: Sequence[Alert]) -> dict[str, Any]:
     return {"event_type": METADATA_TYPE, "event_payload": {"accessions": " ".join(a.accession for a in alerts)}}
 
 
+class Pacer:
+    """At most one call per `interval` seconds. Slack takes about one message a second a channel;
+    faster, a burst gets half its posts refused with 429 (each then retried after a pause)."""
+
+    def __init__(
+        self,
+        interval: float = MESSAGE_INTERVAL_SECONDS,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    ) -> None:
+        self.interval = interval
+        self._clock = clock
+        self._sleep = sleep
+        self._next = 0.0
+        self._lock = asyncio.Lock()
+
+    async def wait(self) -> None:
+        async with self._lock:
+            delay = self._next - self._clock()
+            if delay > 0:
+                await self._sleep(delay)
+            self._next = self._clock() + self.interval
+
+
 class SlackNotifier:
     """chat.postMessage with a bot token to one channel (a name such as #financings, or an id)."""
 
-    def __init__(self, name: str, channel: str, client: AsyncWebClient) -> None:
+    def __init__(self, name: str, channel: str, client: AsyncWebClient, pacer: Pacer | None = None) -> None:
         self.name = name
         self.channel = channel
         self._client = client
         self._channel_id: str | None = channel if _CHANNEL_ID.match(channel) else None
+        self.pacer = pacer or Pacer()
 
     async def send(self, alerts: Sequence[Alert]) -> Delivery:
         message = message_for(alerts)
+        await self.pacer.wait()
         response = await self._call(
             self._client.chat_postMessage(
                 channel=self.channel,
@@ -151,12 +181,14 @@ class SlackWebhookNotifier:
     """An incoming webhook: posts to the channel the webhook was made for. It cannot read history,
     so a send whose outcome is unknown is sent again (a duplicate is possible in that window only)."""
 
-    def __init__(self, name: str, client: AsyncWebhookClient) -> None:
+    def __init__(self, name: str, client: AsyncWebhookClient, pacer: Pacer | None = None) -> None:
         self.name = name
         self._client = client
+        self.pacer = pacer or Pacer()  # routes sharing the webhook share its channel, and so its pacer
 
     async def send(self, alerts: Sequence[Alert]) -> Delivery:
         message = message_for(alerts)
+        await self.pacer.wait()
         try:
             response = await self._client.send(
                 text=message.text, blocks=message.blocks, unfurl_links=False, unfurl_media=False

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 from collections.abc import AsyncIterator
 from dataclasses import replace
@@ -17,6 +18,7 @@ from monitor.notify import OutboxDelivery
 from monitor.notify.base import Alert, NotifyError
 from monitor.notify.destinations import Destinations, open_destinations
 from monitor.notify.sample import seed_alert
+from monitor.notify.slack import Pacer, SlackNotifier
 from monitor.settings import Settings
 from rules.events import Event
 from storage import ProcessedFiling, Store, utcnow
@@ -70,8 +72,8 @@ async def test_a_bad_token_or_channel_is_a_permanent_failure(fake: FakeSlack, co
     assert (refused.value.retryable, refused.value.code) == (False, code)
 
 
-async def test_more_than_one_message_a_second_is_ratelimited_with_retry_after() -> None:
-    fake = FakeSlack()
+async def test_more_than_slack_takes_is_ratelimited_with_retry_after() -> None:
+    fake = FakeSlack(per_channel_per_second=0.5)  # slower than our pacing: Slack's word is final
     async with slack(fake) as (destinations, _):
         notifier = destinations.notifiers["slack:#financings"]
         await notifier.send([alert(1)])
@@ -107,6 +109,8 @@ async def test_the_history_lookup_pages_back_to_the_send_and_no_further() -> Non
     fake = FakeSlack(per_channel_per_second=10_000)
     async with slack(fake) as (destinations, _):
         notifier = destinations.notifiers["slack:#financings"]
+        assert isinstance(notifier, SlackNotifier)
+        notifier.pacer = Pacer(0.0)  # a Slack that takes any rate: 451 messages at once
         await notifier.send([alert(1)])
         for number in range(2, 452):
             await notifier.send([alert(number)])
@@ -250,3 +254,32 @@ async def test_an_unreachable_webhooks_error_does_not_quote_its_url() -> None:
             with pytest.raises(NotifyError) as failed:
                 await destinations.notifiers[name].send([replace(alert(), destination=name)])
             assert failed.value.retryable and "SECRET" not in str(failed.value) and "127.0.0.1" not in str(failed.value)
+
+
+async def test_a_burst_to_one_channel_is_paced_to_one_message_a_second_without_a_429() -> None:
+    fake = FakeSlack()
+    async with slack(fake) as (destinations, _):
+        notifier = destinations.notifiers["slack:#financings"]
+        started = asyncio.get_running_loop().time()
+        for number in range(4):
+            await notifier.send([alert(number)])
+        took = asyncio.get_running_loop().time() - started
+    assert len(fake.messages["C0FINANCE"]) == 4
+    assert fake.stats.errors["ratelimited"] == 0
+    assert 3.0 <= took < 5.0
+
+
+async def test_the_pacer_spaces_calls_by_its_interval_and_lets_a_late_one_through_at_once() -> None:
+    now = [100.0]
+    slept: list[float] = []
+
+    async def sleep(seconds: float) -> None:
+        slept.append(round(seconds, 3))
+        now[0] += seconds
+
+    pacer = Pacer(1.0, clock=lambda: now[0], sleep=sleep)
+    await pacer.wait()
+    await pacer.wait()
+    now[0] += 5.0
+    await pacer.wait()
+    assert slept == [1.0]
