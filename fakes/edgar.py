@@ -8,9 +8,12 @@ slow answers, truncated bodies) at a chosen rate, from a seeded random generator
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import functools
 import random
 import re
 import time
+import zlib
 from collections import Counter, deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field, replace
@@ -63,6 +66,7 @@ class FakeEdgar:
         self.filings: list[FakeFiling] = []  # in publication order
         self.published_days: set[date] = set()  # days whose daily index is out
         self.tickers: dict[str, str] = {}  # ticker -> CIK, served as company_tickers.json
+        self.hostile: dict[str, HostileBody] = {}  # accession -> the hostile answer served in its place
         self._by_path: dict[str, FakeFiling] = {}
         self._arrivals: deque[float] = deque()
         self._random = random.Random(self.faults.seed)
@@ -144,12 +148,16 @@ class FakeEdgar:
         }
         return web.json_response(rows)
 
-    async def _submission(self, request: web.Request) -> web.Response:
+    async def _submission(self, request: web.Request) -> web.StreamResponse:
         filing = self._by_path.get(request.path)
         if filing is None:
             self.stats.served["missing"] += 1
             raise web.HTTPNotFound(text="Not Found")
         self.stats.served["submission"] += 1
+        hostile = self.hostile.get(filing.accession)
+        if hostile is not None:
+            self.stats.served[hostile.kind] += 1
+            return await hostile.serve(request)
         return _maybe_gzipped(request, web.Response(body=filing.body, content_type="text/plain"))
 
     async def _daily_index(self, request: web.Request) -> web.Response:
@@ -161,6 +169,42 @@ class FakeEdgar:
         self.stats.served["index"] += 1
         body = form_index(day, [f for f in self.filings if f.day == day])
         return _maybe_gzipped(request, web.Response(body=body, content_type="text/plain"))
+
+
+@dataclass(frozen=True, slots=True)
+class HostileBody:
+    """A submission answered with a body meant to exhaust memory.
+
+    - `gzip_bomb`: Content-Encoding gzip, about 1 MB on the wire that inflates to `megabytes` of zeros;
+    - `oversized`: a chunked body with no Content-Length, `megabytes` of text streamed a MB at a time.
+    """
+
+    kind: str  # "gzip_bomb" or "oversized"
+    megabytes: int = 1024
+
+    async def serve(self, request: web.Request) -> web.StreamResponse:
+        if self.kind == "gzip_bomb":
+            return web.Response(
+                body=_gzipped_zeros(self.megabytes),
+                headers={"Content-Encoding": "gzip", "Content-Type": "text/plain"},
+            )
+        response = web.StreamResponse(headers={"Content-Type": "text/plain"})
+        response.enable_chunked_encoding()
+        await response.prepare(request)
+        line = b"<DOCUMENT>\n<TYPE>EX-99\n<TEXT>\n" + b"The Company sold shares. " * 40 + b"\n"
+        chunk = line * ((1 << 20) // len(line))
+        with contextlib.suppress(ConnectionError):
+            for _ in range(self.megabytes):
+                await response.write(chunk)
+        return response
+
+
+@functools.cache
+def _gzipped_zeros(megabytes: int) -> bytes:
+    compressor = zlib.compressobj(9, zlib.DEFLATED, 31)  # 31: the gzip container
+    block = bytes(1 << 20)
+    parts = [compressor.compress(block) for _ in range(megabytes)]
+    return b"".join(parts) + compressor.flush()
 
 
 def _maybe_gzipped(request: web.Request, response: web.Response) -> web.Response:

@@ -48,13 +48,14 @@ class Pipeline:
         if not await self.store.claim_filing(item.accession, item.cik, url, item.discovered_at):
             return Outcome.ALREADY_STORED  # done, given up, or another instance is on it
         try:
-            body = await self.client.fetch(url)
+            body = await self.client.fetch_body(url)
         except EdgarError as error:
             return await self._failed(item, url, str(error))
         fetched_at = utcnow()
         ruleset = self.rules.current  # the rules in force now, kept for this filing even if a reload lands
-        # Reading and the rules are CPU work: off the event loop, so that request pacing stays exact.
-        result = await asyncio.to_thread(scan_bytes, body, url, ruleset)
+        with body, body.view() as data:
+            # Reading and the rules are CPU work: off the event loop, so that request pacing stays exact.
+            result = await asyncio.to_thread(scan_bytes, data, url, ruleset)
         if result.error is not None:
             return await self._failed(item, url, result.error)
         processed = _processed(item, url, result, ruleset.version, fetched_at)

@@ -10,6 +10,7 @@ from typing import Any
 
 from monitor.errors import FilingError
 from monitor.filings import Filing, Header, read_filing, read_path
+from monitor.filings.submission import Buffer
 from rules.engine import RuleSet, scan_filing
 from rules.events import Event
 
@@ -68,7 +69,7 @@ def scan_one(source: str, ruleset: RuleSet) -> ScanResult:
     return _guarded(source, lambda: read_path(Path(source)), ruleset)
 
 
-def scan_bytes(data: bytes, source: str, ruleset: RuleSet) -> ScanResult:
+def scan_bytes(data: Buffer, source: str, ruleset: RuleSet) -> ScanResult:
     """What the daemon does with a fetched submission: the same reading and rules as `scan`."""
     return _guarded(source, lambda: read_filing(data, source), ruleset)
 

@@ -194,15 +194,13 @@ async def test_8ks_whose_items_hold_no_financing_are_not_fetched_when_asked_but_
     deal = replace(filings(1, first=3)[0], items=("1.01", "3.02", "9.01"))
     old_style = filings(1, first=4)[0]  # no items in its summary: always fetched
     fake.publish(*earnings, deal, old_style)
-    settings = edgar_settings(base_url="", max_requests_per_second=100, forms=["8-K"], only_items=["1.01", "3.02"])
     queue = WorkQueue(10)
-    async with (
-        serving(fake.app()) as base_url,
-        EdgarClient(settings.model_copy(update={"base_url": base_url})) as client,
-    ):
-        watcher = FeedWatcher(client, store, queue, workers=4)
-        report = await watcher.poll()
-        again = await watcher.poll()
+    async with serving(fake.app()) as base_url:
+        settings = edgar_settings(base_url, max_requests_per_second=100, forms=["8-K"], only_items=["1.01", "3.02"])
+        async with EdgarClient(settings) as client:
+            watcher = FeedWatcher(client, store, queue, workers=4)
+            report = await watcher.poll()
+            again = await watcher.poll()
     assert report.skipped == 3 and len(report.new) == 5
     assert sorted(await queued(queue)) == sorted([deal.accession, old_style.accession])
     skipped = await store.filing(earnings[0].accession)

@@ -14,6 +14,7 @@ from tenacity import (
     wait_random_exponential,
 )
 
+from monitor.edgar.body import Body
 from monitor.edgar.limiter import FairAccessLimiter, Slot
 from monitor.errors import MonitorError
 from monitor.settings import EdgarSettings
@@ -77,7 +78,13 @@ class EdgarClient:
             await self._session.close()
 
     async def fetch(self, url: str) -> bytes:
-        """The body at `url`, retried with exponential backoff and jitter until it arrives whole."""
+        """The body at `url` as bytes: for feed pages, indexes and lists, small by nature."""
+        with await self.fetch_body(url) as body:
+            return body.read()
+
+    async def fetch_body(self, url: str) -> Body:
+        """The body at `url`, retried with exponential backoff and jitter until it arrives whole; past
+        a few MB it sits in a temporary file. The caller closes it."""
         retrying = AsyncRetrying(
             stop=stop_after_attempt(self.settings.max_attempts),
             wait=wait_random_exponential(multiplier=0.5, max=30),
@@ -85,12 +92,18 @@ class EdgarClient:
             before_sleep=self._before_retry,
             reraise=True,
         )
-        async for attempt in retrying:
-            with attempt:
-                return await self._fetch_once(url)
+        try:
+            async for attempt in retrying:
+                with attempt:
+                    return await self._fetch_once(url)
+        except EdgarError as error:
+            # tenacity keeps the last error, and the error's frames keep the response and what it had
+            # read (megabytes, for a refused body): a cycle only the cyclic GC would break, seconds
+            # later. The error leaves without those frames, and everything they held is freed now.
+            raise error.with_traceback(None) from None
         raise AssertionError("unreachable: tenacity reraises the last error")
 
-    async def _fetch_once(self, url: str) -> bytes:
+    async def _fetch_once(self, url: str) -> Body:
         if self._session is None:
             raise RuntimeError("EdgarClient used outside 'async with'")
         slot = await self.limiter.acquire()
@@ -112,19 +125,22 @@ class EdgarClient:
         finally:
             slot.mark_sent()  # no-op once the headers left; otherwise the slot stops waiting for them
 
-    async def _bounded_body(self, url: str, response: aiohttp.ClientResponse) -> bytes:
-        """The whole body, refused past the size cap: one huge submission must not exhaust memory."""
+    async def _bounded_body(self, url: str, response: aiohttp.ClientResponse) -> Body:
+        """The whole body, streamed (past a few MB to a temporary file) and refused past the size cap,
+        counted after decompression: a huge submission or a gzip bomb must not exhaust memory."""
         cap = int(self.settings.max_body_mb * 1_000_000)
         if response.content_length is not None and response.content_length > cap:
             raise TooLarge(f"{url}: {response.content_length / 1e6:.0f} MB, over [edgar] max_body_mb")
-        chunks: list[bytes] = []
-        size = 0
-        async for chunk in response.content.iter_chunked(1 << 20):
-            size += len(chunk)
-            if size > cap:
-                raise TooLarge(f"{url}: over {self.settings.max_body_mb:g} MB ([edgar] max_body_mb)")
-            chunks.append(chunk)
-        return b"".join(chunks)
+        body = Body()
+        try:
+            async for chunk in response.content.iter_chunked(1 << 20):
+                if body.size + len(chunk) > cap:
+                    raise TooLarge(f"{url}: over {self.settings.max_body_mb:g} MB ([edgar] max_body_mb)")
+                body.append(chunk)
+        except BaseException:
+            body.close()  # released now: an exception's frames would keep it alive until the GC ran
+            raise
+        return body
 
     def _before_retry(self, state: RetryCallState) -> None:
         error = state.outcome.exception() if state.outcome else None
