@@ -2,12 +2,17 @@
 
     python bench/daemon.py [--filings 500] [--latency-filings 60] [--skip-postgres]
 
-(a) fair access: `filing-monitor backfill` of N filings from a server that refuses anything past
-    10 requests in a one-second window: filings/s achieved and requests refused (target >= 9.0, 0);
+(a) fair access: `filing-monitor backfill` of N filings from a server (in a process of its own) that
+    refuses anything past 10 requests in a one-second window: filings/s achieved and requests refused
+    (target >= 9.0, 0); `--cpu-load N` runs N busy processes beside it meanwhile;
 (b) no limit: filings/s through fetch, parse, rules and store, on SQLite and on PostgreSQL;
 (c) feed-to-stored latency of `filing-monitor run` with poll_seconds = 1: p50 and p99 (target p50 <= 1.5 s);
 (d) in the same run, feed-to-Slack latency of each financing filing's message, through the fake Slack's
-    1 message/s/channel limit (target: p99 within the minute the product promises).
+    1 message/s/channel limit (target: p99 within the minute the product promises);
+(e) the peak and steady RSS of the no-limit SQLite run (steady: the median of its second half; target
+    <= 150 MB);
+(f) a hostile run: gzip bombs and oversized chunked bodies among good filings, 8 workers, max_body_mb
+    200: peak RSS, a gate (<= 400 MB, or the benchmark exits 1).
 
 Filings are the samples and, where ../shared is beside the project, the corpus, cycled under new
 accession numbers. The daemon runs as a subprocess, exactly as users start it.
@@ -17,29 +22,37 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
+import multiprocessing
 import os
-import resource
 import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
+
+import psutil
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from fakes.demo import serve  # noqa: E402
-from fakes.edgar import FakeEdgar  # noqa: E402
+from fakes.edgar import FakeEdgar, HostileBody  # noqa: E402
 from fakes.filings import FakeFiling, from_path, load_samples  # noqa: E402
+from fakes.process import EdgarProcess  # noqa: E402
 from fakes.slack import FakeSlack  # noqa: E402
 from storage import Store  # noqa: E402
 
 TARGET_FILINGS_PER_SECOND = 9.0
 TARGET_P50_SECONDS = 1.5
 TARGET_SLACK_SECONDS = 60.0
+TARGET_STEADY_RSS_MB = 150.0
+GATE_HOSTILE_PEAK_MB = 400.0
+HOSTILE_FILINGS = 48
 SLACK_TOKEN = "xoxb-bench"
 POSTGRES_ADMIN = os.environ.get("FILING_MONITOR_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/test")
 DAY = date(2026, 11, 2)
@@ -75,7 +88,8 @@ class BackfillFigure:
     seconds: float
     refused: int
     most_in_one_second: int
-    peak_rss_mb: float  # the largest of the subprocesses run so far
+    peak_rss_mb: float  # this backfill's own peak
+    steady_rss_mb: float  # the median over the second half of the run: what a long run settles at
 
     @property
     def rate(self) -> float:
@@ -83,36 +97,63 @@ class BackfillFigure:
 
 
 async def run_backfill(
-    folder: Path, filings: list[FakeFiling], database: str, rate_limit: int | None
+    folder: Path,
+    filings: list[FakeFiling],
+    database: str,
+    rate_limit: int | None,
+    hostile: dict[str, HostileBody] | None = None,
 ) -> BackfillFigure:
-    fake = FakeEdgar(rate_limit=rate_limit)
-    fake.publish(*filings)
-    fake.publish_index(DAY)
-    runner, base_url = await serve(fake.app())
-    try:
-        config = folder / "config.toml"
-        forms = ", ".join(json.dumps(form) for form in sorted({f.form for f in filings}))
-        config.write_text(config_text(base_url, database, rate=rate_limit or 10_000, forms=forms))
-        started = time.monotonic()
-        process = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "monitor", "backfill", "--config", str(config), "--from", str(DAY), "--to", str(DAY),
-            stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE, cwd=ROOT,
-        )  # fmt: skip
-        _, err = await process.communicate()
-        seconds = time.monotonic() - started
-        if process.returncode != 0:
-            raise SystemExit(f"backfill failed:\n{err.decode()[-2000:]}")
-    finally:
-        await runner.cleanup()
+    """`filing-monitor backfill` of every filing; with `hostile`, those filings' bodies are bombs and
+    oversized streams, refused (and kept as failed) while the rest are stored."""
+    # The fake in a process of its own counts requests per second as an independent server would.
+    async with EdgarProcess(rate_limit=rate_limit, hostile=hostile or {}) as edgar:
+        await edgar.publish(*filings)
+        await edgar.publish_index(DAY)
+        seconds, rss = await _backfill(folder, edgar.base_url, filings, database, rate_limit, bool(hostile))
+        stats = await edgar.stats()
     store = await Store.open(database)
     try:
         stored = await store.count_filings("done")
     finally:
         await store.close()
-    if stored != len(filings):
-        raise SystemExit(f"backfill stored {stored} of {len(filings)} filings")
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    return BackfillFigure(len(filings), seconds, fake.stats.violations, fake.stats.max_in_window, peak)
+    if stored != len(filings) - len(hostile or {}):
+        raise SystemExit(f"backfill stored {stored} of {len(filings) - len(hostile or {})} filings")
+    steady = statistics.median(rss[len(rss) // 2 :]) if rss else 0.0
+    return BackfillFigure(len(filings), seconds, stats.violations, stats.max_in_window, max(rss, default=0.0), steady)
+
+
+async def _backfill(
+    folder: Path, base_url: str, filings: list[FakeFiling], database: str, rate_limit: int | None, failures: bool
+) -> tuple[float, list[float]]:
+    """`filing-monitor backfill` of DAY as a subprocess: its wall time (start-up included) and its RSS
+    in MB, sampled every 0.1 s."""
+    config = folder / "config.toml"
+    forms = ", ".join(json.dumps(form) for form in sorted({f.form for f in filings}))
+    config.write_text(config_text(base_url, database, rate=rate_limit or 10_000, forms=forms))
+    started = time.monotonic()
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "monitor", "backfill", "--config", str(config), "--from", str(DAY), "--to", str(DAY),
+        stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE, cwd=ROOT,
+    )  # fmt: skip
+    sampling = asyncio.create_task(_rss_samples(process.pid))
+    _, err = await process.communicate()
+    seconds = time.monotonic() - started
+    sampling.cancel()
+    rss = await sampling
+    if process.returncode != 0 and not (failures and process.returncode == 1):
+        raise SystemExit(f"backfill failed:\n{err.decode()[-2000:]}")
+    return seconds, rss
+
+
+async def _rss_samples(pid: int) -> list[float]:
+    samples: list[float] = []
+    try:
+        watched = psutil.Process(pid)
+        while True:
+            samples.append(watched.memory_info().rss / 1e6)
+            await asyncio.sleep(0.1)
+    except (psutil.NoSuchProcess, asyncio.CancelledError):
+        return samples
 
 
 async def postgres_database() -> tuple[str, str] | None:
@@ -187,6 +228,26 @@ async def latency(folder: Path, filings: list[FakeFiling], count: int) -> tuple[
     return stored, posted
 
 
+@contextlib.contextmanager
+def busy_processes(count: int) -> Iterator[None]:
+    """`count` processes spinning on a core each: the CPU load under which the limiter must hold."""
+    context = multiprocessing.get_context("spawn")
+    spinning = [context.Process(target=_spin, daemon=True) for _ in range(count)]
+    for process in spinning:
+        process.start()
+    try:
+        yield
+    finally:
+        for process in spinning:
+            process.terminate()
+            process.join()
+
+
+def _spin() -> None:
+    while True:
+        pass
+
+
 def percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
@@ -197,6 +258,8 @@ async def main() -> int:
     parser.add_argument("--filings", type=int, default=500)
     parser.add_argument("--latency-filings", type=int, default=60)
     parser.add_argument("--skip-postgres", action="store_true")
+    parser.add_argument("--cpu-load", type=int, default=0, help="busy processes beside (a)")
+    parser.add_argument("--only-a", action="store_true", help="figure (a) alone")
     args = parser.parse_args()
     originals, origin = source_filings()
     filings = copies(originals, args.filings, DAY)
@@ -205,7 +268,8 @@ async def main() -> int:
     results: dict[str, object] = {}
     with tempfile.TemporaryDirectory(prefix="fm-bench-") as temp:
         folder = Path(temp)
-        limited = await run_backfill(folder, filings, f"sqlite:///{folder / 'a.db'}", rate_limit=10)
+        with busy_processes(args.cpu_load):
+            limited = await run_backfill(folder, filings, f"sqlite:///{folder / 'a.db'}", rate_limit=10)
         ok = limited.rate >= TARGET_FILINGS_PER_SECOND and limited.refused == 0
         print(
             f"(a) backfill under a 10 requests/s limit: {limited.rate:.2f} filings/s "
@@ -215,12 +279,21 @@ async def main() -> int:
         )
         results["a_filings_per_second"] = round(limited.rate, 2)
         results["a_refused"] = limited.refused
+        if args.only_a:
+            print(json.dumps(results))
+            return 0 if ok else 1
         sqlite = await run_backfill(folder, filings, f"sqlite:///{folder / 'b.db'}", rate_limit=None)
-        print(
-            f"(b) no limit, SQLite:     {sqlite.rate:.1f} filings/s ({sqlite.seconds:.1f} s, start-up included); "
-            f"peak RSS of the daemon so far {sqlite.peak_rss_mb:.0f} MB"
-        )
+        print(f"(b) no limit, SQLite:     {sqlite.rate:.1f} filings/s ({sqlite.seconds:.1f} s, start-up included)")
         results["b_sqlite_filings_per_second"] = round(sqlite.rate, 1)
+        steady_ok = sqlite.steady_rss_mb <= TARGET_STEADY_RSS_MB
+        print(
+            f"(e) RSS on that run: peak {sqlite.peak_rss_mb:.0f} MB, steady {sqlite.steady_rss_mb:.0f} MB; target "
+            f"steady <= {TARGET_STEADY_RSS_MB:.0f} MB: ratio {sqlite.steady_rss_mb / TARGET_STEADY_RSS_MB:.2f} "
+            f"{'MET' if steady_ok else 'NOT MET'}"
+        )
+        results["e_peak_rss_mb"] = round(sqlite.peak_rss_mb)
+        results["e_steady_rss_mb"] = round(sqlite.steady_rss_mb)
+        gate_ok = await hostile_run(folder, originals, results)
         postgres = None if args.skip_postgres else await postgres_database()
         if postgres is None:
             reason = "--skip-postgres" if args.skip_postgres else f"no PostgreSQL at {POSTGRES_ADMIN}"
@@ -254,7 +327,25 @@ async def main() -> int:
             results["d_slack_p50_seconds"] = round(s50, 2)
             results["d_slack_p99_seconds"] = round(s99, 2)
     print(json.dumps(results))
-    return 0
+    return 0 if gate_ok else 1
+
+
+async def hostile_run(folder: Path, originals: list[FakeFiling], results: dict[str, object]) -> bool:
+    """(f) 8 workers, max_body_mb = 200, and filings answered with gzip bombs (1 GB inflated) and
+    oversized chunked bodies (300 MB) among good ones: the daemon's peak RSS, a gate."""
+    filings = copies(originals, HOSTILE_FILINGS, DAY, offset=500_000)
+    kinds = [HostileBody("gzip_bomb", 1024), HostileBody("oversized", 300)]
+    hostile = {f.accession: kinds[n % 2] for n, f in enumerate(filings) if n % 4 != 3}  # 3 in 4 hostile
+    figure = await run_backfill(folder, filings, f"sqlite:///{folder / 'f.db'}", None, hostile)
+    ok = figure.peak_rss_mb <= GATE_HOSTILE_PEAK_MB
+    print(
+        f"(f) hostile bodies ({len(hostile)} of {len(filings)}: gzip bombs inflating to 1 GB, 300 MB chunked "
+        f"bodies; 8 workers, max_body_mb 200): peak RSS {figure.peak_rss_mb:.0f} MB, steady "
+        f"{figure.steady_rss_mb:.0f} MB; gate peak <= {GATE_HOSTILE_PEAK_MB:.0f} MB: ratio "
+        f"{figure.peak_rss_mb / GATE_HOSTILE_PEAK_MB:.2f} {'MET' if ok else 'NOT MET (the benchmark fails)'}"
+    )
+    results["f_hostile_peak_rss_mb"] = round(figure.peak_rss_mb)
+    return ok
 
 
 if __name__ == "__main__":

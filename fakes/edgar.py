@@ -58,6 +58,7 @@ class FakeEdgar:
         rate_limit: int | None = 10,
         faults: FaultPlan | None = None,
         feed_depth: int = 1000,
+        hostile: dict[str, HostileBody] | None = None,
     ) -> None:
         self.rate_limit = rate_limit
         self.faults = faults or FaultPlan()
@@ -66,7 +67,7 @@ class FakeEdgar:
         self.filings: list[FakeFiling] = []  # in publication order
         self.published_days: set[date] = set()  # days whose daily index is out
         self.tickers: dict[str, str] = {}  # ticker -> CIK, served as company_tickers.json
-        self.hostile: dict[str, HostileBody] = {}  # accession -> the hostile answer served in its place
+        self.hostile = dict(hostile or {})  # accession -> the hostile answer served in its place
         self._by_path: dict[str, FakeFiling] = {}
         self._arrivals: deque[float] = deque()
         self._random = random.Random(self.faults.seed)

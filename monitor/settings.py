@@ -46,7 +46,7 @@ class EdgarSettings(_Strict):
     user_agent: str  # required: the SEC refuses (and may block) requests that name no contact
     forms: list[str] = Field(default_factory=lambda: ["8-K", "8-K/A", "D", "424B5"], min_length=1)
     poll_seconds: Annotated[float, Field(gt=0)] = 60
-    max_requests_per_second: Annotated[float, Field(gt=0)] = 10
+    max_requests_per_second: Annotated[float, Field(gt=0)] = 9  # the SEC allows 10: one of room when unset
     timeout_seconds: Annotated[float, Field(gt=0)] = 30
     max_attempts: Annotated[int, Field(ge=1)] = 6  # per request, before the work item is failed
     feed_pages: Annotated[int, Field(ge=1, le=100)] = 20  # how far back one poll may page through the feed

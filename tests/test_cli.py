@@ -117,6 +117,7 @@ id = "only-warrants"
 event = "warrant"
 triggers = ["warrants"]
 patterns = ["warrants {_4} to purchase [a total of] {warrant_shares} shares"]
+not = ["exercised", "exchanged", "outstanding", "converted"]
 
 [[example]]
 text = "five-year warrants to purchase a total of 104,000 shares of common stock"

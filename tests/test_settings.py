@@ -92,3 +92,8 @@ def test_every_bad_value_names_its_own_line_and_no_secret(tmp_path: Path, text: 
 def test_libpq_sslmode_is_passed_to_asyncpg_as_ssl(tmp_path: Path) -> None:
     settings = load_settings(write(tmp_path, AGENT + '[storage]\nurl = "postgresql://u@db/fm?sslmode=require"\n'))
     assert settings.database_url() == "postgresql+asyncpg://u@db/fm?ssl=require"
+
+
+def test_an_unset_request_rate_defaults_to_9_a_second(tmp_path: Path) -> None:
+    settings = load_settings(write(tmp_path, '[edgar]\nuser_agent = "A a@b.co"\n'))
+    assert settings.edgar.max_requests_per_second == 9

@@ -18,9 +18,11 @@ from collections import deque
 
 log = logging.getLogger(__name__)
 
-# Requests arrive with network jitter: a small margin on the window keeps the count the SEC sees
-# within the limit.
-ARRIVAL_MARGIN_SECONDS = 0.02
+# Requests arrive with jitter (the network, a busy server stamping them late): a margin on the
+# window keeps the count the SEC sees within the limit. Requests are also spread evenly across it
+# (one per window/N), never sent in bursts: a burst's last request, stamped late by a server still
+# busy with the first ones, would share a window with the next burst's first.
+ARRIVAL_MARGIN_SECONDS = 0.05
 MAX_PAUSE_SECONDS = 120.0
 _RECHECK_SECONDS = 0.002  # while an allowed request has not left yet
 
@@ -72,13 +74,20 @@ class FairAccessLimiter:
             self._slots.popleft()
         inside = [s.sent_at for s in self._slots if s.sent_at is None or now - s.sent_at < self.window]
         if len(inside) < self.capacity:
-            return 0.0
+            return self._wait_for_spacing(now)
         sent = sorted(t for t in inside if t is not None)
         # The window has room once enough of the sent requests age out of it.
         surplus = len(inside) - self.capacity
         if surplus < len(sent):
             return max(sent[surplus] + self.window - now, _RECHECK_SECONDS)
         return _RECHECK_SECONDS
+
+    def _wait_for_spacing(self, now: float) -> float:
+        """Time until one window/N has passed since the latest request left (0 for the first). One
+        allowed but not yet sent (a connection being opened) counts in the window, not here: a stalled
+        connection must not hold every other request back."""
+        latest = max((s.sent_at for s in self._slots if s.sent_at is not None), default=None)
+        return 0.0 if latest is None else max(0.0, latest + self.window / self.capacity - now)
 
     def slow_down(self, retry_after: float | None = None) -> float:
         """EDGAR said 'too fast': pause every task, longer each time it repeats without a success between."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import itertools
 import time
 from datetime import date
 
@@ -126,3 +127,15 @@ async def test_the_window_runs_from_when_a_request_left_not_from_when_it_was_all
     left = time.monotonic()
     await third
     assert time.monotonic() - left >= 0.99
+
+
+async def test_requests_are_spread_across_the_window_not_sent_in_bursts() -> None:
+    # A server still busy with a burst stamps its last requests late, into the next burst's window.
+    limiter = FairAccessLimiter(10, margin=0.05, fresh_start=True)
+    times = []
+    for _ in range(6):
+        slot = await limiter.acquire()
+        slot.mark_sent()
+        times.append(slot.sent_at or 0.0)
+    gaps = [later - earlier for earlier, later in itertools.pairwise(times)]
+    assert min(gaps) >= 0.105 * 0.98  # (1 s + margin) / 10
