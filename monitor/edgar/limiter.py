@@ -28,9 +28,10 @@ _RECHECK_SECONDS = 0.002  # while an allowed request has not left yet
 
 
 class Slot:
-    __slots__ = ("sent_at",)
+    __slots__ = ("allowed_at", "sent_at")
 
     def __init__(self, sent_at: float | None = None) -> None:
+        self.allowed_at = time.monotonic()
         self.sent_at = sent_at
 
     def mark_sent(self) -> None:
@@ -83,11 +84,11 @@ class FairAccessLimiter:
         return _RECHECK_SECONDS
 
     def _wait_for_spacing(self, now: float) -> float:
-        """Time until one window/N has passed since the latest request left (0 for the first). One
-        allowed but not yet sent (a connection being opened) counts in the window, not here: a stalled
-        connection must not hold every other request back."""
-        latest = max((s.sent_at for s in self._slots if s.sent_at is not None), default=None)
-        return 0.0 if latest is None else max(0.0, latest + self.window / self.capacity - now)
+        """Time until one window/N has passed since the latest request was allowed (0 for the first).
+        Allowances keep an even beat; the window above, counted on send times, keeps the limit."""
+        if not self._slots:
+            return 0.0
+        return max(0.0, self._slots[-1].allowed_at + self.window / self.capacity - now)
 
     def slow_down(self, retry_after: float | None = None) -> float:
         """EDGAR said 'too fast': pause every task, longer each time it repeats without a success between."""
