@@ -12,6 +12,7 @@ from monitor.cli import main
 from monitor.errors import RuleError
 from monitor.rulebook import RuleBook
 from rules.loader import DEFAULT_PACKS
+from tests.rules.test_loader import TWO_RULES
 
 # Matches any sentence holding a letter: would alert on every filing.
 EVERYTHING = """\
@@ -73,37 +74,15 @@ def test_the_daemon_refuses_such_a_rule_at_start_and_on_reload(
         RuleBook([DEFAULT_PACKS, folder])
 
 
-A_TWO_BROKEN_RULES = """\
-[[rule]]
-id = "a1"
-event = "share_sale"
-triggers = ["sold"]
-colour = 1
-patterns = ["sold {shares} shares"]
-[[rule.example]]
-text = "We sold 10 shares."
-expect = { shares = 10 }
-
-[[rule]]
-id = "a2"
-trigger = ["sold"]
-event = "share_sale"
-patterns = ["sold {shares} shares"]
-[[rule.example]]
-text = "We sold 10 shares."
-expect = { shares = 10 }
-"""
-
-
 def test_rules_test_reports_every_error_of_every_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     folder = tmp_path / "broken"
     folder.mkdir()
-    (folder / "a.toml").write_text(A_TWO_BROKEN_RULES)
+    (folder / "a.toml").write_text(TWO_RULES.replace('id = "first"\n', 'id = "first"\ncolour = 1\n'))
     (folder / "b.toml").write_text(NARROW.replace("regex = ['moonbeam units']", "patterns = ['{no_such_field}']"))
     code = main(["rules", "test", str(folder)])
     err = capsys.readouterr().err
     assert code == 2
-    assert "a.toml:5: unknown key 'colour'" in err
-    assert "a.toml:11: missing key 'triggers'" in err
+    assert "a.toml:3: unknown key 'colour'" in err
+    assert "a.toml:15: unknown key 'severity'" in err
     assert "b.toml:4: bad pattern '{no_such_field}'" in err
     assert "3 rule errors" in err
