@@ -88,9 +88,10 @@ def _read_only_engine(url: str) -> AsyncEngine:
         location = url.partition(":///")[2]
         if not location or not Path(location).is_file():
             raise SchemaError("no database file there yet: run the daemon (filing-monitor run) with this config first")
-        engine = create_async_engine(
-            f"sqlite+aiosqlite:///file:{location}?mode=ro&uri=true", connect_args={"timeout": 30}
-        )
+        # Not SQLite's mode=ro: a read-only connection cannot recover the write-ahead log of a daemon
+        # killed mid-write, and would refuse to read until the daemon ran again. query_only refuses
+        # every change instead, while the connection may still tidy the log.
+        engine = create_async_engine(url, connect_args={"timeout": 30})
         event.listen(engine.sync_engine, "connect", _sqlite_reading_pragmas)
         return engine
     server_settings = {"default_transaction_read_only": "on"}
@@ -100,6 +101,7 @@ def _read_only_engine(url: str) -> AsyncEngine:
 def _sqlite_reading_pragmas(connection: Any, _record: Any) -> None:
     cursor = connection.cursor()
     cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.execute("PRAGMA query_only=ON")
     cursor.close()
 
 

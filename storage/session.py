@@ -28,7 +28,7 @@ def _sqlite_file(engine: AsyncEngine) -> Path | None:
     database = engine.url.database if engine.dialect.name == "sqlite" else None
     if not database or database == ":memory:":
         return None
-    return Path(database.removeprefix("file:").partition("?")[0])
+    return Path(database)
 
 
 def _identity(path: Path) -> tuple[int, int] | None:

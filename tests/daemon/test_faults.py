@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import random
 from pathlib import Path
 
 import asyncpg
@@ -12,7 +13,15 @@ from fakes.filings import FakeFiling
 from monitor.edgar.calendar import edgar_today
 from storage import Store
 from tests.conftest import POSTGRES_ADMIN_URL, fresh_database, serving
-from tests.daemon.conftest import DaemonProcess, OpenStore, renumbered_copies, stored_count, wait_until, write_config
+from tests.daemon.conftest import (
+    DaemonProcess,
+    OpenStore,
+    command,
+    renumbered_copies,
+    stored_count,
+    wait_until,
+    write_config,
+)
 
 
 async def test_a_sqlite_file_deleted_under_the_daemon_stops_it_loudly(
@@ -71,3 +80,25 @@ async def test_a_database_refusing_writes_for_a_while_costs_a_few_log_lines_and_
     assert "read-only" in log and "works again, after" in log
     assert len(problems) <= 12, "\n".join(problems)
     assert log.count("Traceback") <= 3
+
+
+async def test_first_starts_killed_at_random_moments_leave_a_database_that_opens(tmp_path: Path) -> None:
+    # As an unlucky operator would: `run` killed during its very first start, again and again; the
+    # moment is 0-25 ms after the database file appears, while the schema is being made.
+    config = write_config(tmp_path, "http://127.0.0.1:9", "sqlite:///monitor.db")
+    database = tmp_path / "monitor.db"
+    for delay in random.Random(9).sample(range(0, 25), 10):
+        for leftover in tmp_path.glob("monitor.db*"):
+            leftover.unlink()
+        daemon = DaemonProcess(config)
+        await daemon.start()
+        while not database.exists():
+            daemon.assert_running()
+            await asyncio.sleep(0.001)
+        await asyncio.sleep(delay / 1000)
+        await daemon.kill()
+        code, _, err = await command("status", "--config", str(config))
+        assert "Traceback" not in err and "already exists" not in err, err
+        assert code == 0 or "no filing-monitor schema in it" in err, err  # killed before the migration committed
+        store = await Store.open(f"sqlite:///{database}")  # the next start makes or finds the whole schema
+        await store.close()
