@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import Enum
 
 from monitor.edgar import EdgarClient, EdgarError
 from monitor.edgar.urls import submission_url
+from monitor.filings.submission import Buffer
+from monitor.memory import release_freed_memory
 from monitor.notify.routing import Router
 from monitor.rulebook import RuleBook
 from monitor.scan import ScanResult, scan_bytes
@@ -42,6 +45,7 @@ class Pipeline:
         self.rules = rules
         self.router = router  # None: store without alerting (a backfill of old days)
         self.max_attempts = max_attempts
+        self._scanning = asyncio.Semaphore(os.cpu_count() or 1)
 
     async def process(self, item: WorkItem) -> Outcome:
         url = submission_url(self.client.settings.base_url, item.cik, item.accession)
@@ -54,8 +58,10 @@ class Pipeline:
         fetched_at = utcnow()
         ruleset = self.rules.current  # the rules in force now, kept for this filing even if a reload lands
         with body, body.view() as data:
-            # Reading and the rules are CPU work: off the event loop, so that request pacing stays exact.
-            result = await asyncio.to_thread(scan_bytes, data, url, ruleset)
+            # Reading and the rules are CPU work: off the event loop, so that request pacing stays exact,
+            # and no more at once than there are cores: more would only hold more filings in memory.
+            async with self._scanning:
+                result = await asyncio.to_thread(_scan_and_release, data, url, ruleset)
         if result.error is not None:
             return await self._failed(item, url, result.error)
         processed = _processed(item, url, result, ruleset.version, fetched_at)
@@ -82,6 +88,13 @@ class Pipeline:
             level = logging.ERROR if row.status == "gave_up" else logging.WARNING
             log.log(level, "filing %s failed (attempt %d, %s): %s", item.accession, row.attempts, row.status, error)
         return Outcome.FAILED
+
+
+def _scan_and_release(data: Buffer, url: str, ruleset: RuleSet) -> ScanResult:
+    try:
+        return scan_bytes(data, url, ruleset)
+    finally:
+        release_freed_memory()
 
 
 def _processed(item: WorkItem, url: str, result: ScanResult, version: str, fetched_at: datetime) -> ProcessedFiling:
