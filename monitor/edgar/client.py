@@ -137,6 +137,9 @@ class EdgarClient:
                 if body.size + len(chunk) > cap:
                     raise TooLarge(f"{url}: over {self.settings.max_body_mb:g} MB ([edgar] max_body_mb)")
                 body.append(chunk)
+        except OSError as error:  # the temporary file: a full or read-only disk
+            body.close()
+            raise EdgarError(f"{url}: no room for the body in a temporary file: {error.strerror or error}") from None
         except BaseException:
             body.close()  # released now: an exception's frames would keep it alive until the GC ran
             raise

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 import pytest
 
 from fakes.edgar import FakeEdgar, HostileBody
-from monitor.edgar import EdgarClient
+from monitor.edgar import EdgarClient, EdgarError
 from monitor.edgar.body import Body
 from monitor.edgar.client import TooLarge
 from monitor.edgar.urls import submission_url
@@ -86,3 +86,16 @@ async def test_a_gzip_bomb_is_refused_with_memory_bounded() -> None:
     held, peak = await refused(HostileBody("gzip_bomb", megabytes=256), max_body_mb=60)
     assert held < 3 * MB, f"{held / MB:.1f} MB still held after the refusal"
     assert peak < 16 * MB, f"peak {peak / MB:.1f} MB while inflating"
+
+
+async def test_no_room_for_a_spilled_body_fails_the_filing_with_the_reason(monkeypatch: pytest.MonkeyPatch) -> None:
+    def full_disk(*args: object, **kwargs: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr("monitor.edgar.body.tempfile.TemporaryFile", full_disk)
+    fake = FakeEdgar()
+    fake.publish(FILING)
+    fake.hostile[FILING.accession] = HostileBody("oversized", megabytes=8)
+    async with serving(fake.app()) as base_url, EdgarClient(edgar_settings(base_url)) as client:
+        with pytest.raises(EdgarError, match="no room for the body in a temporary file: No space left on device"):
+            await client.fetch_body(submission_url(base_url, FILING.cik, FILING.accession))
