@@ -8,7 +8,7 @@ from pathlib import Path
 
 import asyncpg
 
-from fakes.edgar import FakeEdgar
+from fakes.edgar import FakeEdgar, HostileBody
 from fakes.filings import FakeFiling
 from monitor.edgar.calendar import edgar_today
 from storage import Store
@@ -102,3 +102,24 @@ async def test_first_starts_killed_at_random_moments_leave_a_database_that_opens
         assert code == 0 or "no filing-monitor schema in it" in err, err  # killed before the migration committed
         store = await Store.open(f"sqlite:///{database}")  # the next start makes or finds the whole schema
         await store.close()
+
+
+async def test_gzip_bombs_and_endless_bodies_cost_only_their_own_filings(
+    tmp_path: Path, sample_filings: list[FakeFiling], open_store: OpenStore
+) -> None:
+    bomb, endless, *good = renumbered_copies(sample_filings, 6, edgar_today())
+    fake = FakeEdgar(
+        hostile={bomb.accession: HostileBody("gzip_bomb", 256), endless.accession: HostileBody("oversized", 100)}
+    )
+    fake.publish(bomb, endless, *good)
+    async with serving(fake.app()) as base_url:
+        config = write_config(tmp_path, base_url, "sqlite:///monitor.db", edgar={"max_body_mb": 20})
+        code, _, err = await command("run", "--config", str(config), "--once")
+    assert code == 0, err
+    store = await open_store(f"sqlite:///{tmp_path / 'monitor.db'}")
+    assert await store.count_filings("done") == len(good)
+    for hostile in (bomb, endless):
+        stored = await store.filing(hostile.accession)
+        assert stored is not None and stored.filing.status == "failed"
+        assert "max_body_mb" in (stored.filing.error or "")
+    assert "Traceback" not in err
