@@ -266,7 +266,7 @@ async def test_a_burst_to_one_channel_is_paced_to_one_message_a_second_without_a
         took = asyncio.get_running_loop().time() - started
     assert len(fake.messages["C0FINANCE"]) == 4
     assert fake.stats.errors["ratelimited"] == 0
-    assert 3.0 <= took < 5.0
+    assert took >= 3.0  # three waits of 1.05 s between four posts
 
 
 async def test_the_pacer_spaces_calls_by_its_interval_and_lets_a_late_one_through_at_once() -> None:
