@@ -109,6 +109,10 @@ class Daemon:
         try:
             await self._stop.wait()
         finally:
+            scheduler.pause()  # no job starts from here on
+            # A job handed to the loop a moment ago must start before APScheduler's shutdown cancels it:
+            # started, it ends quietly (see _guarded); cancelled unstarted, APScheduler logs a traceback.
+            await asyncio.sleep(0)
             scheduler.shutdown(wait=False)
             for task in self._jobs_running:
                 task.cancel()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import sys
@@ -68,8 +69,18 @@ class FailureLog:
             self._count = 0
 
 
+class ShutdownNoise(logging.Filter):
+    """APScheduler reports a job cancelled by its own shutdown as an error with a traceback: at a
+    clean stop that is expected, not news."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        cancelled = record.exc_info is not None and record.exc_info[0] is asyncio.CancelledError
+        return not (cancelled and record.name.startswith("apscheduler"))
+
+
 def configure_logging(level: str = "INFO", json_lines: bool = False) -> None:
     handler = logging.StreamHandler(sys.stderr)
+    handler.addFilter(ShutdownNoise())
     handler.addFilter(TerminalSafe())
     if json_lines:
         handler.setFormatter(JsonFormatter())

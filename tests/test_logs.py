@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import sys
 
 import pytest
 
-from monitor.logs import FailureLog
+from monitor.logs import FailureLog, ShutdownNoise
 
 
 def test_a_thousand_failures_in_a_minute_are_two_lines(caplog: pytest.LogCaptureFixture) -> None:
@@ -35,3 +37,16 @@ def test_a_count_line_comes_at_most_once_a_period(caplog: pytest.LogCaptureFixtu
     for _ in range(3):
         often.failed(RuntimeError("bug"))
     assert [r.getMessage() for r in caplog.records][-1] == "polling still failing: 3 times so far; last: bug"
+
+
+def test_a_job_cancelled_by_the_schedulers_shutdown_is_not_logged_as_an_error() -> None:
+    try:
+        raise asyncio.CancelledError
+    except asyncio.CancelledError:
+        cancelled = sys.exc_info()
+    record = logging.LogRecord(
+        "apscheduler.executors.default", logging.ERROR, "f", 1, "Error running job poll", None, cancelled
+    )
+    assert not ShutdownNoise().filter(record)
+    other = logging.LogRecord("monitor.work", logging.ERROR, "f", 1, "processing failed", None, cancelled)
+    assert ShutdownNoise().filter(other)

@@ -205,7 +205,7 @@ async def test_rule_edits_apply_to_the_next_filing_and_a_broken_edit_keeps_the_o
 
     async def publish_and_wait(number: int) -> None:
         fake.publish(moonbeam_filing(number))
-        await wait_until(stored_count(store, number), 30, daemon)
+        await wait_until(stored_count(store, number, "done"), 30, daemon)  # not merely claimed
 
     async with serving(fake.app()) as base_url:
         config = write_config(
