@@ -112,11 +112,12 @@ async def check_schema(engine: AsyncEngine) -> None:
         version = None
         if "alembic_version" in present:
             version = (await connection.execute(text("SELECT version_num FROM alembic_version"))).scalar()
-    head = ScriptDirectory(str(MIGRATIONS)).get_current_head()
+    scripts = ScriptDirectory(str(MIGRATIONS))
+    head = scripts.get_current_head()
     if version is None:
         raise SchemaError("no filing-monitor schema in it: run the daemon (filing-monitor run) with this config first")
     if version != head:
-        known = {script.revision for script in ScriptDirectory(str(MIGRATIONS)).walk_revisions()}
+        known = {script.revision for script in scripts.walk_revisions()}
         if version in known:
             raise SchemaError(
                 f"its schema is at revision {version}, this release reads {head}: start the daemon once to upgrade it"

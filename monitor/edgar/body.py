@@ -46,10 +46,12 @@ class Body:
 
     @contextlib.contextmanager
     def view(self) -> Iterator[bytes | mmap.mmap]:
-        """The body for reading: bytes, or a read-only map of the temporary file (ours alone: nobody
-        can truncate it under the map)."""
+        """The body for reading, once: bytes, or a read-only map of the temporary file (ours alone:
+        nobody can truncate it under the map). The in-memory buffer is handed over, not copied and
+        kept: a filing being scanned is held once, not twice."""
         if self._file is None:
-            yield bytes(self._memory)
+            data, self._memory = bytes(self._memory), bytearray()
+            yield data
             return
         self._file.flush()
         if self.size == 0:
