@@ -1,36 +1,12 @@
-"""The project's small exception tree: each error knows where it comes from."""
+"""The application layer's error base. Each layer has its own (filings.errors, rules.errors,
+storage.errors); the CLI maps them all to the exit codes of the contract."""
 
 from __future__ import annotations
 
 
 class MonitorError(Exception):
-    """Base of every error the program reports to a user without a traceback."""
+    """Base of the application's errors (EDGAR, notifiers, the feed): reported without a traceback."""
 
 
 class ConfigError(MonitorError):
     """Bad configuration or bad usage: exit code 2."""
-
-
-class RuleError(ConfigError):
-    """A rule file that cannot be used, with the file and line at fault."""
-
-    def __init__(self, path: str, message: str, line: int | None = None) -> None:
-        self.path = path
-        self.line = line
-        self.message = message
-        where = f"{path}:{line}" if line is not None else path
-        super().__init__(f"{where}: {message}")
-
-
-class RuleErrors(RuleError):
-    """Every error of every rule file, so that one run shows all there is to fix; reads as the first."""
-
-    def __init__(self, errors: list[RuleError]) -> None:
-        first = errors[0]
-        more = f" (and {len(errors) - 1} more rule errors)" if len(errors) > 1 else ""
-        super().__init__(first.path, first.message + more, first.line)
-        self.errors = errors
-
-
-class FilingError(MonitorError):
-    """A filing that cannot be read or parsed."""

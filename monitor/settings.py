@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from monitor.errors import ConfigError
-from rules.fields import EVENT_FIELDS
+from rules.catalogue import EVENT_TYPES
 from storage.database import async_url
 
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
@@ -128,9 +128,9 @@ class RouteSettings(_Strict):
             raise ValueError("a route names exactly one of `channel` or `webhook`")
         if self.digest_minutes and self.webhook:
             raise ValueError("digest_minutes applies to Slack channels only")
-        unknown = sorted(set(self.types) - set(EVENT_FIELDS))
+        unknown = sorted(set(self.types) - set(EVENT_TYPES))
         if unknown:
-            raise ValueError(f"unknown event type {unknown[0]!r} (known: {', '.join(sorted(EVENT_FIELDS))})")
+            raise ValueError(f"unknown event type {unknown[0]!r} (known: {', '.join(sorted(EVENT_TYPES))})")
         return self
 
 

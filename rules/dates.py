@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 
-from monitor.filings.model import Filing
+from filings.model import Filing
 from rules.fields import MONTHS
 
 # A prospectus or 8-K that recalls a financing dated this long before the filing itself is

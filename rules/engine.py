@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from datetime import date
 from typing import Any
 
-from monitor.filings.model import LONE_DOCUMENT_TYPES, Document, Filing
+from filings.model import LONE_DOCUMENT_TYPES, Document, Filing
 from rules.dates import is_stale, reference_date
 from rules.events import Event, Partial, merge
 from rules.fields import SERIES_FIELD, TYPES, FieldValue

@@ -6,11 +6,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from rules.fields import EVENT_FIELDS, EVENT_TYPES, FieldValue
-
-# Several events of one type are told apart by the series a rule captured ("Series A-5"), or,
-# for fees, by who is paid (finder, placement agent, underwriter).
-_KEY_FIELD = {"finder_fee": "role"}
+from rules.catalogue import CATALOGUE, EVENT_TYPES
+from rules.fields import FieldValue
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,7 +68,7 @@ def merge(partials: list[Partial]) -> list[Event]:
 
 
 def _key(partial: Partial) -> str | None:
-    key_field = _KEY_FIELD.get(partial.type)
+    key_field = CATALOGUE[partial.type].key_field
     value = partial.fields.get(key_field) if key_field else None
     return partial.series or (str(value) if value is not None else None)
 
@@ -101,7 +98,7 @@ def _key_of_sentence(partial: Partial, keyed: list[tuple[int, int, str]]) -> str
 def _event(members: list[Partial], shared: list[Partial]) -> Event:
     fields: dict[str, FieldValue] = {}
     names = {name for p in members + shared for name in p.fields}
-    order = list(EVENT_FIELDS[(members or shared)[0].type])
+    order = list(CATALOGUE[(members or shared)[0].type].fields)
     for name in sorted(names, key=order.index):
         value = _vote(name, members) if any(name in p.fields for p in members) else _vote(name, shared)
         if value is not None:

@@ -263,44 +263,5 @@ TYPES: dict[str, FieldType] = {
     )
 }
 
-# Contract §3: every event type, its fields and the type each field takes by default.
-EVENT_FIELDS: dict[str, dict[str, str]] = {
-    "share_sale": {
-        "shares": "count",
-        "price_per_share": "money",
-        "gross_proceeds": "money",
-        "security": "equity",
-        "investors": "names",
-        "offering": "text",
-        "date": "date",
-    },
-    "warrant": {
-        "warrant_shares": "count",
-        "exercise_price": "money",
-        "term_years": "term",
-        "holders": "names",
-    },
-    "finder_fee": {
-        "recipient": "name",
-        "cash": "money",
-        "percent": "percent",
-        "warrant_shares": "count",
-        "role": "role",
-    },
-    "convertible_note": {
-        "principal": "money",
-        "conversion_price": "money",
-        "interest_rate": "percent",
-        "maturity": "date",
-    },
-    "preferred_stock": {
-        "shares": "count",
-        "stated_value": "money",
-        "conversion_price": "money",
-        "gross_proceeds": "money",
-    },
-    "atm_program": {"max_amount": "money", "agent": "name"},
-}
-EVENT_TYPES = tuple(EVENT_FIELDS)
 # Not reported: a placeholder named "_series" tells apart several events of one type in a filing.
 SERIES_FIELD = "_series"

@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-from monitor.filings.model import Filing, FormD
+from filings.model import FORM_D_SUMMARY_TYPE, Filing, FormD
 from rules.events import Event
 from rules.fields import FieldValue
 
 RULE_ID = "form-d"
-SUMMARY_TYPE = "FORM-D"
 
 
 def form_d_events(filing: Filing) -> list[Event]:
     form_d = filing.form_d
-    summary = next((d for d in filing.documents if d.type == SUMMARY_TYPE), None)
+    summary = next((d for d in filing.documents if d.type == FORM_D_SUMMARY_TYPE), None)
     if form_d is None or summary is None:
         return []
     if form_d.business_combination and not form_d.total_sold:
@@ -51,4 +50,4 @@ def _event(kind: str, fields: dict[str, FieldValue], text: str, offset: int, lab
     start = max(text.find(label), 0)
     end = text.find("\n", start)
     end = len(text) if end < 0 else end
-    return Event(kind, RULE_ID, fields, text[start:end], offset + start, offset + end, SUMMARY_TYPE, [RULE_ID])
+    return Event(kind, RULE_ID, fields, text[start:end], offset + start, offset + end, FORM_D_SUMMARY_TYPE, [RULE_ID])

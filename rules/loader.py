@@ -4,16 +4,14 @@ from __future__ import annotations
 
 import fnmatch
 import hashlib
-import re
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
 import re2
 from pydantic import ValidationError
 
-from monitor.errors import RuleError, RuleErrors
-from rules.fields import EVENT_FIELDS
+from rules.catalogue import CATALOGUE
+from rules.errors import RuleError, RuleErrors
 from rules.model import Rule
 from rules.patterns import (
     CompiledPattern,
@@ -23,6 +21,7 @@ from rules.patterns import (
     compile_template,
     field_types_for,
 )
+from rules.tomlfile import TomlFile, TomlFileError
 
 DEFAULT_PACKS = Path(__file__).parent / "packs"
 
@@ -92,7 +91,7 @@ def load_rules(paths: list[Path] | None = None) -> list[CompiledRule]:
                     raise RuleError(
                         str(file),
                         f"rule id {rule.id!r} is already used in {seen[rule.id]}",
-                        _line_of_key(file.read_text(), "id", rule.id),
+                        line_of_rule(file, rule.id),
                     )
                 seen[rule.id] = str(file)
                 compiled.append(rule)
@@ -107,23 +106,21 @@ def load_rules(paths: list[Path] | None = None) -> list[CompiledRule]:
 
 def load_file(path: Path) -> list[CompiledRule]:
     try:
-        source = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        raise RuleError(str(path), f"cannot read rule file: {error}") from error
-    try:
-        document = tomllib.loads(source)
-    except tomllib.TOMLDecodeError as error:
-        line = re.search(r"at line (\d+)", str(error))
-        message = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(error))
-        raise RuleError(str(path), f"TOML syntax error: {message}", int(line.group(1)) if line else None) from error
-    tables = document.get("rule") if "rule" in document else [document]
-    if not isinstance(tables, list):
-        raise RuleError(str(path), "'rule' must be an array of tables ([[rule]])", _line_of_key(source, "rule"))
-    blocks = _rule_blocks(source, len(tables))
+        source = TomlFile.read(path)
+    except TomlFileError as error:
+        raise RuleError(str(path), error.message, error.line) from None
+    document = source.data
+    places: list[tuple[str | int, ...]]
+    if "rule" not in document:
+        tables, places = [document], [()]  # a file of one rule, written without [[rule]]
+    elif isinstance(document["rule"], list):
+        tables, places = document["rule"], [("rule", n) for n in range(len(document["rule"]))]
+    else:
+        raise RuleError(str(path), "'rule' must be an array of tables ([[rule]])", source.line_of(["rule"]))
     compiled, errors = [], []
-    for table, block in zip(tables, blocks, strict=True):
+    for table, place in zip(tables, places, strict=True):
         try:
-            compiled.append(_compile(path, source, table, block))
+            compiled.append(_compile(source, table, place))
         except RuleError as error:  # the file's other rules are still checked: every error is shown at once
             errors.append(error)
     if errors:
@@ -131,53 +128,57 @@ def load_file(path: Path) -> list[CompiledRule]:
     return compiled
 
 
-def line_of_rule(path: str, rule_id: str) -> int | None:
+def line_of_rule(path: str | Path, rule_id: str) -> int | None:
     """The line that names a rule's id: where a user goes to fix the rule."""
     try:
-        return _line_of_key(Path(path).read_text(encoding="utf-8"), "id", f'"{rule_id}"')
-    except OSError:
+        source = TomlFile.read(Path(path))
+    except TomlFileError:
         return None
+    return next(
+        (
+            n
+            for n, line in enumerate(source.lines, start=1)
+            if line.split("=")[0].strip() == "id" and f'"{rule_id}"' in line
+        ),
+        None,
+    )
 
 
-def _rule_blocks(source: str, count: int) -> list[tuple[int, int]]:
-    """The line range (1-based, end exclusive) of each [[rule]] table, so errors point into the right one."""
-    lines = source.splitlines()
-    starts = [n for n, line in enumerate(lines, start=1) if re.match(r"^\s*\[\[\s*rule\s*\]\]", line)]
-    if len(starts) != count:
-        return [(1, len(lines) + 1)] * count
-    return list(zip(starts, [*starts[1:], len(lines) + 1], strict=True))
-
-
-def _compile(path: Path, source: str, table: dict[str, object], block: tuple[int, int]) -> CompiledRule:
+def _compile(source: TomlFile, table: dict[str, object], place: tuple[str | int, ...]) -> CompiledRule:
+    path = str(source.path)
+    block = source.block_of(place) if place else (1, len(source.lines) + 1)
     try:
         rule = Rule.model_validate(table)
     except ValidationError as error:
-        problem = error.errors()[0]
-        location = [str(part) for part in problem["loc"]]
-        key = location[0] if location else ""
-        detail = problem["msg"].removeprefix("Value error, ")
-        if problem["type"] == "extra_forbidden":
+        problem = source.problems(error, place)[0]
+        detail, key = problem.message, str(error.errors()[0]["loc"][0]) if error.errors()[0]["loc"] else ""
+        if error.errors()[0]["type"] == "extra_forbidden":
             detail = f"unknown key {key!r}"
-        elif problem["type"] == "missing":
+        elif error.errors()[0]["type"] == "missing":
             detail = f"missing key {key!r}"
-        where = ".".join(location)
-        return_line = (_line_of_key(source, key, within=block) or block[0]) if key else block[0]
+        where = ".".join(str(part) for part in error.errors()[0]["loc"])
         raise RuleError(
-            str(path), f"{where}: {detail}" if where and "key" not in detail else detail, return_line
-        ) from error
-    fields = field_types_for(EVENT_FIELDS[rule.event])
+            path, f"{where}: {detail}" if where and "key" not in detail else detail, problem.line or block[0]
+        ) from None
+    fields = field_types_for(CATALOGUE[rule.event].kinds())
+
+    def pattern(text: str, fields: dict[str, str], raw: bool) -> CompiledPattern:
+        try:
+            return compile_raw(text, fields) if raw else compile_template(text, fields)
+        except PatternError as error:
+            line = source.line_containing(text[:40], block)
+            raise RuleError(path, f"bad pattern {text[:60]!r}: {error}", line) from error
+
     excludes = tuple(
-        [_pattern(path, source, p, {}, raw=False, block=block) for p in rule.exclude]
-        + [_pattern(path, source, p, {}, raw=True, block=block) for p in rule.exclude_regex]
+        [pattern(p, {}, raw=False) for p in rule.exclude] + [pattern(p, {}, raw=True) for p in rule.exclude_regex]
     )
-    requires = tuple(_pattern(path, source, p, {}, raw=False, block=block) for p in rule.require)
+    requires = tuple(pattern(p, {}, raw=False) for p in rule.require)
     patterns = tuple(
-        [_pattern(path, source, p, fields, raw=False, block=block) for p in rule.patterns]
-        + [_pattern(path, source, p, fields, raw=True, block=block) for p in rule.regex]
+        [pattern(p, fields, raw=False) for p in rule.patterns] + [pattern(p, fields, raw=True) for p in rule.regex]
     )
     return CompiledRule(
         rule=rule,
-        path=str(path),
+        path=path,
         patterns=patterns,
         any_exclude=_alternation(excludes),
         any_require=_alternation(requires),
@@ -189,33 +190,6 @@ def _alternation(patterns: tuple[CompiledPattern, ...]) -> re2._Regexp[str] | No
     if not patterns:
         return None
     return compile_regex("|".join(f"(?:{p.regex.pattern})" for p in patterns), capture=False)
-
-
-def _pattern(
-    path: Path, source: str, text: str, fields: dict[str, str], raw: bool, block: tuple[int, int]
-) -> CompiledPattern:
-    try:
-        return compile_raw(text, fields) if raw else compile_template(text, fields)
-    except PatternError as error:
-        line = _line_containing(source, text, block)
-        raise RuleError(str(path), f"bad pattern {text[:60]!r}: {error}", line) from error
-
-
-def _line_of_key(source: str, key: str, value: str | None = None, within: tuple[int, int] | None = None) -> int | None:
-    pattern = re.compile(rf"^\s*(?:\[\[?\s*(?:rule\.)?)?{re.escape(key)}\b")
-    first, last = within or (1, len(source.splitlines()) + 1)
-    for number, line in enumerate(source.splitlines(), start=1):
-        if first <= number < last and pattern.match(line) and (value is None or value in line):
-            return number
-    return None
-
-
-def _line_containing(source: str, text: str, block: tuple[int, int]) -> int | None:
-    needle = text[:40]
-    for number, line in enumerate(source.splitlines(), start=1):
-        if block[0] <= number < block[1] and (needle in line or needle.replace("\\", "\\\\") in line):
-            return number
-    return None
 
 
 def rules_digest(rules: list[CompiledRule]) -> str:

@@ -7,9 +7,9 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from rules.fields import EVENT_FIELDS, FieldValue
+from rules.catalogue import CATALOGUE
+from rules.fields import FieldValue
 
-EventType = Literal["share_sale", "warrant", "finder_fee", "convertible_note", "preferred_stock", "atm_program"]
 _ID = re.compile(r"^[a-z0-9][a-z0-9_.-]*$")
 
 
@@ -26,7 +26,7 @@ class Rule(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
     id: str
-    event: EventType
+    event: str
     description: str = ""
     tags: list[str] = []
     priority: int = Field(default=1, ge=0, le=100)
@@ -42,6 +42,13 @@ class Rule(BaseModel):
     exclude_regex: list[str] = Field(default=[], alias="not_regex")
     set: dict[str, FieldValue] = {}
     example: list[Example] = Field(min_length=1)
+
+    @field_validator("event")
+    @classmethod
+    def _a_catalogued_event(cls, value: str) -> str:
+        if value not in CATALOGUE:
+            raise ValueError(f"unknown event type {value!r} (known: {', '.join(CATALOGUE)})")
+        return value
 
     @field_validator("id")
     @classmethod
@@ -62,7 +69,7 @@ class Rule(BaseModel):
     def _fields_belong_to_the_event(self) -> Rule:
         if not self.patterns and not self.regex:
             raise ValueError("a rule needs at least one entry in 'patterns' or 'regex'")
-        allowed = EVENT_FIELDS[self.event]
+        allowed = CATALOGUE[self.event].fields
         for name in self.set:
             if name not in allowed:
                 raise ValueError(f"set: {name!r} is not a field of {self.event} ({', '.join(allowed)})")

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from monitor.filings.model import Document, Filing, Header
+from filings.model import Document, Filing, Header
 from rules.engine import RuleSet, scan_filing
 from rules.events import Partial
 from rules.fields import FieldValue

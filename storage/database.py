@@ -13,19 +13,12 @@ from sqlalchemy import event, func, inspect, select, text
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
+from storage.errors import SchemaError
 from storage.tables import metadata
 
 log = logging.getLogger(__name__)
 MIGRATIONS = Path(__file__).parent / "migrations"
 _MIGRATION_LOCK = 7_263_114  # any fixed number: instances sharing a PostgreSQL database migrate one at a time
-
-
-class StorageError(Exception):
-    """The database cannot be reached or used; the message names it with any password masked."""
-
-
-class SchemaError(StorageError):
-    """The database's schema is missing, half made, or of another version than this release's."""
 
 
 def masked(url: str) -> str:

@@ -10,9 +10,8 @@ from sqlalchemy import func, update
 from sqlmodel import col, select
 
 from storage.session import Database, utcnow
+from storage.states import DELIVERABLE_ALERTS, AlertState
 from storage.tables import AlertRow, EventRow, FilingRow
-
-UNSENT = ("pending", "sending")
 
 
 @dataclass(slots=True)
@@ -26,7 +25,12 @@ class Outbox(Database):
     async def pending_alerts(self, limit: int = 50) -> list[PendingAlert]:
         """Alerts not delivered yet (pending, or being sent), oldest first: what the outbox holds."""
         async with self._sessions() as session:
-            query = select(AlertRow.id).where(col(AlertRow.status).in_(UNSENT)).order_by(col(AlertRow.id)).limit(limit)
+            query = (
+                select(AlertRow.id)
+                .where(col(AlertRow.status).in_(DELIVERABLE_ALERTS))
+                .order_by(col(AlertRow.id))
+                .limit(limit)
+            )
             ids = [i for i in (await session.exec(query)).all() if i is not None]
         return await self._alerts(ids)
 
@@ -35,7 +39,7 @@ class Outbox(Database):
         async with self._sessions() as session:
             query = (
                 select(AlertRow.destination, func.min(AlertRow.created_at))
-                .where(col(AlertRow.status).in_(UNSENT))
+                .where(col(AlertRow.status).in_(DELIVERABLE_ALERTS))
                 .group_by(col(AlertRow.destination))
             )
             return {d: _aware(t) for d, t in (await session.exec(query)).all() if t is not None}
@@ -46,7 +50,7 @@ class Outbox(Database):
         """Take alerts to send (pending ones, and 'sending' ones whose instance died), oldest first;
         each goes to one instance. `skip` leaves destinations that must wait (rate limit, digest)."""
         now = utcnow()
-        takeable = self._takeable(AlertRow, free="pending", held="sending")
+        takeable = self._takeable(AlertRow, free=AlertState.PENDING, held=AlertState.SENDING)
         query = select(AlertRow.id).where(takeable)
         if skip:
             query = query.where(col(AlertRow.destination).not_in(list(skip)))
@@ -61,7 +65,7 @@ class Outbox(Database):
                 result = await session.exec(
                     update(AlertRow)
                     .where(col(AlertRow.id) == alert_id, takeable)
-                    .values(status="sending", claimed_by=self.instance, claimed_until=now + self.lease)
+                    .values(status=AlertState.SENDING, claimed_by=self.instance, claimed_until=now + self.lease)
                 )
                 if result.rowcount == 1 and alert_id is not None:
                     claimed.append(alert_id)
@@ -98,7 +102,7 @@ class Outbox(Database):
                 update(AlertRow)
                 .where(col(AlertRow.id).in_(list(alert_ids)))
                 .values(
-                    status="sent",
+                    status=AlertState.SENT,
                     sent_at=utcnow(),
                     external_id=external_id,
                     delivered_to=delivered_to,
@@ -115,7 +119,7 @@ class Outbox(Database):
         perhaps still failing for an old reason, does not take the alert meanwhile). Unless the send may
         have landed anyway (a timeout), the idempotency record is cleared: nothing to look up first."""
         values: dict[str, object] = {
-            "status": "failed" if permanent else "sending",
+            "status": AlertState.FAILED if permanent else AlertState.SENDING,
             "error": error[:4000],
             "attempts": AlertRow.attempts + 1,
             "claimed_until": None if permanent else utcnow() + self.lease,
@@ -128,16 +132,18 @@ class Outbox(Database):
     async def release_alerts(self, alert_ids: Sequence[int] | None = None) -> None:
         """Give this instance's claimed alerts (the given ones, or all) back to the outbox for anyone;
         an uncertain send keeps its record, so whoever takes it looks it up first."""
-        query = update(AlertRow).where(col(AlertRow.status) == "sending", col(AlertRow.claimed_by) == self.instance)
+        query = update(AlertRow).where(
+            col(AlertRow.status) == AlertState.SENDING, col(AlertRow.claimed_by) == self.instance
+        )
         if alert_ids is not None:
             query = query.where(col(AlertRow.id).in_(list(alert_ids)))
         async with self._transaction() as session:
-            await session.exec(query.values(status="pending", claimed_until=None))
+            await session.exec(query.values(status=AlertState.PENDING, claimed_until=None))
 
     async def requeue_failed(self, alert_ids: Sequence[int] = ()) -> list[int]:
         """Failed alerts (all, or the given ones) taken back by this instance to be sent at once:
         claimed, so that a daemon still failing for the old reason cannot fail them again first."""
-        query = select(AlertRow.id).where(col(AlertRow.status) == "failed")
+        query = select(AlertRow.id).where(col(AlertRow.status) == AlertState.FAILED)
         if alert_ids:
             query = query.where(col(AlertRow.id).in_(list(alert_ids)))
         async with self._transaction() as session:
@@ -145,8 +151,8 @@ class Outbox(Database):
             if ids:
                 await session.exec(
                     update(AlertRow)
-                    .where(col(AlertRow.id).in_(ids), col(AlertRow.status) == "failed")
-                    .values(status="sending", claimed_by=self.instance, claimed_until=utcnow() + self.lease)
+                    .where(col(AlertRow.id).in_(ids), col(AlertRow.status) == AlertState.FAILED)
+                    .values(status=AlertState.SENDING, claimed_by=self.instance, claimed_until=utcnow() + self.lease)
                 )
         return ids
 

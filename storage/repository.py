@@ -16,10 +16,12 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from rules.events import Event
-from storage.database import StorageError, async_url, check_schema, create_engine, masked, migrate
+from storage.database import async_url, check_schema, create_engine, masked, migrate
+from storage.errors import StorageError
 from storage.outbox import Outbox
 from storage.progress import Progress
 from storage.session import DEFAULT_LEASE, LOOKUP_CHUNK, utcnow
+from storage.states import TROUBLED_FILINGS, AlertState, FilingState
 from storage.tables import AlertRow, EventRow, FilingRow
 
 
@@ -95,22 +97,22 @@ class Store(Progress, Outbox):
         process a filing, and a claim whose lease ran out (its instance died) may be taken over.
         """
         until = utcnow() + self.lease
-        row = FilingRow(accession=accession, url=url, cik=cik, status="claimed", discovered_at=discovered_at)
+        row = FilingRow(accession=accession, url=url, cik=cik, status=FilingState.CLAIMED, discovered_at=discovered_at)
         row.claimed_by, row.claimed_until = self.instance, until
         if await self._insert(row):
             return True
-        takeable = self._takeable(FilingRow, free="failed", held="claimed")
+        takeable = self._takeable(FilingRow, free=FilingState.FAILED, held=FilingState.CLAIMED)
         async with self._transaction() as session:
             result = await session.exec(
                 update(FilingRow)
                 .where(col(FilingRow.accession) == accession, takeable)
-                .values(status="claimed", claimed_by=self.instance, claimed_until=until)
+                .values(status=FilingState.CLAIMED, claimed_by=self.instance, claimed_until=until)
             )
             return bool(result.rowcount == 1)
 
     async def save_skipped(self, accession: str, cik: str, form: str, company: str, url: str, reason: str) -> None:
         """A filing deliberately not fetched: kept, so that polls count it as seen."""
-        row = FilingRow(accession=accession, url=url, cik=cik, form=form, company=company, status="skipped")
+        row = FilingRow(accession=accession, url=url, cik=cik, form=form, company=company, status=FilingState.SKIPPED)
         row.error, row.discovered_at = reason, utcnow()
         await self._insert(row)
 
@@ -132,7 +134,7 @@ class Store(Progress, Outbox):
         try:
             async with self._transaction() as session:
                 row = await self._locked_filing(session, processed.accession)
-                if row is not None and row.status == "done":
+                if row is not None and row.status == FilingState.DONE:
                     return False
                 row = _filled(row, processed)
                 session.add(row)
@@ -142,7 +144,7 @@ class Store(Progress, Outbox):
                 if processed.events:
                     now = utcnow()
                     session.add_all(
-                        AlertRow(filing_id=row.id, destination=d, status="pending", created_at=now)
+                        AlertRow(filing_id=row.id, destination=d, status=AlertState.PENDING, created_at=now)
                         for d in destinations
                     )
             return True
@@ -156,14 +158,16 @@ class Store(Progress, Outbox):
         try:
             async with self._transaction() as session:
                 row = await self._locked_filing(session, accession)
-                if row is not None and row.status == "done":
+                if row is not None and row.status == FilingState.DONE:
                     return None
                 if row is None:
-                    row = FilingRow(accession=accession, url=url, cik=cik, status="failed", discovered_at=discovered_at)
+                    row = FilingRow(
+                        accession=accession, url=url, cik=cik, status=FilingState.FAILED, discovered_at=discovered_at
+                    )
                 row.claimed_until = None
                 row.attempts += 1
                 row.error = error[:4000]
-                row.status = "gave_up" if row.attempts >= max_attempts else "failed"
+                row.status = FilingState.GAVE_UP if row.attempts >= max_attempts else FilingState.FAILED
                 session.add(row)
                 return row
         except IntegrityError:
@@ -178,7 +182,7 @@ class Store(Progress, Outbox):
         async with self._sessions() as session:
             query = (
                 select(FilingRow)
-                .where(self._takeable(FilingRow, free="failed", held="claimed"))
+                .where(self._takeable(FilingRow, free=FilingState.FAILED, held=FilingState.CLAIMED))
                 .order_by(col(FilingRow.id))
                 .limit(limit)
             )
@@ -229,7 +233,7 @@ class Store(Progress, Outbox):
         async with self._sessions() as session:
             query = (
                 select(FilingRow)
-                .where(col(FilingRow.status).in_(["failed", "gave_up"]))
+                .where(col(FilingRow.status).in_(TROUBLED_FILINGS))
                 .order_by(col(FilingRow.id).desc())
                 .limit(limit)
             )
@@ -244,7 +248,7 @@ class Store(Progress, Outbox):
 
 
 def _filled(row: FilingRow | None, processed: ProcessedFiling) -> FilingRow:
-    row = row or FilingRow(accession=processed.accession, url=processed.url, status="done")
+    row = row or FilingRow(accession=processed.accession, url=processed.url, status=FilingState.DONE)
     row.url = processed.url
     row.cik = processed.cik
     row.form = processed.form
@@ -253,7 +257,7 @@ def _filled(row: FilingRow | None, processed: ProcessedFiling) -> FilingRow:
     row.discovered_at = row.discovered_at or processed.discovered_at
     row.fetched_at = processed.fetched_at
     row.processed_at = utcnow()
-    row.status = "done"
+    row.status = FilingState.DONE
     row.claimed_until = None
     row.error = None
     row.attempts += 1

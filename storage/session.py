@@ -13,15 +13,11 @@ from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from storage.database import StorageError
+from storage.errors import DatabaseVanished
 from storage.tables import AlertRow, EventRow, FilingRow
 
 DEFAULT_LEASE = timedelta(minutes=10)
 LOOKUP_CHUNK = 500  # keeps IN (...) lists under every database's parameter limit
-
-
-class DatabaseVanished(StorageError):
-    """The SQLite file in use was deleted or replaced: nothing more may be written or trusted."""
 
 
 def _sqlite_file(engine: AsyncEngine) -> Path | None:

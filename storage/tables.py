@@ -24,7 +24,7 @@ class FilingRow(SQLModel, table=True):
     discovered_at: datetime | None = None  # when a poll or an index first named it (UTC)
     fetched_at: datetime | None = None
     processed_at: datetime | None = None
-    status: str = Field(max_length=10, index=True)  # claimed, done, failed (will be retried), gave_up
+    status: str = Field(max_length=10, index=True)  # a FilingState (storage.states)
     claimed_by: str | None = Field(default=None, max_length=100)  # the instance working on it (or that did)
     claimed_until: datetime | None = None  # after this, another instance may take it over
     error: str | None = Field(default=None, sa_column=Column(Text))
@@ -78,7 +78,7 @@ class AlertRow(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     filing_id: int = Field(foreign_key="filings.id", index=True)
     destination: str = Field(max_length=200)
-    status: str = Field(max_length=10, index=True)  # pending, sending, sent, failed
+    status: str = Field(max_length=10, index=True)  # an AlertState (storage.states)
     claimed_by: str | None = Field(default=None, max_length=100)
     claimed_until: datetime | None = None
     attempts: int = 0

@@ -9,14 +9,14 @@ from datetime import UTC, date, datetime
 
 from rich.console import Console
 
-from monitor.alerts import print_alerts
+from filings.model import Header
+from monitor.cli.alerts import print_alerts
+from monitor.cli.tables import print_stored_table, print_table
 from monitor.escape import for_slack, for_terminal
-from monitor.filings.model import Header
+from monitor.extraction import ScanResult
 from monitor.logs import TerminalSafe
 from monitor.notify.console import ConsoleNotifier
 from monitor.notify.sample import seed_alert
-from monitor.output import print_stored_table, print_table
-from monitor.scan import ScanResult
 from rules.events import Event
 from storage import FilingWithEvents
 from storage.tables import AlertRow, EventRow, FilingRow

@@ -48,5 +48,5 @@ def test_a_job_cancelled_by_the_schedulers_shutdown_is_not_logged_as_an_error() 
         "apscheduler.executors.default", logging.ERROR, "f", 1, "Error running job poll", None, cancelled
     )
     assert not ShutdownNoise().filter(record)
-    other = logging.LogRecord("monitor.work", logging.ERROR, "f", 1, "processing failed", None, cancelled)
+    other = logging.LogRecord("monitor.daemon.queue", logging.ERROR, "f", 1, "processing failed", None, cancelled)
     assert ShutdownNoise().filter(other)

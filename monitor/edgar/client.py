@@ -17,6 +17,7 @@ from tenacity import (
 from monitor.edgar.body import Body
 from monitor.edgar.limiter import FairAccessLimiter, Slot
 from monitor.errors import MonitorError
+from monitor.retry_after import retry_after_seconds
 from monitor.settings import EdgarSettings
 
 log = logging.getLogger(__name__)
@@ -164,16 +165,9 @@ def _status_error(url: str, status: int, text: str, retry_after: str | None) -> 
     if status == 403 and _UNDECLARED_TEXT in text:
         return EdgarError(f"{url}: 403 the SEC refused our User-Agent; set [edgar] user_agent to a name and e-mail")
     if status in (403, 429):  # the SEC answers either for "Request Rate Threshold Exceeded"
-        return Throttled(f"{url}: {status} rate limited", _seconds(retry_after))
+        return Throttled(f"{url}: {status} rate limited", retry_after_seconds(retry_after))
     if status == 404:
         return NotFound(f"{url}: 404 not found")
     if status >= 500 or status == 408:
         return TransientError(f"{url}: {status} server error")
     return EdgarError(f"{url}: HTTP {status}: {' '.join(text.split())[:200]}")
-
-
-def _seconds(value: str | None) -> float | None:
-    try:
-        return float(value) if value else None
-    except ValueError:
-        return None

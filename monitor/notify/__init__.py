@@ -2,6 +2,6 @@
 
 from monitor.notify.base import Alert, Delivery, Notifier, NotifyError
 from monitor.notify.console import ConsoleNotifier
-from monitor.notify.outbox import OutboxDelivery
+from monitor.notify.delivery import OutboxDelivery
 
 __all__ = ["Alert", "ConsoleNotifier", "Delivery", "Notifier", "NotifyError", "OutboxDelivery"]

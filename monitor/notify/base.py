@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -10,9 +11,12 @@ from typing import Protocol
 
 from monitor.edgar.urls import public_filing_url
 from monitor.errors import MonitorError
-from monitor.output import format_fields
+from monitor.settings import http_url
+from rules.catalogue import format_fields
 from rules.fields import FieldValue
 from storage import PendingAlert
+
+log = logging.getLogger(__name__)
 
 
 class NotifyError(MonitorError):
@@ -124,9 +128,13 @@ def network_error(name: str, error: BaseException, secret_url: bool = False) -> 
     return NotifyError(f"{name}: {what}", True, code=type(error).__name__, maybe_delivered=True)
 
 
-def retry_after_seconds(value: str | None) -> float | None:
-    """A Retry-After header in seconds (the form Slack and most webhooks send); None if absent or odd."""
+def usable_url(url: str, what: str, notes: list[str]) -> bool:
+    """A webhook URL that can be posted to; otherwise the destination is off, said once, the URL (a
+    secret) never shown: no alert is routed to it and none is retried forever."""
     try:
-        return max(0.0, float(value)) if value is not None else None
-    except ValueError:
-        return None
+        http_url(url)
+    except ValueError as error:
+        log.error("%s is not a usable URL (%s): that destination is off until it is fixed", what, error)
+        notes.append(f"{what} off: not an http(s) URL")
+        return False
+    return True

@@ -14,8 +14,8 @@ from typing import Any
 from monitor.edgar.urls import public_submission_url
 from monitor.escape import for_slack as escape
 from monitor.notify.base import Alert, AlertEvent
-from monitor.output import format_value
-from rules.fields import EVENT_FIELDS, FieldValue
+from rules.catalogue import event_type, format_value
+from rules.fields import FieldValue
 
 Block = dict[str, Any]
 
@@ -28,39 +28,6 @@ EVIDENCE_CHARS = 700  # a quote readable on a phone; the full sentence is in the
 TEXT_CHARS = 3000  # Slack cuts `text` at 40,000; notifications show far less
 BLOCKS_PER_EVENT = 2
 MAX_DIGEST_ITEMS = 40
-
-EVENT_TITLES = {
-    "share_sale": "Share sale",
-    "warrant": "Warrants",
-    "finder_fee": "Finder / placement fee",
-    "convertible_note": "Convertible notes",
-    "preferred_stock": "Preferred stock",
-    "atm_program": "At-the-market program",
-}
-FIELD_LABELS = {
-    "shares": "Shares",
-    "price_per_share": "Price per share",
-    "gross_proceeds": "Gross proceeds",
-    "security": "Security",
-    "investors": "Investors",
-    "offering": "Offering",
-    "date": "Date",
-    "warrant_shares": "Warrant shares",
-    "exercise_price": "Exercise price",
-    "term_years": "Term",
-    "holders": "Holders",
-    "recipient": "Recipient",
-    "cash": "Cash fee",
-    "percent": "Fee (%)",
-    "role": "Role",
-    "principal": "Principal",
-    "conversion_price": "Conversion price",
-    "interest_rate": "Interest rate",
-    "maturity": "Maturity",
-    "stated_value": "Stated value",
-    "max_amount": "Program size",
-    "agent": "Agent",
-}
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,12 +84,12 @@ def accession_link_in(text: str, accession: str) -> bool:
 def _digest_line(alert: Alert) -> str:
     who = escape(alert.company or "Unknown company")
     name = f"<{alert.url}|{who}>" if alert.url else who
-    parts = [f"{EVENT_TITLES.get(e.type, e.type)}: {_key_numbers(e)}" for e in alert.events]
+    parts = [f"{event_type(e.type).title}: {_key_numbers(e)}" for e in alert.events]
     return cut(f"*{name}* ({escape(alert.form or '?')}, {alert.accession}) — {escape('; '.join(parts))}", SECTION_CHARS)
 
 
 def _key_numbers(event: AlertEvent) -> str:
-    kinds = EVENT_FIELDS.get(event.type, {})
+    kinds = event_type(event.type).kinds()
     shown = [format_value(v, kinds.get(k, "")) for k, v in event.fields.items() if kinds.get(k) in ("money", "count")]
     return ", ".join(shown) or "terms in the filing"
 
@@ -138,7 +105,7 @@ def _filing_line(alert: Alert) -> Block:
 
 
 def _event_blocks(event: AlertEvent) -> list[Block]:
-    section: Block = _section(f"*{EVENT_TITLES.get(event.type, event.type)}*")
+    section: Block = _section(f"*{event_type(event.type).title}*")
     fields = [_field(name, value, event.type) for name, value in event.fields.items()][:MAX_FIELDS]
     if fields:
         section["fields"] = fields
@@ -146,9 +113,9 @@ def _event_blocks(event: AlertEvent) -> list[Block]:
     return [section, _context(f"“{escape(quote)}”")]
 
 
-def _field(name: str, value: FieldValue, event_type: str) -> Block:
-    kind = EVENT_FIELDS.get(event_type, {}).get(name, "")
-    label = FIELD_LABELS.get(name, name.replace("_", " ").capitalize())
+def _field(name: str, value: FieldValue, type_name: str) -> Block:
+    described = event_type(type_name)
+    kind, label = described.kind_of(name), described.title_of(name)
     shown = format_value(value, kind).replace("_", " ")
     return {"type": "mrkdwn", "text": cut(f"*{label}*\n{escape(shown)}", FIELD_CHARS)}
 

@@ -3,15 +3,21 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import TextIO
 
+import aiohttp
+
 from monitor.escape import for_terminal
-from monitor.notify.base import Alert, Delivery
+from monitor.notify.base import Alert, Delivery, Notifier
+from monitor.settings import Settings
+from storage.states import CONSOLE
+
+KIND = "console"  # one destination, stored as "console"
 
 
 class ConsoleNotifier:
-    name = "console"
+    name: str = CONSOLE
 
     def __init__(self, stream: TextIO | None = None) -> None:
         self._stream = stream
@@ -28,3 +34,13 @@ class ConsoleNotifier:
 
     async def aclose(self) -> None:
         return None
+
+
+def open_console(
+    settings: Settings, env: Mapping[str, str], session: aiohttp.ClientSession, notes: list[str]
+) -> dict[str, Notifier]:
+    if not settings.console.enabled:
+        return {}
+    notes.append("console")
+    notifiers: dict[str, Notifier] = {CONSOLE: ConsoleNotifier()}
+    return notifiers

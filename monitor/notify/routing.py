@@ -14,6 +14,7 @@ from fnmatch import fnmatchcase
 from typing import Protocol
 
 from rules.fields import FieldValue
+from storage.states import Destination
 
 AMOUNT_FIELDS = ("gross_proceeds", "principal", "max_amount")
 
@@ -87,7 +88,9 @@ class Router:
         for route in self.routes:
             if route.matches(form, cik, events, tags_of, self.tickers):
                 chosen.append(route.destination)
-        took_channel = any(d.startswith("slack:") for d in chosen)
+        # The default channel takes what no route of its kind (another channel) took.
+        default_kind = Destination(self.default.destination).kind if self.default else None
+        took_channel = any(Destination(d).kind == default_kind for d in chosen)
         if self.default and not took_channel and self.default.matches(form, cik, events, tags_of, self.tickers):
             chosen.append(self.default.destination)
         return list(dict.fromkeys(chosen))

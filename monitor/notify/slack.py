@@ -8,9 +8,10 @@ read back for that metadata before anything is sent again: a filing is never pos
 from __future__ import annotations
 
 import asyncio
+import logging
 import re
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Collection, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Collection, Mapping, Sequence
 from typing import Any
 
 import aiohttp
@@ -18,14 +19,19 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
-from monitor.notify.base import Alert, Delivery, NotifyError, network_error, retry_after_seconds
+from monitor.notify.base import Alert, Delivery, Notifier, NotifyError, network_error, usable_url
 from monitor.notify.blocks import Message, accession_link_in, alert_message, digest_message
+from monitor.retry_after import retry_after_seconds
+from monitor.settings import Settings
+from storage.states import Destination
 
 METADATA_TYPE = "filing_monitor_alert"
 HISTORY_MARGIN_SECONDS = 600  # our clock against Slack's message timestamps
 PAGE_SIZE = 200  # conversations.history and .list: messages or channels per page
 # Slack's chat.postMessage takes about one message a second a channel; the margin covers network jitter.
 MESSAGE_INTERVAL_SECONDS = 1.05
+KIND = "slack"  # destinations "slack:#channel"
+log = logging.getLogger(__name__)
 _CHANNEL_ID = re.compile(r"^[CGD][A-Z0-9]{6,}$")
 # Errors that another try will not fix: the alert is kept as failed until `alerts retry`.
 PERMANENT_ERRORS = {
@@ -246,3 +252,36 @@ def _accessions_in(message: dict[str, Any], wanted: Collection[str]) -> list[str
 
 def _transient(error: NotifyError) -> bool:
     return error.code == "ratelimited" or error.code.startswith("http_5") or error.maybe_delivered
+
+
+def slack_destination(channel: str) -> Destination:
+    return Destination.of(KIND, channel)
+
+
+def slack_channels(settings: Settings) -> list[str]:
+    """The default channel and every channel a route names, each once."""
+    return list(dict.fromkeys([settings.slack.channel, *(r.channel for r in settings.routes if r.channel)]))
+
+
+def open_slack(
+    settings: Settings, env: Mapping[str, str], session: aiohttp.ClientSession, notes: list[str]
+) -> dict[str, Notifier]:
+    """A notifier per channel the config names: through the Web API with a bot token, else an incoming webhook."""
+    slack = settings.slack
+    token, webhook_url = env.get(slack.token_env, "").strip(), env.get(slack.webhook_env, "").strip()
+    channels = slack_channels(settings)
+    if token:
+        base_url = slack.base_url if slack.base_url.endswith("/") else slack.base_url + "/"
+        # No retry handlers: a retry inside slack-sdk could post twice; the outbox retries, after a lookup.
+        client = AsyncWebClient(token=token, base_url=base_url, session=session, retry_handlers=[])
+        notes.append(f"Slack {', '.join(channels)} (bot token from ${slack.token_env})")
+        return {slack_destination(c): SlackNotifier(slack_destination(c), c, client) for c in channels}
+    if webhook_url and not usable_url(webhook_url, f"${slack.webhook_env}", notes):
+        return {}
+    if webhook_url:
+        hook = AsyncWebhookClient(webhook_url, session=session, retry_handlers=[])
+        notes.append(f"Slack incoming webhook from ${slack.webhook_env} (routes to {', '.join(channels)} share it)")
+        pacer = Pacer()  # one webhook posts to one channel, whichever route sent it
+        return {slack_destination(c): SlackWebhookNotifier(slack_destination(c), hook, pacer) for c in channels}
+    notes.append(f"Slack off (set ${slack.token_env} or ${slack.webhook_env})")
+    return {}

@@ -6,13 +6,19 @@ the same key: a receiver that honours Idempotency-Key (or dedupes on `accession`
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import logging
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import aiohttp
 
-from monitor.notify.base import Alert, Delivery, NotifyError, network_error, retry_after_seconds
+from monitor.notify.base import Alert, Delivery, Notifier, NotifyError, network_error, usable_url
+from monitor.retry_after import retry_after_seconds
+from monitor.settings import Settings
+from storage.states import Destination
 
+KIND = "webhook"  # destinations "webhook:name"
+log = logging.getLogger(__name__)
 RETRYABLE_STATUSES = {408, 425, 429}
 
 
@@ -67,3 +73,20 @@ class JsonWebhookNotifier:
 
     async def aclose(self) -> None:
         return None
+
+
+def open_webhooks(
+    settings: Settings, env: Mapping[str, str], session: aiohttp.ClientSession, notes: list[str]
+) -> dict[str, Notifier]:
+    notifiers: dict[str, Notifier] = {}
+    for hook in settings.webhooks:
+        url = env.get(hook.url_env, "").strip()
+        if not url:
+            notes.append(f"webhook {hook.name} off (set ${hook.url_env})")
+            continue
+        if not usable_url(url, f"webhook {hook.name}'s ${hook.url_env}", notes):
+            continue
+        name = Destination.of(KIND, hook.name)
+        notifiers[name] = JsonWebhookNotifier(name, url, session, hook.timeout_seconds)
+        notes.append(f"webhook {hook.name} (URL from ${hook.url_env})")
+    return notifiers

@@ -16,7 +16,7 @@ import pytest
 
 from fakes.edgar import FakeEdgar
 from fakes.filings import FakeFiling, load_samples
-from monitor.scan import scan_bytes
+from monitor.extraction import scan_bytes
 from rules.engine import RuleSet
 from storage import Store
 from tests.conftest import ROOT, SAMPLES

@@ -12,8 +12,8 @@ from fakes.edgar import FakeEdgar, FaultPlan
 from fakes.filings import FakeFiling, enveloped, from_path
 from fakes.process import EdgarProcess
 from fakes.slack import FakeSlack
+from monitor.cli.tables import stored_json
 from monitor.edgar.calendar import edgar_today
-from monitor.output import stored_json
 from rules.engine import RuleSet
 from storage import Store
 from tests.conftest import fresh_database, serving, shared_path

@@ -4,9 +4,9 @@ from pathlib import Path
 
 import pytest
 
-from monitor.errors import FilingError
-from monitor.filings import read_path
-from monitor.scan import scan_bytes
+from filings.errors import FilingError
+from filings.reader import read_path
+from monitor.extraction import scan_bytes
 from rules.engine import RuleSet
 from tests.conftest import SAMPLES, SEED, shared_path
 

@@ -10,18 +10,17 @@ from pathlib import Path
 
 import pytest
 
-from monitor.errors import FilingError
-from monitor.filings import read_path
-from monitor.filings.reader import read_filing
-from monitor.filings.source import FileBytes, open_regular_file
+from filings.errors import FilingError
+from filings.reader import read_filing, read_path
+from filings.source import FileBytes, open_regular_file
 from tests.conftest import ROOT, SAMPLES
 
 # Scans a file that is cut to 1,000 bytes just after the scan opened it: the way a download being
 # rewritten, or a log rotation, cuts a file under a reader.
 _TRUNCATED_UNDER_THE_READER = """
 import os, sys
-from monitor.filings import reader
-from monitor.scan import scan_one
+from filings import reader
+from monitor.extraction import scan_one
 from rules.engine import RuleSet
 from rules.loader import load_rules
 

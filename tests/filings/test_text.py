@@ -2,8 +2,8 @@ from __future__ import annotations
 
 import pytest
 
-from monitor.filings.html import html_text
-from monitor.filings.text import join_broken_paragraphs, plain_text
+from filings.html import html_text
+from filings.text import join_broken_paragraphs, plain_text
 
 
 def test_page_break_inside_a_paragraph_is_mended() -> None:
@@ -49,7 +49,7 @@ def test_runs_of_white_space_become_one_space() -> None:
 
 
 def test_large_html_is_read_in_pieces_with_the_same_text(monkeypatch: pytest.MonkeyPatch) -> None:
-    import monitor.filings.html as html
+    import filings.html as html
 
     markup = (
         "<html><body>" + "".join(f"<p>Paragraph {n} sold {n} shares.</p>\n" for n in range(3000)) + "</body></html>"

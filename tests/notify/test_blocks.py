@@ -6,10 +6,10 @@ import json
 from dataclasses import replace
 
 from fakes.slack import check_blocks, render_blocks, render_mrkdwn
+from monitor.extraction import scan_bytes
 from monitor.notify.base import AlertEvent
 from monitor.notify.blocks import EVIDENCE_CHARS, accession_link_in, alert_message, cut, digest_message
 from monitor.notify.sample import seed_alert
-from monitor.scan import scan_bytes
 from rules.engine import RuleSet
 from tests.conftest import SEED
 

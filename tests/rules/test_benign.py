@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from monitor.cli import main
-from monitor.errors import RuleError
-from monitor.rulebook import RuleBook
+from monitor.cli.main import main
+from monitor.daemon.rulebook import RuleBook
+from rules.errors import RuleError
 from rules.loader import DEFAULT_PACKS
 from tests.rules.test_loader import TWO_RULES
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from monitor.filings.model import Document, Filing, Header
+from filings.model import Document, Filing, Header
 from rules.engine import RuleSet, scan_filing
 from rules.events import Event
 from rules.testing import BenignSample, benign_hits, benign_samples

@@ -4,8 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from monitor.cli import main
-from monitor.errors import RuleError
+from monitor.cli.main import main
+from rules.errors import RuleError
 from rules.loader import load_rules
 
 GOOD = """\

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from monitor.filings import read_path
+from filings.reader import read_path
 from rules.engine import RuleSet, scan_filing
 from rules.loader import load_rules
 from rules.testing import run_examples

@@ -4,10 +4,10 @@ import time
 
 import pytest
 
-from rules.fields import EVENT_FIELDS
+from rules.catalogue import CATALOGUE
 from rules.patterns import PatternError, compile_raw, compile_template, field_types_for
 
-FIELDS = field_types_for(EVENT_FIELDS["share_sale"])
+FIELDS = field_types_for(CATALOGUE["share_sale"].kinds())
 
 
 def groups(template: str, text: str) -> dict[str, str] | None:

@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 import rules.prefilter as prefilter
-from monitor.filings import read_path
+from filings.reader import read_path
 from rules.engine import RuleSet, scan_filing
 from rules.loader import load_rules
 from tests.conftest import SAMPLES, SEED

@@ -1,0 +1,29 @@
+"""`filing-monitor events list`: stored events, as a table or JSON lines (the shape of `scan --json`)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import date
+
+from rich.console import Console
+
+from monitor.cli.tables import print_stored_table, stored_json
+from monitor.settings import Settings
+from storage import Store
+
+
+async def command_events_list(
+    settings: Settings, as_json: bool, limit: int | None, types: list[str] | None, since: date | None
+) -> int:
+    store = await Store.open_for_reading(settings.database_url())
+    try:
+        filings = await store.filings_with_events(limit, types, since)
+    finally:
+        await store.close()
+    if as_json:
+        for filing in filings:
+            sys.stdout.write(json.dumps(stored_json(filing)) + "\n")
+    else:
+        print_stored_table(filings, Console())
+    return 0

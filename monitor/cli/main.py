@@ -1,0 +1,169 @@
+"""The `filing-monitor` command. Exit codes: 0 success, 1 failure, 2 bad usage or configuration."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import os
+import sys
+from collections.abc import Sequence
+from datetime import date
+from pathlib import Path
+from typing import NoReturn
+
+from rich.console import Console
+
+from filings.errors import FilingError
+from monitor.cli.alerts import list_alerts, notify_test, print_alerts, retry_alerts
+from monitor.cli.backfill import command_backfill
+from monitor.cli.events import command_events_list
+from monitor.cli.rules import command_rules_test
+from monitor.cli.scan import command_scan
+from monitor.cli.status import command_status
+from monitor.daemon.scheduler import Daemon
+from monitor.edgar.calendar import edgar_today
+from monitor.errors import ConfigError, MonitorError
+from monitor.escape import for_terminal
+from monitor.logs import configure_logging
+from monitor.settings import Settings, load_settings
+from rules.catalogue import EVENT_TYPES
+from rules.errors import RuleError
+from rules.tomlfile import TomlFileError
+from storage import StorageError
+from storage.states import ALL_ALERTS, NOT_SENT_ALERTS
+
+log = logging.getLogger("monitor")
+
+# Each layer's own error base, and the exit code it means (contract §1: 2 bad usage or configuration,
+# 1 any other failure). Anything else is a bug, and shows its traceback.
+BAD_CONFIGURATION: tuple[type[Exception], ...] = (ConfigError, RuleError, TomlFileError)
+FAILURES: tuple[type[Exception], ...] = (MonitorError, StorageError, FilingError)
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:  # argparse's own exit code 2, without the usage dump
+        self.exit(2, f"{self.prog}: error: {message}\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="filing-monitor", description="Watch SEC EDGAR and report financings.")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log debug details to stderr")
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    scan = commands.add_parser("scan", help="run the rules on filings already on disk")
+    scan.add_argument(
+        "paths",
+        nargs="+",
+        metavar="PATH",
+        help="EDGAR submission (.txt), HTML, Form D XML, text file, or a folder of them",
+    )
+    scan.add_argument("--rules", action="append", type=Path, metavar="PATH", help="rule file or folder (repeatable)")
+    scan.add_argument("--json", action="store_true", help="one JSON object per line, one line per file")
+
+    rules = commands.add_parser("rules", help="work with rule files")
+    rules_commands = rules.add_subparsers(dest="rules_command", required=True, parser_class=_Parser)
+    test = rules_commands.add_parser("test", help="run the examples embedded in rule files")
+    test.add_argument("paths", nargs="*", type=Path, metavar="PATH")
+
+    run = commands.add_parser("run", help="the daemon: poll EDGAR, store events, send alerts")
+    _config_option(run)
+    run.add_argument("--once", action="store_true", help="catch up, poll once, process everything, then exit")
+
+    backfill = commands.add_parser("backfill", help="process past filings from the daily form indexes")
+    _config_option(backfill)
+    backfill.add_argument("--from", dest="first", required=True, type=_day, metavar="YYYY-MM-DD")
+    backfill.add_argument("--to", dest="last", type=_day, metavar="YYYY-MM-DD", help="last day (default: today)")
+    backfill.add_argument("--alert", action="store_true", help="also alert on what it finds (default: store only)")
+
+    status = commands.add_parser("status", help="where the daemon stands: feed, filings, alerts, problems")
+    _config_option(status)
+
+    alerts = commands.add_parser("alerts", help="the alert outbox: what waits, what failed")
+    alerts_commands = alerts.add_subparsers(dest="alerts_command", required=True, parser_class=_Parser)
+    alert_list = alerts_commands.add_parser("list", help="alerts not sent yet (pending, failed), newest first")
+    _config_option(alert_list)
+    alert_list.add_argument("--all", action="store_true", help="sent alerts too")
+    alert_list.add_argument("--limit", type=int, default=100, metavar="N", help="at most N alerts (default 100)")
+    alert_list.add_argument("--json", action="store_true", help="one JSON object per alert")
+    retry = alerts_commands.add_parser("retry", help="send failed alerts again (after fixing the cause)")
+    _config_option(retry)
+    retry.add_argument("ids", nargs="*", type=int, metavar="ID", help="only these alerts (default: every failed one)")
+
+    notify = commands.add_parser("notify", help="check the alert destinations")
+    notify_commands = notify.add_subparsers(dest="notify_command", required=True, parser_class=_Parser)
+    notify_test = notify_commands.add_parser("test", help="send the seed filing's alert to every destination")
+    _config_option(notify_test)
+
+    events = commands.add_parser("events", help="stored events")
+    events_commands = events.add_subparsers(dest="events_command", required=True, parser_class=_Parser)
+    listing = events_commands.add_parser("list", help="list stored events, newest first")
+    _config_option(listing)
+    listing.add_argument("--json", action="store_true", help="one JSON object per filing, as `scan --json`")
+    listing.add_argument("--limit", type=int, default=None, metavar="N", help="at most N filings")
+    listing.add_argument(
+        "--type", action="append", dest="types", choices=sorted(EVENT_TYPES), help="only this event type (repeatable)"
+    )
+    listing.add_argument("--since", type=_day, metavar="YYYY-MM-DD", help="only filings filed on or after this day")
+    return parser
+
+
+def _config_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--config", required=True, type=Path, metavar="FILE", help="the TOML config file")
+
+
+def _day(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date (YYYY-MM-DD)") from None
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    configure_logging("DEBUG" if args.verbose else "WARNING")
+    try:
+        return _dispatch(args)
+    except (*BAD_CONFIGURATION, *FAILURES) as error:
+        print(f"filing-monitor: {for_terminal(str(error))}", file=sys.stderr)
+        return 2 if isinstance(error, BAD_CONFIGURATION) else 1
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        # The reader went away (`... | head`): stop quietly, and keep Python from failing again
+        # when it flushes stdout on exit.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
+
+
+def _dispatch(args: argparse.Namespace) -> int:
+    if args.command == "scan":
+        return command_scan(args.paths, args.rules, args.json)
+    if args.command == "rules":
+        return command_rules_test(args.paths)
+    settings = load_settings(args.config)
+    if args.command == "events":
+        return asyncio.run(command_events_list(settings, args.json, args.limit, args.types, args.since))
+    if args.command == "status":
+        return asyncio.run(command_status(settings))
+    if args.command == "alerts" and args.alerts_command == "list":
+        statuses = ALL_ALERTS if args.all else NOT_SENT_ALERTS
+        print_alerts(asyncio.run(list_alerts(settings, statuses, args.limit)), Console(), args.json)
+        return 0
+    configure_logging("DEBUG" if args.verbose else settings.logging.level, settings.logging.json_lines)
+    if args.command == "alerts":
+        report = asyncio.run(retry_alerts(settings, args.ids))
+        print(report.summary(), file=sys.stderr)
+        return 1 if report.failed else 0
+    if args.command == "notify":
+        lines, ok = asyncio.run(notify_test(settings))
+        print("\n".join(lines))
+        return 0 if ok else 1
+    if args.command == "run":
+        return asyncio.run(command_run(settings, args.once))
+    return asyncio.run(command_backfill(settings, args.first, args.last or edgar_today(), args.alert))
+
+
+async def command_run(settings: Settings, once: bool) -> int:
+    return 0 if await Daemon(settings, once=once).run() else 1

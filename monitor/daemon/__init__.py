@@ -1,0 +1,1 @@
+"""The daemon's runtime: scheduler, feed poller, index reader, work queue, pipeline, rule book."""

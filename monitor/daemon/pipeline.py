@@ -1,0 +1,115 @@
+"""One filing through the daemon, as a recipe: fetch -> read -> rules -> events -> store (+ outbox)."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+from collections.abc import Callable
+from datetime import date, datetime
+
+from filings.submission import Buffer
+from monitor.daemon.queue import Outcome, WorkItem
+from monitor.daemon.rulebook import RuleBook
+from monitor.edgar import EdgarClient, EdgarError
+from monitor.edgar.urls import submission_url
+from monitor.extraction import ScanResult, scan_bytes
+from monitor.memory import release_freed_memory
+from monitor.notify.routing import Router
+from rules.engine import RuleSet
+from storage import DatabaseVanished, ProcessedFiling, Store, utcnow
+from storage.states import FilingState
+
+log = logging.getLogger(__name__)
+
+
+class Pipeline:
+    def __init__(
+        self, client: EdgarClient, store: Store, rules: RuleBook, router: Router | None, max_attempts: int
+    ) -> None:
+        self.client = client
+        self.store = store
+        self.rules = rules
+        self.router = router  # None: store without alerting (a backfill of old days)
+        self.max_attempts = max_attempts
+        self._scanning = asyncio.Semaphore(os.cpu_count() or 1)
+        self.on_stored: Callable[[], None] = lambda: None  # the outbox wakes to deliver new alerts
+        self.on_fatal: Callable[[str], None] = lambda reason: None  # the daemon stops on such a fault
+
+    async def process(self, item: WorkItem) -> Outcome:
+        """What a worker does with one item; a vanished database stops the daemon, not just this filing."""
+        try:
+            outcome = await self._process(item)
+        except DatabaseVanished as error:
+            self.on_fatal(str(error))
+            return Outcome.FAILED
+        if outcome is Outcome.STORED:
+            self.on_stored()
+        return outcome
+
+    async def _process(self, item: WorkItem) -> Outcome:
+        url = submission_url(self.client.settings.base_url, item.cik, item.accession)
+        if not await self.store.claim_filing(item.accession, item.cik, url, item.discovered_at):
+            return Outcome.ALREADY_STORED  # done, given up, or another instance is on it
+        try:
+            body = await self.client.fetch_body(url)
+        except EdgarError as error:
+            return await self._failed(item, url, str(error))
+        fetched_at = utcnow()
+        ruleset = self.rules.current  # the rules in force now, kept for this filing even if a reload lands
+        with body, body.view() as data:
+            # Reading and the rules are CPU work: off the event loop, so that request pacing stays exact,
+            # and no more at once than there are cores: more would only hold more filings in memory.
+            async with self._scanning:
+                result = await asyncio.to_thread(_scan_and_release, data, url, ruleset)
+        if result.error is not None:
+            return await self._failed(item, url, result.error)
+        processed = _processed(item, url, result, ruleset.version, fetched_at)
+        if not await self.store.save_processed(processed, self._destinations(processed, ruleset)):
+            return Outcome.ALREADY_STORED
+        log.info(
+            "stored %s %s %s: %d events",
+            item.accession,
+            processed.form or "?",
+            processed.company or "?",
+            len(processed.events),
+        )
+        return Outcome.STORED
+
+    def _destinations(self, processed: ProcessedFiling, ruleset: RuleSet) -> list[str]:
+        if self.router is None or not processed.events:
+            return []
+        tags = {compiled.rule.id: compiled.rule.tags for compiled in ruleset.rules}
+        return self.router.destinations(processed.form, processed.cik, processed.events, tags)
+
+    async def _failed(self, item: WorkItem, url: str, error: str) -> Outcome:
+        row = await self.store.save_failure(item.accession, url, item.cik, error, self.max_attempts, item.discovered_at)
+        if row is not None:
+            level = logging.ERROR if row.status == FilingState.GAVE_UP else logging.WARNING
+            log.log(level, "filing %s failed (attempt %d, %s): %s", item.accession, row.attempts, row.status, error)
+        return Outcome.FAILED
+
+
+def _scan_and_release(data: Buffer, url: str, ruleset: RuleSet) -> ScanResult:
+    try:
+        return scan_bytes(data, url, ruleset)
+    finally:
+        release_freed_memory()
+
+
+def _processed(item: WorkItem, url: str, result: ScanResult, version: str, fetched_at: datetime) -> ProcessedFiling:
+    header = result.header
+    if header.accession and header.accession != item.accession:
+        log.warning("%s: the header says accession %s; stored under the feed's", item.accession, header.accession)
+    return ProcessedFiling(
+        accession=item.accession,
+        url=url,
+        cik=header.cik or str(int(item.cik)),
+        form=header.form or item.form,
+        company=header.company,
+        filed=date.fromisoformat(header.filed) if header.filed else None,
+        events=result.events,
+        rules_version=version,
+        discovered_at=item.discovered_at,
+        fetched_at=fetched_at,
+    )

@@ -1,0 +1,70 @@
+"""The rules in force, reloaded when their files change; a broken edit never replaces working rules."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from pathlib import Path
+
+from rules.engine import RuleSet
+from rules.errors import RuleError, RuleErrors
+from rules.loader import DEFAULT_PACKS, line_of_rule, load_rules, rule_files
+from rules.testing import benign_hits, benign_samples
+
+log = logging.getLogger(__name__)
+
+
+class RuleBook:
+    def __init__(self, paths: list[Path]) -> None:
+        self.paths = paths or [DEFAULT_PACKS]
+        self._fingerprint = self._read_fingerprint()
+        self.current = self._load()  # a broken rule at start-up is a config error: exit 2
+
+    def reload_if_changed(self, force: bool = False) -> bool:
+        """Load the rule files again if any changed (or when forced); True when new rules are in force."""
+        fingerprint = self._read_fingerprint()
+        if fingerprint == self._fingerprint and not force:
+            return False
+        # Remember the broken state too, so that one bad save is logged once, not at every check.
+        self._fingerprint = fingerprint
+        try:
+            ruleset = self._load()
+        except RuleError as error:
+            log.error("rule change refused, the rules in force (version %s) stay: %s", self.current.version, error)
+            return False
+        if ruleset.version == self.current.version:
+            if force:
+                log.info("rules re-read: unchanged (version %s)", ruleset.version)
+            return False
+        log.info(
+            "rules reloaded: %d rules, version %s (was %s)", len(ruleset.rules), ruleset.version, self.current.version
+        )
+        self.current = ruleset
+        return True
+
+    def _load(self) -> RuleSet:
+        """The rules, refused whole when one raises an event on benign text: a rule that matches too
+        much would alert on every filing."""
+        rules = load_rules(self.paths)
+        hits = benign_hits(rules, benign_samples(self.paths))
+        if hits:
+            errors = [
+                RuleError(hit.rule.path, hit.describe().partition(": ")[2], line_of_rule(hit.rule.path, hit.rule.id))
+                for hit in hits
+            ]
+            raise RuleErrors(errors)
+        return RuleSet(rules)
+
+    def _read_fingerprint(self) -> str:
+        digest = hashlib.sha256()
+        try:
+            files = rule_files(self.paths)
+        except RuleError as error:
+            return f"error: {error}"
+        for file in files:
+            digest.update(str(file).encode())
+            try:
+                digest.update(file.read_bytes())
+            except OSError:
+                digest.update(b"<unreadable>")
+        return digest.hexdigest()

@@ -1,0 +1,123 @@
+"""The parts the daemon and backfill share, built once and closed in order."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from datetime import timedelta
+
+from monitor.daemon.feed_poller import FeedWatcher
+from monitor.daemon.index_reader import IndexReader
+from monitor.daemon.pipeline import Pipeline
+from monitor.daemon.queue import Outcome, Priority, WorkItem, WorkQueue
+from monitor.daemon.rulebook import RuleBook
+from monitor.edgar import EdgarClient, EdgarError
+from monitor.edgar.tickers import TickerError, fetch_tickers
+from monitor.notify import OutboxDelivery
+from monitor.notify.destinations import Destinations, open_destinations
+from monitor.settings import Settings
+from storage import Store
+from storage.database import masked
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(slots=True)
+class App:
+    settings: Settings
+    rules: RuleBook
+    store: Store
+    client: EdgarClient
+    queue: WorkQueue
+    pipeline: Pipeline
+    watcher: FeedWatcher
+    index: IndexReader
+    destinations: Destinations
+    outbox: OutboxDelivery
+    workers: list[asyncio.Task[None]]
+
+    async def retry_failed(self) -> list[asyncio.Future[Outcome]]:
+        """Queue the filings that failed (within their attempts) and claims left by a dead instance."""
+        futures = []
+        for row in await self.store.retryable_filings(limit=self.settings.daemon.queue_size):
+            if row.accession not in self.queue and row.cik:
+                item = WorkItem(row.accession, row.cik, row.form, row.discovered_at)
+                futures.append(await self.queue.submit(item, Priority.RETRY))
+        return futures
+
+    async def refresh_tickers(self) -> None:
+        """Ticker watchlists need the SEC's ticker list; fetched at start and daily (one request)."""
+        if not self.destinations.router.wants_tickers:
+            return
+        try:
+            self.destinations.router.tickers = await fetch_tickers(self.client)
+        except (EdgarError, TickerError) as error:
+            # Routes by CIK and every other route keep working; the list is tried again at the next run.
+            log.warning("ticker list not loaded (%s); ticker watchlists match nothing until it is", error)
+            return
+        log.info("ticker list loaded: %d tickers", len(self.destinations.router.tickers))
+
+    async def stop_workers(self, grace_seconds: float) -> None:
+        """Let filings in progress finish for a while, then abandon them: their transactions roll back."""
+        self.queue.close()
+        _, late = await asyncio.wait(self.workers, timeout=grace_seconds) if self.workers else (set(), set())
+        for task in late:
+            task.cancel()
+        await asyncio.gather(*self.workers, return_exceptions=True)
+        if late:
+            log.info("stopped with %d filings in progress; they will be fetched again", len(late))
+
+
+@contextlib.asynccontextmanager
+async def open_app(settings: Settings, rules: RuleBook, alerts: bool = True, role: str = "") -> AsyncIterator[App]:
+    lease = timedelta(seconds=settings.daemon.lease_seconds)
+    # A backfill beside the daemon is a second instance: it must not take the daemon's claims for its own.
+    instance = f"{settings.instance_name()}{'-' + role if role else ''}"
+    store = await Store.open(settings.database_url(), instance, lease)
+    try:
+        async with EdgarClient(settings.edgar) as client, open_destinations(settings) as destinations:
+            queue = WorkQueue(settings.daemon.queue_size)
+            # A backfill of past days stores events without alerting by default: a year of old deals
+            # would bury the channel.
+            router = destinations.router if alerts else None
+            pipeline = Pipeline(client, store, rules, router, settings.daemon.max_filing_attempts)
+            forms = settings.edgar.forms
+            app = App(
+                settings=settings,
+                rules=rules,
+                store=store,
+                client=client,
+                queue=queue,
+                pipeline=pipeline,
+                watcher=FeedWatcher(client, store, queue, settings.daemon.workers),
+                index=IndexReader(client, store, queue, forms),
+                destinations=destinations,
+                outbox=OutboxDelivery(store, destinations.notifiers, destinations.digests),
+                workers=[],
+            )
+            pipeline.on_stored = app.outbox.wake
+            app.workers = [
+                asyncio.create_task(queue.run_worker(pipeline.process)) for _ in range(settings.daemon.workers)
+            ]
+            try:
+                yield app
+            finally:
+                for task in app.workers:
+                    task.cancel()
+                await asyncio.gather(*app.workers, return_exceptions=True)
+    finally:
+        await store.close()
+
+
+def describe(settings: Settings, rules: RuleBook) -> str:
+    """The one start-up line: what was loaded, from where (no secrets: passwords are masked)."""
+    database = masked(settings.database_url())
+    return (
+        f"forms {', '.join(settings.edgar.forms)} from {settings.edgar.base_url} "
+        f"(at most {settings.edgar.max_requests_per_second:g} requests/s); "
+        f"{len(rules.current.rules)} rules, version {rules.current.version}; storage {database}; "
+        f"{settings.daemon.workers} workers; instance {settings.instance_name()}"
+    )

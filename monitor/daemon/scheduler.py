@@ -1,0 +1,185 @@
+"""`filing-monitor run`: scheduled polls, catch-up, retries and rule reloads around one shared App."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+from collections.abc import Awaitable, Callable
+from datetime import datetime
+from typing import Any
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from sqlalchemy.exc import SQLAlchemyError
+
+from monitor.daemon.rulebook import RuleBook
+from monitor.daemon.runtime import App, describe, open_app
+from monitor.edgar.calendar import edgar_today
+from monitor.logs import FailureLog
+from monitor.settings import Settings
+from storage import DatabaseVanished, StorageError
+
+log = logging.getLogger(__name__)
+
+STOP_GRACE_SECONDS = 7.0  # SIGTERM to exit within 10 s, with room for closing the database
+TICKERS_SECONDS = 86400  # the SEC's ticker list changes slowly; watchlists by ticker read it daily
+DATABASE_CHECK_SECONDS = 1.0  # a deleted SQLite file is noticed within a second (one stat call)
+CATCH_UP_SECONDS = 3600  # a daemon running across midnight reads the indexes of days its feed missed
+
+
+class Daemon:
+    def __init__(self, settings: Settings, once: bool = False) -> None:
+        self.settings = settings
+        self.once = once
+        self.rules = RuleBook(settings.rule_paths())
+        self._stop = asyncio.Event()
+        self._jobs_running: set[asyncio.Task[Any]] = set()
+        self.fatal: str | None = None  # why the daemon stopped itself, if it did
+
+    def stop(self) -> None:
+        self._stop.set()
+
+    async def run(self) -> bool:
+        """Run until stopped (or, with `once`, until done); False when a `once` run could not read EDGAR."""
+        async with open_app(self.settings, self.rules) as app:
+            log.info("filing-monitor started: %s", describe(self.settings, self.rules))
+            log.info("alerts to: %s", app.destinations.describe())
+            app.pipeline.on_fatal = self._stop_for
+            self._install_signal_handlers()
+            delivery = asyncio.create_task(app.outbox.run())
+            try:
+                if self.once:
+                    ok = await self._run_once(app)
+                else:
+                    ok = True
+                    await self._run_scheduled(app)
+            finally:
+                await app.stop_workers(STOP_GRACE_SECONDS)
+                delivery.cancel()
+                await asyncio.gather(delivery, return_exceptions=True)
+                # Alerts this instance was holding go back to the outbox, for another instance or the next start.
+                if self.fatal is None:
+                    await app.store.release_alerts()
+        log.info("filing-monitor stopped")
+        return ok and self.fatal is None
+
+    async def _run_once(self, app: App) -> bool:
+        """Burst mode (demo, cron): catch up, poll once, process everything, deliver, exit."""
+        await app.retry_failed()
+        await app.refresh_tickers()
+        await app.index.catch_up(edgar_today())
+        report = await app.watcher.poll()
+        await _until_stopped(app.queue.drained(), self._stop)
+        await _until_stopped(app.outbox.drain(), self._stop)
+        if report.failed_forms:
+            log.error("the feed could not be read for %s; nothing new was found there", ", ".join(report.failed_forms))
+        return not report.failed_forms
+
+    async def _run_scheduled(self, app: App) -> None:
+        scheduler = AsyncIOScheduler()
+        jobs: list[tuple[str, Callable[[], Awaitable[object]], float, bool]] = [
+            ("poll", app.watcher.poll, self.settings.edgar.poll_seconds, True),
+            ("catch-up", lambda: app.index.catch_up(edgar_today()), CATCH_UP_SECONDS, True),
+            # At start too: filings this instance was processing when it last died are taken up again.
+            ("retry", app.retry_failed, self.settings.daemon.retry_seconds, True),
+            ("tickers", app.refresh_tickers, TICKERS_SECONDS, True),
+            (
+                "rules",
+                lambda: asyncio.to_thread(self.rules.reload_if_changed),
+                self.settings.rules.reload_seconds,
+                False,
+            ),
+        ]
+        for name, job, seconds, at_start in jobs:
+            # APScheduler pauses a job added with next_run_time=None: leave it out to start after one interval.
+            first_run = {"next_run_time": datetime.now().astimezone()} if at_start else {}
+            # One run at a time, a late run not repeated: a slow poll delays the next, never doubles it.
+            scheduler.add_job(
+                self._guarded(name, job),
+                "interval",
+                seconds=seconds,
+                id=name,
+                name=name,
+                max_instances=1,
+                coalesce=True,
+                misfire_grace_time=None,
+                **first_run,
+            )
+        scheduler.start()
+        try:
+            await self._stop.wait()
+        finally:
+            scheduler.pause()  # no job starts from here on
+            # A job handed to the loop a moment ago must start before APScheduler's shutdown cancels it:
+            # started, it ends quietly (see _guarded); cancelled unstarted, APScheduler logs a traceback.
+            await asyncio.sleep(0)
+            scheduler.shutdown(wait=False)
+            for task in self._jobs_running:
+                task.cancel()
+            await asyncio.gather(*self._jobs_running, return_exceptions=True)
+
+    def _guarded(self, name: str, job: Callable[[], Awaitable[object]]) -> Callable[[], Awaitable[None]]:
+        """A scheduled job never ends the daemon: its failure is logged (once while it repeats) and the
+        next run tries again."""
+        failures = FailureLog(log, f"the {name} job (it runs again at its next interval)")
+
+        async def run() -> None:
+            task = asyncio.current_task()
+            assert task is not None  # APScheduler runs coroutine jobs as tasks
+            self._jobs_running.add(task)
+            try:
+                await job()
+            except asyncio.CancelledError:
+                return  # shutting down: the job's work is abandoned, nothing half-done is stored
+            except DatabaseVanished as error:
+                self._stop_for(str(error))
+            except Exception as error:
+                failures.failed(error, expected=(StorageError, SQLAlchemyError, OSError))
+            else:
+                failures.succeeded()
+            finally:
+                self._jobs_running.discard(task)
+
+        return run
+
+    def _check_database(self, app: App) -> Callable[[], Awaitable[None]]:
+        async def check() -> None:
+            app.store.check_same_file()
+
+        return check
+
+    def _stop_for(self, reason: str) -> None:
+        """A fault that going on would turn into lost or doubled alerts: stop, loudly, exit 1."""
+        if self.fatal is None:
+            self.fatal = reason
+            log.critical(
+                "%s: stopping, so that nothing is fetched or alerted twice (restore the file, or start anew knowingly)",
+                reason,
+            )
+        self._stop.set()
+
+    def _install_signal_handlers(self) -> None:
+        loop = asyncio.get_running_loop()
+        try:
+            for number in (signal.SIGTERM, signal.SIGINT):
+                loop.add_signal_handler(number, self._on_stop_signal, number)
+            if hasattr(signal, "SIGHUP"):
+                loop.add_signal_handler(signal.SIGHUP, self._on_reload_signal)
+        except NotImplementedError:  # Windows: Ctrl-C still stops the daemon through KeyboardInterrupt
+            log.debug("signal handlers are not supported on this platform")
+
+    def _on_stop_signal(self, number: int) -> None:
+        log.info("%s received: stopping (work in flight finishes or is rolled back)", signal.Signals(number).name)
+        self._stop.set()
+
+    def _on_reload_signal(self) -> None:
+        log.info("SIGHUP received: reloading rules")
+        self.rules.reload_if_changed(force=True)
+
+
+async def _until_stopped(work: Awaitable[object], stop: asyncio.Event) -> None:
+    waiting = asyncio.ensure_future(work)
+    stopping = asyncio.create_task(stop.wait())
+    await asyncio.wait({waiting, stopping}, return_when=asyncio.FIRST_COMPLETED)
+    for task in (waiting, stopping):
+        task.cancel()

@@ -1,0 +1,95 @@
+"""`filing-monitor scan`: files on disk -> one result per file, in input order."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from filings.errors import FilingError
+from filings.model import Filing, Header
+from filings.reader import read_filing, read_path
+from filings.submission import Buffer
+from rules.engine import RuleSet, scan_filing
+from rules.events import Event
+
+log = logging.getLogger(__name__)
+SCANNED_SUFFIXES = {".txt", ".htm", ".html", ".xml", ".sgml", ".nc"}
+
+
+@dataclass(slots=True)
+class ScanResult:
+    source: str
+    header: Header = field(default_factory=Header)
+    events: list[Event] = field(default_factory=list)
+    error: str | None = None
+    warnings: list[str] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "source": self.source,
+            "accession": self.header.accession,
+            "form": self.header.form,
+            "company": self.header.company,
+            "cik": self.header.cik,
+            "filed": self.header.filed,
+        }
+        if self.error is not None:
+            data["error"] = self.error
+        else:
+            data["events"] = [event.to_json() for event in self.events]
+        if self.warnings:
+            data["warnings"] = self.warnings
+        return data
+
+
+def expand_paths(paths: list[str]) -> list[str]:
+    """Folders become every filing-like file below them, sorted; files are kept as given."""
+    expanded: list[str] = []
+    for given in paths:
+        path = Path(given)
+        if path.is_dir():
+            expanded.extend(
+                str(found)
+                for found in sorted(path.rglob("*"))
+                if found.is_file() and found.suffix.lower() in SCANNED_SUFFIXES
+            )
+        else:
+            expanded.append(given)
+    return expanded
+
+
+def scan_paths(paths: list[str], ruleset: RuleSet) -> Iterator[ScanResult]:
+    for source in expand_paths(paths):
+        yield scan_one(source, ruleset)
+
+
+def scan_one(source: str, ruleset: RuleSet) -> ScanResult:
+    return _guarded(source, lambda: read_path(Path(source)), ruleset)
+
+
+def scan_bytes(data: Buffer, source: str, ruleset: RuleSet) -> ScanResult:
+    """What the daemon does with a fetched submission: the same reading and rules as `scan`."""
+    return _guarded(source, lambda: read_filing(data, source), ruleset)
+
+
+def _guarded(source: str, read: Callable[[], Filing], ruleset: RuleSet) -> ScanResult:
+    try:
+        return scan_read_filing(read(), ruleset)
+    except FilingError as error:
+        return ScanResult(source=source, error=str(error))
+    except Exception as error:  # a bug must cost one file, not the whole scan
+        log.debug("scanning %s failed", source, exc_info=True)
+        return ScanResult(
+            source=source, error=f"internal error: {type(error).__name__}: {error} (run with -v for details)"
+        )
+
+
+def scan_read_filing(filing: Filing, ruleset: RuleSet) -> ScanResult:
+    try:
+        events = scan_filing(filing, ruleset)
+    except RecursionError:
+        return ScanResult(source=filing.source, header=filing.header, error="document too deeply nested to scan")
+    return ScanResult(source=filing.source, header=filing.header, events=events, warnings=filing.warnings)

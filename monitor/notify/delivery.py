@@ -1,0 +1,212 @@
+"""Drains the alert outbox: each alert is sent once and marked sent only after its destination said ok.
+
+The send sequence survives a SIGKILL at any point: (1) claim the alert, (2) record that a send is
+starting, committed, (3) send, (4) mark it sent with the destination's id. An alert found with step 2
+recorded but not step 4 is looked up at its destination before anything is sent again.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import random
+import time
+from collections.abc import Callable, Sequence
+from datetime import timedelta
+
+from sqlalchemy.exc import SQLAlchemyError
+
+from monitor.logs import FailureLog
+from monitor.notify.base import Alert, Notifier, NotifyError
+from storage import DatabaseVanished, StorageError, Store, utcnow
+from storage.states import CONSOLE
+
+log = logging.getLogger(__name__)
+
+MAX_BACKOFF_SECONDS = 120.0
+DIGEST_BATCH = 40  # alerts per digest message
+CLAIM_BATCH = 50
+
+
+class OutboxDelivery:
+    def __init__(
+        self,
+        store: Store,
+        notifiers: dict[str, Notifier],
+        digests: dict[str, float] | None = None,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.store = store
+        self.notifiers = notifiers
+        self.digests = {d: m for d, m in (digests or {}).items() if m > 0}  # destination -> minutes
+        self._clock = clock
+        self._wake = asyncio.Event()
+        self._lock = asyncio.Lock()  # the loop and a final drain must never send the same alert twice
+        self._paused_until: dict[str, float] = {}  # destination -> clock time (Retry-After, backoff)
+        self._failures: dict[str, int] = {}  # consecutive retryable failures per destination
+        self._reported: dict[str, str] = {}  # destination -> the problem already logged for it
+        self._random = random.Random()
+
+    def wake(self) -> None:
+        """New alerts were committed: deliver them now rather than at the next tick."""
+        self._wake.set()
+
+    async def run(self, idle_seconds: float = 1.0) -> None:
+        failures = FailureLog(log, "alert delivery (the alerts wait in the outbox)")
+        while True:
+            try:
+                await self.deliver_pending()
+            except DatabaseVanished:
+                return  # nothing more may be marked sent: the daemon stops
+            except Exception as error:  # the database went away for a moment: the alerts wait in the outbox
+                failures.failed(error, expected=(StorageError, SQLAlchemyError))
+            else:
+                failures.succeeded()
+            self._wake.clear()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), idle_seconds)
+
+    async def deliver_pending(self) -> int:
+        """Send what is due (not paused, digests whose wait is over); the number of alerts delivered."""
+        async with self._lock:
+            delivered = 0
+            for destination in await self._due_digests():
+                delivered += await self._deliver_digest(destination)
+            while batch := await self.store.claim_alerts(CLAIM_BATCH, skip=self._waiting()):
+                by_destination: dict[str, list[Alert]] = {}
+                for pending in batch:
+                    by_destination.setdefault(pending.alert.destination, []).append(Alert.from_pending(pending))
+                # Destinations side by side, each in order: a slow channel does not hold up the others.
+                sent = await asyncio.gather(*(self._deliver_each(d, a) for d, a in by_destination.items()))
+                delivered += sum(sent)
+            return delivered
+
+    async def _deliver_each(self, destination: str, alerts: list[Alert]) -> int:
+        delivered = 0
+        for alert in alerts:
+            delivered += await self._deliver(destination, [alert])
+        return delivered
+
+    async def drain(self, give_up_after: float = 120.0) -> int:
+        """Deliver everything due, waiting out rate limits and short outages (one-shot commands, `run
+        --once`); what is still unsent after `give_up_after` seconds stays in the outbox for the daemon."""
+        deadline = self._clock() + give_up_after
+        delivered = 0
+        while True:
+            delivered += await self.deliver_pending()
+            unsent = await self.store.oldest_unsent()
+            resumes = [until for d, until in self._paused_until.items() if d in unsent and d not in self.digests]
+            if not resumes or min(resumes) > deadline:
+                return delivered
+            await asyncio.sleep(max(0.0, min(resumes) - self._clock()))
+
+    def _waiting(self) -> set[str]:
+        """Destinations that must not be sent to now: paused after a failure, or digests not due."""
+        now = self._clock()
+        return {d for d, until in self._paused_until.items() if until > now} | set(self.digests)
+
+    async def _due_digests(self) -> list[str]:
+        if not self.digests:
+            return []
+        oldest = await self.store.oldest_unsent()
+        now, paused = utcnow(), self._waiting() - set(self.digests)
+        return [
+            d
+            for d, minutes in self.digests.items()
+            if d in oldest and d not in paused and now - oldest[d] >= timedelta(minutes=minutes)
+        ]
+
+    async def _deliver_digest(self, destination: str) -> int:
+        delivered = 0
+        while batch := await self.store.claim_alerts(DIGEST_BATCH, only=destination):
+            sent = await self._deliver(destination, [Alert.from_pending(p) for p in batch])
+            delivered += sent
+            if not sent:
+                break
+        return delivered
+
+    async def _deliver(self, destination: str, alerts: Sequence[Alert]) -> int:
+        """One message (one alert, or a digest); the number of alerts it delivered."""
+        ids = [a.id for a in alerts]
+        if self._paused(destination):  # paused while this batch was being sent: ours to retry later
+            return 0
+        notifier = self.notifiers.get(destination)
+        if notifier is None:
+            problem = f"no destination {destination!r} in the config (removed, or its token is not set)"
+            self._report(destination, "missing", problem)
+            await self.store.mark_alert_failed(ids, problem, permanent=True)
+            return 0
+        try:
+            alerts = await self._not_yet_delivered(notifier, alerts)
+            if not alerts:
+                return len(ids)
+            await self.store.mark_send_started([a.id for a in alerts])
+            delivery = await notifier.send(alerts)
+        except NotifyError as error:
+            await self._failed(destination, alerts, error)
+            return 0
+        await self.store.mark_alert_sent([a.id for a in alerts], delivery.external_id, delivery.delivered_to)
+        self._recovered(destination)
+        if destination != CONSOLE:  # the console's own line says it
+            sent_as = f" ({delivery.external_id})" if delivery.external_id else ""
+            log.info("alert %s sent to %s%s", ", ".join(a.accession for a in alerts), destination, sent_as)
+        return len(ids)
+
+    async def _not_yet_delivered(self, notifier: Notifier, alerts: Sequence[Alert]) -> Sequence[Alert]:
+        """Alerts whose earlier send has an unknown outcome are looked up first; found ones are marked sent."""
+        uncertain = [a for a in alerts if a.send_started_at is not None]
+        if not uncertain:
+            return alerts
+        try:
+            found = await notifier.find_delivered(uncertain)
+        except NotifyError as error:
+            if error.retryable:
+                raise
+            # We cannot look (e.g. a missing history scope): sending again is better than losing the alert.
+            self._report(notifier.name, f"lookup-{error.code}", f"cannot check for earlier sends: {error}")
+            found = {}
+        for alert_id, delivery in found.items():
+            log.info(
+                "alert %d to %s had arrived before a restart (%s): not sent again",
+                alert_id,
+                notifier.name,
+                delivery.external_id,
+            )
+            await self.store.mark_alert_sent([alert_id], delivery.external_id, delivery.delivered_to)
+        return [a for a in alerts if a.id not in found]
+
+    async def _failed(self, destination: str, alerts: Sequence[Alert], error: NotifyError) -> None:
+        ids = [a.id for a in alerts]
+        # An alert already uncertain stays uncertain until a lookup clears it.
+        uncertain = error.maybe_delivered or any(a.send_started_at for a in alerts)
+        if not error.retryable:
+            await self.store.mark_alert_failed(ids, str(error), permanent=True, maybe_delivered=uncertain)
+            hint = "fix it, then `filing-monitor alerts retry --config FILE`"
+            self._report(destination, error.code, f"{error}; alerts are kept as failed: {hint}", level=logging.ERROR)
+            return
+        await self.store.mark_alert_failed(ids, str(error), permanent=False, maybe_delivered=uncertain)
+        failures = self._failures.get(destination, 0) + 1
+        self._failures[destination] = failures
+        backoff = min(MAX_BACKOFF_SECONDS, 2.0 ** (failures - 1)) * (0.5 + self._random.random() / 2)
+        pause = max(error.retry_after or 0.0, backoff)
+        self._paused_until[destination] = self._clock() + pause
+        if error.code == "ratelimited":
+            log.debug("%s: rate limited; next send in %.1f s", destination, pause)
+        else:
+            self._report(destination, error.code, f"{error}; alerts wait in the outbox and are retried")
+
+    def _paused(self, destination: str) -> bool:
+        return self._paused_until.get(destination, 0.0) > self._clock()
+
+    def _report(self, destination: str, code: str, message: str, level: int = logging.WARNING) -> None:
+        """Log a destination's problem once, not once per alert; a different problem is logged anew."""
+        if self._reported.get(destination) != code:
+            self._reported[destination] = code
+            log.log(level, "%s: %s", destination, message)
+
+    def _recovered(self, destination: str) -> None:
+        self._failures.pop(destination, None)
+        self._paused_until.pop(destination, None)
+        if self._reported.pop(destination, None) is not None:
+            log.info("%s: delivering again", destination)

@@ -1,0 +1,29 @@
+from __future__ import annotations
+
+import pytest
+
+from rules.catalogue import format_fields, format_value
+
+
+@pytest.mark.parametrize(
+    ("value", "kind", "shown"),
+    [
+        (8000000.0, "money", "$8,000,000"),
+        (15.375, "money", "$15.375"),
+        (21.0, "money", "$21.00"),
+        (0.0001, "money", "$0.0001"),
+        (7.0, "percent", "7%"),
+        (1.5, "term", "1.5 years"),
+        (1, "term", "1 year"),
+        (520324, "count", "520,324"),
+        (["A Inc.", "B Ltd."], "names", "A Inc., B Ltd."),
+    ],
+)
+def test_values_read_as_a_person_writes_them(value: object, kind: str, shown: str) -> None:
+    assert format_value(value, kind) == shown  # type: ignore[arg-type]
+
+
+def test_fields_take_their_type_from_the_event() -> None:
+    assert format_fields("warrant", {"warrant_shares": 104000, "exercise_price": 21.0, "term_years": 5}) == (
+        "warrant_shares=104,000, exercise_price=$21.00, term_years=5 years"
+    )
