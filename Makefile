@@ -21,6 +21,7 @@ test: lint mypy rules-test pytest
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-logo
 
 mypy: $(STAMP)
 	$(BIN)/mypy

@@ -45,7 +45,7 @@ from fakes.edgar import FakeEdgar, HostileBody  # noqa: E402
 from fakes.filings import FakeFiling, from_path, load_samples  # noqa: E402
 from fakes.process import EdgarProcess  # noqa: E402
 from fakes.slack import FakeSlack  # noqa: E402
-from storage import Store  # noqa: E402
+from storage.repository import Store  # noqa: E402
 
 TARGET_FILINGS_PER_SECOND = 9.0
 TARGET_P50_SECONDS = 1.5

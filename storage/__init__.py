@@ -1,17 +1,4 @@
-"""Persistence through SQLModel: SQLite by default (WAL), PostgreSQL when instances share the work."""
+"""Persistence through SQLModel: SQLite by default (WAL), PostgreSQL when instances share the work.
 
-from storage.errors import DatabaseVanished, SchemaError, StorageError
-from storage.outbox import PendingAlert
-from storage.repository import FilingWithEvents, ProcessedFiling, Store
-from storage.session import utcnow
-
-__all__ = [
-    "DatabaseVanished",
-    "FilingWithEvents",
-    "PendingAlert",
-    "ProcessedFiling",
-    "SchemaError",
-    "StorageError",
-    "Store",
-    "utcnow",
-]
+The facade is `storage.repository.Store`; import the module you need (`storage.states` and
+`storage.errors` are light)."""

@@ -1,18 +1,18 @@
-"""How far the daemon has come: the feed's high-water mark, gap days, and finished index days."""
+"""How far the daemon has come: the feed's high-water mark, gap days (until read), finished index days."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date, datetime
 
+from sqlalchemy import delete
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 
 from storage.session import Database, utcnow
-from storage.tables import IndexDay, PollCursor
+from storage.tables import GapDay, IndexDay, PollCursor
 
 FEED_CURSOR = "feed"
-GAP_PREFIX = "gap:"
 
 
 class Progress(Database):
@@ -32,20 +32,17 @@ class Progress(Database):
 
     async def mark_gap(self, day: date) -> None:
         """A day whose feed outran our polls: its daily index must be read once it is published."""
-        name = f"{GAP_PREFIX}{day.isoformat()}"
         try:
             async with self._transaction() as session:
-                if await session.get(PollCursor, name) is None:
-                    session.add(PollCursor(name=name, covered_at=utcnow()))
+                if await session.get(GapDay, day) is None:
+                    session.add(GapDay(day=day, marked_at=utcnow()))
         except IntegrityError:
-            pass
+            pass  # another instance marked it first
 
     async def gap_days(self) -> list[date]:
+        """Gap days whose index has not been read yet."""
         async with self._sessions() as session:
-            names = (
-                await session.exec(select(PollCursor.name).where(col(PollCursor.name).startswith(GAP_PREFIX)))
-            ).all()
-        return sorted(date.fromisoformat(n.removeprefix(GAP_PREFIX)) for n in names)
+            return sorted(row.day for row in (await session.exec(select(GapDay))).all())
 
     async def done_forms(self, day: date) -> set[str]:
         async with self._sessions() as session:
@@ -53,11 +50,11 @@ class Progress(Database):
             return set(rows.all())
 
     async def mark_index_done(self, day: date, forms: Iterable[str]) -> None:
+        """The day's index is read for these forms (every form still wanted): a gap on that day is filled."""
         missing = set(forms) - await self.done_forms(day)
-        if not missing:
-            return
         try:
             async with self._transaction() as session:
                 session.add_all(IndexDay(day=day, form=form, done_at=utcnow()) for form in sorted(missing))
+                await session.exec(delete(GapDay).where(col(GapDay.day) == day))
         except IntegrityError:
-            pass  # another instance finished the same day first
+            pass  # another instance finished the same day first (and filled its gap)

@@ -59,6 +59,15 @@ class PollCursor(SQLModel, table=True):
     covered_at: datetime
 
 
+class GapDay(SQLModel, table=True):
+    """A day whose feed outran our polls: its daily index must be read; the row goes once it is."""
+
+    __tablename__ = "gap_days"
+
+    day: date = Field(primary_key=True)
+    marked_at: datetime
+
+
 class IndexDay(SQLModel, table=True):
     """A daily index whose filings (of one form) are all stored: catch-up and backfill skip it."""
 

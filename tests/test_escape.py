@@ -18,7 +18,7 @@ from monitor.logs import TerminalSafe
 from monitor.notify.console import ConsoleNotifier
 from monitor.notify.sample import seed_alert
 from rules.events import Event
-from storage import FilingWithEvents
+from storage.repository import FilingWithEvents
 from storage.tables import AlertRow, EventRow, FilingRow
 
 # Clear the screen, retitle the window, an OSC 8 hyperlink, a bell, a right-to-left override, Rich markup.

@@ -14,11 +14,12 @@ from rich.console import Console
 from rich.table import Table
 
 from monitor.escape import cell, for_terminal
-from monitor.notify import NotifyError, OutboxDelivery
+from monitor.notify.base import NotifyError
+from monitor.notify.delivery import OutboxDelivery
 from monitor.notify.destinations import open_destinations
 from monitor.notify.sample import seed_alert
 from monitor.settings import Settings
-from storage import Store
+from storage.repository import Store
 from storage.states import AlertState
 from storage.tables import AlertRow, FilingRow
 

@@ -10,7 +10,7 @@ from rich.console import Console
 
 from monitor.cli.tables import print_stored_table, stored_json
 from monitor.settings import Settings
-from storage import Store
+from storage.repository import Store
 
 
 async def command_events_list(

@@ -30,7 +30,7 @@ from monitor.settings import Settings, load_settings
 from rules.catalogue import EVENT_TYPES
 from rules.errors import RuleError
 from rules.tomlfile import TomlFileError
-from storage import StorageError
+from storage.errors import StorageError
 from storage.states import ALL_ALERTS, NOT_SENT_ALERTS
 
 log = logging.getLogger("monitor")

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from monitor.escape import for_terminal
 from monitor.settings import Settings
-from storage import Store
 from storage.database import masked
+from storage.repository import Store
 from storage.states import AlertState, FilingState
 
 _FILING_STATES = [

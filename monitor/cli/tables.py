@@ -13,7 +13,7 @@ from monitor.escape import cell, for_terminal
 from monitor.extraction import ScanResult
 from rules.catalogue import format_fields
 from rules.events import Event
-from storage import FilingWithEvents
+from storage.repository import FilingWithEvents
 from storage.tables import EventRow
 
 

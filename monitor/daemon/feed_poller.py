@@ -7,10 +7,12 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from monitor.daemon.queue import WorkItem, WorkQueue
-from monitor.edgar import EdgarClient, EdgarError, FeedEntry, FeedError, parse_feed
 from monitor.edgar.calendar import edgar_today
+from monitor.edgar.client import EdgarClient, EdgarError
+from monitor.edgar.feed import FeedEntry, FeedError, parse_feed
 from monitor.edgar.urls import FEED_PAGE_SIZE, feed_url, submission_url
-from storage import Store, utcnow
+from storage.repository import Store
+from storage.session import utcnow
 
 log = logging.getLogger(__name__)
 

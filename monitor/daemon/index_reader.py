@@ -9,10 +9,12 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from monitor.daemon.queue import Outcome, Priority, WorkItem, WorkQueue
-from monitor.edgar import EdgarClient, NotFound, parse_form_index
 from monitor.edgar.calendar import days_between, edgar_day
+from monitor.edgar.client import EdgarClient, NotFound
+from monitor.edgar.index import parse_form_index
 from monitor.edgar.urls import daily_index_url
-from storage import Store, utcnow
+from storage.repository import Store
+from storage.session import utcnow
 
 log = logging.getLogger(__name__)
 
@@ -56,6 +58,7 @@ class IndexReader:
         report = DayReport(day)
         wanted = set(self.forms) - await self.store.done_forms(day)
         if not wanted:
+            await self.store.mark_index_done(day, ())  # a gap marked on a day already read is filled too
             report.skipped = True
             return report
         try:

@@ -11,13 +11,15 @@ from datetime import date, datetime
 from filings.submission import Buffer
 from monitor.daemon.queue import Outcome, WorkItem
 from monitor.daemon.rulebook import RuleBook
-from monitor.edgar import EdgarClient, EdgarError
+from monitor.edgar.client import EdgarClient, EdgarError
 from monitor.edgar.urls import submission_url
 from monitor.extraction import ScanResult, scan_bytes
 from monitor.memory import release_freed_memory
 from monitor.notify.routing import Router
 from rules.engine import RuleSet
-from storage import DatabaseVanished, ProcessedFiling, Store, utcnow
+from storage.errors import DatabaseVanished
+from storage.repository import ProcessedFiling, Store
+from storage.session import utcnow
 from storage.states import FilingState
 
 log = logging.getLogger(__name__)

@@ -14,7 +14,7 @@ from enum import Enum, IntEnum
 from sqlalchemy.exc import SQLAlchemyError
 
 from monitor.logs import FailureLog
-from storage import StorageError
+from storage.errors import StorageError
 
 log = logging.getLogger(__name__)
 

@@ -14,13 +14,13 @@ from monitor.daemon.index_reader import IndexReader
 from monitor.daemon.pipeline import Pipeline
 from monitor.daemon.queue import Outcome, Priority, WorkItem, WorkQueue
 from monitor.daemon.rulebook import RuleBook
-from monitor.edgar import EdgarClient, EdgarError
+from monitor.edgar.client import EdgarClient, EdgarError
 from monitor.edgar.tickers import TickerError, fetch_tickers
-from monitor.notify import OutboxDelivery
+from monitor.notify.delivery import OutboxDelivery
 from monitor.notify.destinations import Destinations, open_destinations
 from monitor.settings import Settings
-from storage import Store
 from storage.database import masked
+from storage.repository import Store
 
 log = logging.getLogger(__name__)
 

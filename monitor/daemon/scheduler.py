@@ -17,7 +17,7 @@ from monitor.daemon.runtime import App, describe, open_app
 from monitor.edgar.calendar import edgar_today
 from monitor.logs import FailureLog
 from monitor.settings import Settings
-from storage import DatabaseVanished, StorageError
+from storage.errors import DatabaseVanished, StorageError
 
 log = logging.getLogger(__name__)
 

@@ -14,7 +14,7 @@ from monitor.errors import MonitorError
 from monitor.settings import http_url
 from rules.catalogue import format_fields
 from rules.fields import FieldValue
-from storage import PendingAlert
+from storage.outbox import PendingAlert
 
 log = logging.getLogger(__name__)
 

@@ -19,7 +19,9 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from monitor.logs import FailureLog
 from monitor.notify.base import Alert, Notifier, NotifyError
-from storage import DatabaseVanished, StorageError, Store, utcnow
+from storage.errors import DatabaseVanished, StorageError
+from storage.repository import Store
+from storage.session import utcnow
 from storage.states import CONSOLE
 
 log = logging.getLogger(__name__)

@@ -18,7 +18,7 @@ from fakes.edgar import FakeEdgar
 from fakes.filings import FakeFiling, load_samples
 from monitor.extraction import scan_bytes
 from rules.engine import RuleSet
-from storage import Store
+from storage.repository import Store
 from tests.conftest import ROOT, SAMPLES
 
 

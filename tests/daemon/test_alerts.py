@@ -18,7 +18,7 @@ from fakes.filings import FakeFiling
 from fakes.slack import FakeSlack, SlackFaults, render_mrkdwn
 from monitor.edgar.calendar import edgar_today
 from rules.engine import RuleSet
-from storage import Store
+from storage.repository import Store
 from tests.conftest import serving
 from tests.daemon.conftest import (
     DaemonProcess,

@@ -11,7 +11,7 @@ import asyncpg
 from fakes.edgar import FakeEdgar, HostileBody
 from fakes.filings import FakeFiling
 from monitor.edgar.calendar import edgar_today
-from storage import Store
+from storage.repository import Store
 from tests.conftest import POSTGRES_ADMIN_URL, fresh_database, serving
 from tests.daemon.conftest import (
     DaemonProcess,

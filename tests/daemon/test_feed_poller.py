@@ -14,9 +14,9 @@ from fakes.filings import FakeFiling
 from monitor.daemon.feed_poller import FeedWatcher, _ends_with_known_run
 from monitor.daemon.index_reader import IndexReader
 from monitor.daemon.queue import Outcome, WorkItem, WorkQueue
-from monitor.edgar import EdgarClient
 from monitor.edgar.calendar import edgar_today
-from storage import ProcessedFiling, Store
+from monitor.edgar.client import EdgarClient
+from storage.repository import ProcessedFiling, Store
 from tests.conftest import edgar_settings, serving
 
 DAY = date(2026, 11, 23)

@@ -15,7 +15,7 @@ from fakes.slack import FakeSlack
 from monitor.cli.tables import stored_json
 from monitor.edgar.calendar import edgar_today
 from rules.engine import RuleSet
-from storage import Store
+from storage.repository import Store
 from tests.conftest import fresh_database, serving, shared_path
 from tests.daemon.conftest import (
     DaemonProcess,

@@ -12,9 +12,8 @@ from collections.abc import Iterator
 import pytest
 
 from fakes.edgar import FakeEdgar, HostileBody
-from monitor.edgar import EdgarClient, EdgarError
 from monitor.edgar.body import Body
-from monitor.edgar.client import TooLarge
+from monitor.edgar.client import EdgarClient, EdgarError, TooLarge
 from monitor.edgar.urls import submission_url
 from tests.conftest import edgar_settings, serving
 from tests.edgar.test_client import FILING

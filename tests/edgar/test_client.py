@@ -11,7 +11,7 @@ import pytest
 
 from fakes.edgar import FakeEdgar, FaultPlan
 from fakes.filings import FakeFiling
-from monitor.edgar import EdgarClient, EdgarError, NotFound
+from monitor.edgar.client import EdgarClient, EdgarError, NotFound
 from monitor.edgar.limiter import FairAccessLimiter
 from monitor.edgar.urls import submission_url
 from tests.conftest import edgar_settings, serving

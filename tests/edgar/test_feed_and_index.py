@@ -8,7 +8,9 @@ import pytest
 
 from fakes.edgar import FakeEdgar, atom_feed, form_index
 from fakes.filings import FakeFiling
-from monitor.edgar import EdgarClient, FeedError, parse_feed, parse_form_index
+from monitor.edgar.client import EdgarClient
+from monitor.edgar.feed import FeedError, parse_feed
+from monitor.edgar.index import parse_form_index
 from monitor.edgar.tickers import fetch_tickers
 from tests.conftest import edgar_settings, serving
 

@@ -13,9 +13,12 @@ from pathlib import Path
 import pytest
 from sqlalchemy import update
 
-from monitor.notify import Alert, ConsoleNotifier, Delivery, NotifyError, OutboxDelivery
+from monitor.notify.base import Alert, Delivery, NotifyError
+from monitor.notify.console import ConsoleNotifier
+from monitor.notify.delivery import OutboxDelivery
 from rules.events import Event
-from storage import ProcessedFiling, Store, utcnow
+from storage.repository import ProcessedFiling, Store
+from storage.session import utcnow
 from storage.tables import AlertRow
 
 ACCESSIONS = ["0000930553-00-000010", "0000930553-00-000011", "0000930553-00-000012"]

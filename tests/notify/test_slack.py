@@ -14,14 +14,15 @@ import pytest
 from aiohttp import web
 
 from fakes.slack import FakeSlack, SlackFaults, render_mrkdwn
-from monitor.notify import OutboxDelivery
 from monitor.notify.base import Alert, NotifyError
+from monitor.notify.delivery import OutboxDelivery
 from monitor.notify.destinations import Destinations, open_destinations
 from monitor.notify.sample import seed_alert
 from monitor.notify.slack import Pacer, SlackNotifier
 from monitor.settings import Settings
 from rules.events import Event
-from storage import ProcessedFiling, Store, utcnow
+from storage.repository import ProcessedFiling, Store
+from storage.session import utcnow
 from tests.conftest import serving
 
 TOKEN = "xoxb-test-token"

@@ -5,13 +5,19 @@ from __future__ import annotations
 import signal
 import subprocess
 import sys
+from datetime import date
 from pathlib import Path
 
 import pytest
+from alembic import command
+from alembic.config import Config
 from sqlalchemy import inspect, text
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from storage import StorageError, Store, utcnow
+from storage.database import MIGRATIONS
+from storage.errors import StorageError
+from storage.repository import Store
+from storage.session import utcnow
 from storage.tables import metadata
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -118,7 +124,7 @@ async def test_reading_an_older_schema_says_to_start_the_daemon_and_reading_the_
     async with engine.begin() as connection:
         await connection.execute(text("UPDATE alembic_version SET version_num = '0002'"))
     await engine.dispose()
-    with pytest.raises(StorageError, match="at revision 0002, this release reads 0003: start the daemon once"):
+    with pytest.raises(StorageError, match="at revision 0002, this release reads 0004: start the daemon once"):
         await Store.open_for_reading(database_url)
 
 
@@ -131,3 +137,29 @@ async def test_a_reader_cannot_write(database_url: str) -> None:
             await reader.set_covered_at(utcnow())
     finally:
         await reader.close()
+
+
+async def test_gap_rows_of_an_older_release_move_to_their_table_and_read_ones_are_dropped(database_url: str) -> None:
+    def upgrade_to_0003(connection: object) -> None:
+        config = Config()
+        config.set_main_option("script_location", str(MIGRATIONS))
+        config.attributes["connection"] = connection
+        command.upgrade(config, "0003")
+
+    engine = create_async_engine(database_url)
+    async with engine.begin() as connection:
+        await connection.run_sync(upgrade_to_0003)
+        for name in ("gap:2026-11-20", "gap:2026-11-21"):
+            await connection.execute(
+                text("INSERT INTO poll_cursor (name, covered_at) VALUES (:n, CURRENT_TIMESTAMP)"), {"n": name}
+            )
+        await connection.execute(
+            text("INSERT INTO index_days (day, form, done_at) VALUES ('2026-11-21', '8-K', CURRENT_TIMESTAMP)")
+        )
+    await engine.dispose()
+    store = await Store.open(database_url)
+    try:
+        assert await store.gap_days() == [date(2026, 11, 20)]  # the 21st's index was read already
+        assert await store.covered_at() is None  # no gap row is taken for the feed's high-water mark
+    finally:
+        await store.close()

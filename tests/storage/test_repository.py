@@ -12,8 +12,8 @@ from sqlalchemy import text
 from sqlalchemy.engine import Connection
 
 from rules.events import Event
-from storage import ProcessedFiling, Store
 from storage.database import MIGRATIONS, migrate
+from storage.repository import ProcessedFiling, Store
 from storage.tables import metadata
 
 ACCESSION = "0000930553-00-000010"

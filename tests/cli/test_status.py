@@ -1,0 +1,65 @@
+"""`status`: what it says about gap days, from a real store, before and after their index is read."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from fakes.edgar import FakeEdgar
+from fakes.filings import FakeFiling
+from monitor.cli.status import status_lines
+from monitor.daemon.index_reader import IndexReader
+from monitor.daemon.queue import Outcome, WorkItem, WorkQueue
+from monitor.edgar.client import EdgarClient
+from storage.repository import ProcessedFiling, Store
+from tests.conftest import edgar_settings, serving
+
+DAY = date(2026, 11, 23)
+GAP_LINE = "days whose index must fill a feed gap"
+
+
+@pytest.fixture
+async def store(tmp_path: Path) -> AsyncIterator[Store]:
+    opened = await Store.open(f"sqlite:///{tmp_path / 'm.db'}")
+    yield opened
+    await opened.close()
+
+
+async def read_index_of(day: date, store: Store, fake: FakeEdgar) -> None:
+    """The index reader as the daemon runs it, its filings stored by a worker."""
+    queue = WorkQueue(10)
+
+    async def store_it(item: WorkItem) -> Outcome:
+        await store.save_processed(ProcessedFiling(item.accession, "u", item.cik, "8-K", None, None, [], "v"), [])
+        return Outcome.STORED
+
+    worker = asyncio.create_task(queue.run_worker(store_it))
+    async with (
+        serving(fake.app()) as base_url,
+        EdgarClient(edgar_settings(base_url, max_requests_per_second=100)) as client,
+    ):
+        await IndexReader(client, store, queue, ["8-K"]).process_day(day)
+    worker.cancel()
+
+
+async def test_a_gap_is_reported_until_its_days_index_is_read(store: Store) -> None:
+    fake = FakeEdgar(rate_limit=None)
+    fake.publish(FakeFiling("0000000001-26-000001", "1001", "8-K", "CO", DAY, b"x"))
+    fake.publish_index(DAY)
+    await store.mark_gap(DAY)
+    assert any(line.startswith(f"{GAP_LINE}: {DAY}") for line in await status_lines(store, "sqlite:///m.db"))
+    await read_index_of(DAY, store, fake)
+    lines = await status_lines(store, "sqlite:///m.db")
+    assert not any(GAP_LINE in line for line in lines), lines
+    assert await store.gap_days() == []
+
+
+async def test_a_gap_marked_on_a_day_already_read_is_filled_at_the_next_catch_up(store: Store) -> None:
+    await store.mark_index_done(DAY, ["8-K"])
+    await store.mark_gap(DAY)
+    await read_index_of(DAY, store, FakeEdgar(rate_limit=None))  # nothing is fetched: the day is done
+    assert await store.gap_days() == []
