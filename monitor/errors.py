@@ -9,4 +9,9 @@ class MonitorError(Exception):
 
 
 class ConfigError(MonitorError):
-    """Bad configuration or bad usage: exit code 2."""
+    """Bad configuration or bad usage: exit code 2. Reads as its first problem; `problems` has them all
+    (each naming the file and line), for a command that shows every one."""
+
+    def __init__(self, message: str, problems: list[str] | None = None) -> None:
+        super().__init__(message)
+        self.problems = problems or [message]

@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import re
 import socket
-import tomllib
 from pathlib import Path
 from typing import Annotated
 from urllib.parse import urlsplit
@@ -14,11 +13,10 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from monitor.errors import ConfigError
 from rules.catalogue import EVENT_TYPES
+from rules.tomlfile import Problem, TomlFile, TomlFileError
 from storage.database import async_url
 
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
-_TABLE_HEADER = re.compile(r"^\s*\[(?P<array>\[)?\s*(?P<name>[^\[\]]+?)\s*\]\]?\s*(#.*)?$")
-_KEY = re.compile(r"^\s*([\w\"'.-]+)\s*=")
 
 
 class _Strict(BaseModel):
@@ -203,82 +201,23 @@ class Settings(_Strict):
 
 
 def load_settings(path: Path) -> Settings:
+    """The config file as typed settings; every mistake is a ConfigError naming the file, line and key."""
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ConfigError(f"{path}: no such config file (copy config.example.toml and edit it)") from None
-    except OSError as error:
-        raise ConfigError(f"{path}: cannot read: {error.strerror}") from None
-    except UnicodeDecodeError:
-        raise ConfigError(f"{path}: not UTF-8 text") from None
-    except tomllib.TOMLDecodeError as error:
-        raise ConfigError(f"{path}: {error}") from None
-    if "edgar" not in data:
+        source = TomlFile.read(path)
+    except TomlFileError as error:
+        if not path.exists():
+            raise ConfigError(f"{path}: no such config file (copy config.example.toml and edit it)") from None
+        raise ConfigError(str(error)) from None
+    if "edgar" not in source.data:
         raise ConfigError(f"{path}: missing [edgar] section (base_url, user_agent, forms ...)")
     try:
-        return Settings.model_validate({**data, "path": path.resolve()})
+        return Settings.model_validate({**source.data, "path": path.resolve()})
     except ValidationError as error:
-        raise ConfigError(_describe(path, error)) from None
+        problems = source.problems(error, unknown_key_hint="see config.example.toml")
+        raise ConfigError(_first_of(problems), [str(p) for p in problems]) from None
 
 
-def _describe(path: Path, error: ValidationError) -> str:
-    first = error.errors()[0]
-    location = [str(part) for part in first["loc"]]
-    message = first["msg"].removeprefix("Value error, ")
-    if first["type"] == "extra_forbidden":
-        message = "unknown key (a typo? see config.example.toml)" if len(location) > 1 else "unknown section"
-    elif first["type"] == "missing":
-        message = "required, and not set"
-    more = f" (and {error.error_count() - 1} more)" if error.error_count() > 1 else ""
-    if not location:  # a check across sections: point at the line holding the value it names
-        quoted = re.search(r"'([^']+)'", message)
-        line = _line_containing(path, quoted.group(1)) if quoted else None
-        return f"{path}{f':{line}' if line else ''}: {message}{more}"
-    line = line_of_key(path.read_text(encoding="utf-8"), location)
-    return f"{path}{f':{line}' if line else ''}: {_where(location)}: {message}{more}"
-
-
-def _where(location: list[str]) -> str:
-    """How a user names the place: [slack] timeout_seconds, [[routes]] #2 channel, [edgr]."""
-    if len(location) > 1 and location[1].isdigit():  # an array of tables: [[routes]] number n
-        keys = [part for part in location[2:] if not part.isdigit()]
-        return f"[[{location[0]}]] #{int(location[1]) + 1}" + (f" {'.'.join(keys)}" if keys else "")
-    if len(location) == 1:
-        return f"[{location[0]}]"
-    return f"[{location[0]}] {'.'.join(part for part in location[1:] if not part.isdigit())}"
-
-
-def line_of_key(text: str, location: list[str]) -> int | None:
-    """The line of a key given its place in the TOML tree (table names, array indexes, key), or of the
-    nearest enclosing table's header when the key itself is absent (a required key, a list item)."""
-    headers: dict[tuple[str, ...], int] = {}
-    keys: dict[tuple[str, ...], int] = {}
-    table: tuple[str, ...] = ()
-    counts: dict[tuple[str, ...], int] = {}
-    for number, line in enumerate(text.splitlines(), start=1):
-        found = _TABLE_HEADER.match(line)
-        if found:
-            name = tuple(part.strip().strip("\"'") for part in found.group("name").split("."))
-            if found.group("array"):
-                counts[name] = counts.get(name, -1) + 1
-                table = (*name, str(counts[name]))
-            else:
-                table = name
-            headers.setdefault(table, number)
-            continue
-        key = _KEY.match(line)
-        if key:
-            keys.setdefault((*table, key.group(1).strip("\"'")), number)
-    place = tuple(location)
-    for size in range(len(place), 0, -1):
-        prefix = place[:size]
-        if prefix in keys or prefix in headers:
-            return keys.get(prefix) or headers[prefix]
-    return None
-
-
-def _line_containing(path: Path, value: str) -> int | None:
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-        if f'"{value}"' in line:
-            return number
-    return None
+def _first_of(problems: list[Problem]) -> str:
+    """The first problem, on one line, and how many more there are."""
+    more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+    return f"{problems[0]}{more}"

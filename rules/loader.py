@@ -150,16 +150,7 @@ def _compile(source: TomlFile, table: dict[str, object], place: tuple[str | int,
     try:
         rule = Rule.model_validate(table)
     except ValidationError as error:
-        problem = source.problems(error, place)[0]
-        detail, key = problem.message, str(error.errors()[0]["loc"][0]) if error.errors()[0]["loc"] else ""
-        if error.errors()[0]["type"] == "extra_forbidden":
-            detail = f"unknown key {key!r}"
-        elif error.errors()[0]["type"] == "missing":
-            detail = f"missing key {key!r}"
-        where = ".".join(str(part) for part in error.errors()[0]["loc"])
-        raise RuleError(
-            path, f"{where}: {detail}" if where and "key" not in detail else detail, problem.line or block[0]
-        ) from None
+        raise _rule_error(source, error, place, block) from None
     fields = field_types_for(CATALOGUE[rule.event].kinds())
 
     def pattern(text: str, fields: dict[str, str], raw: bool) -> CompiledPattern:
@@ -184,6 +175,22 @@ def _compile(source: TomlFile, table: dict[str, object], place: tuple[str | int,
         any_require=_alternation(requires),
         any_pattern=_alternation(patterns),
     )
+
+
+def _rule_error(
+    source: TomlFile, error: ValidationError, place: tuple[str | int, ...], block: tuple[int, int]
+) -> RuleError:
+    """The rule's first error, as a rule author names the key: "unknown key 'x'", "patterns.2: ..."."""
+    first, line = error.errors()[0], source.problems(error, place)[0].line
+    key = ".".join(str(part) for part in first["loc"])
+    if first["type"] == "extra_forbidden":
+        message = f"unknown key {key!r}"
+    elif first["type"] == "missing":
+        message = f"missing key {key!r}"
+    else:
+        detail = first["msg"].removeprefix("Value error, ")
+        message = f"{key}: {detail}" if key else detail
+    return RuleError(str(source.path), message, line or block[0])
 
 
 def _alternation(patterns: tuple[CompiledPattern, ...]) -> re2._Regexp[str] | None:

@@ -69,9 +69,10 @@ class TomlFile:
         try:
             return cls(path, text, tomllib.loads(text))
         except tomllib.TOMLDecodeError as error:
-            line = re.search(r"at line (\d+)", str(error))
-            message = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(error))
-            raise TomlFileError(path, f"TOML syntax error: {message}", int(line.group(1)) if line else None) from None
+            line = re.search(
+                r"at line (\d+)", str(error)
+            )  # tomllib's message keeps the column: "(at line 5, column 9)"
+            raise TomlFileError(path, f"TOML syntax error: {error}", int(line.group(1)) if line else None) from None
 
     @property
     def lines(self) -> list[str]:
@@ -105,14 +106,15 @@ class TomlFile:
                 return number
         return None
 
-    def problems(self, error: ValidationError, prefix: Place = ()) -> list[Problem]:
+    def problems(self, error: ValidationError, prefix: Place = (), unknown_key_hint: str = "") -> list[Problem]:
         """Every error pydantic found in a table of this file (at `prefix`), each with its line."""
         found = []
         for detail in error.errors():
             place = [*(str(p) for p in prefix), *(str(part) for part in detail["loc"])]
             message = detail["msg"].removeprefix("Value error, ")
             if detail["type"] == "extra_forbidden":
-                message = "unknown key (a typo?)" if len(place) > 1 else "unknown section"
+                hint = f" {unknown_key_hint}" if unknown_key_hint else ""
+                message = f"unknown key (a typo?{hint})" if len(place) > 1 else "unknown section"
             elif detail["type"] == "missing":
                 message = "required, and not set"
             line = self.line_of(place) if place else self._line_quoted_in(message)

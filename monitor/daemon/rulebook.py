@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import threading
 from pathlib import Path
 
 from rules.engine import RuleSet
@@ -17,11 +18,18 @@ log = logging.getLogger(__name__)
 class RuleBook:
     def __init__(self, paths: list[Path]) -> None:
         self.paths = paths or [DEFAULT_PACKS]
+        self._reloading = threading.Lock()
         self._fingerprint = self._read_fingerprint()
         self.current = self._load()  # a broken rule at start-up is a config error: exit 2
 
     def reload_if_changed(self, force: bool = False) -> bool:
-        """Load the rule files again if any changed (or when forced); True when new rules are in force."""
+        """Load the rule files again if any changed (or when forced); True when new rules are in force.
+
+        Runs in a worker thread (the timer's check and SIGHUP's may overlap): one reload at a time."""
+        with self._reloading:
+            return self._reload_if_changed(force)
+
+    def _reload_if_changed(self, force: bool) -> bool:
         fingerprint = self._read_fingerprint()
         if fingerprint == self._fingerprint and not force:
             return False

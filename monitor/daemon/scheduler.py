@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
 from datetime import datetime
 from typing import Any
 
@@ -83,12 +83,9 @@ class Daemon:
             # At start too: filings this instance was processing when it last died are taken up again.
             ("retry", app.retry_failed, self.settings.daemon.retry_seconds, True),
             ("tickers", app.refresh_tickers, TICKERS_SECONDS, True),
-            (
-                "rules",
-                lambda: asyncio.to_thread(self.rules.reload_if_changed),
-                self.settings.rules.reload_seconds,
-                False,
-            ),
+            ("rules", self._reload_rules, self.settings.rules.reload_seconds, False),
+            # A SQLite file deleted under an idle daemon is noticed within a second, not at the next write.
+            ("database", self._check_database(app), DATABASE_CHECK_SECONDS, False),
         ]
         for name, job, seconds, at_start in jobs:
             # APScheduler pauses a job added with next_run_time=None: leave it out to start after one interval.
@@ -118,7 +115,7 @@ class Daemon:
                 task.cancel()
             await asyncio.gather(*self._jobs_running, return_exceptions=True)
 
-    def _guarded(self, name: str, job: Callable[[], Awaitable[object]]) -> Callable[[], Awaitable[None]]:
+    def _guarded(self, name: str, job: Callable[[], Awaitable[object]]) -> Callable[[], Coroutine[Any, Any, None]]:
         """A scheduled job never ends the daemon: its failure is logged (once while it repeats) and the
         next run tries again."""
         failures = FailureLog(log, f"the {name} job (it runs again at its next interval)")
@@ -174,7 +171,13 @@ class Daemon:
 
     def _on_reload_signal(self) -> None:
         log.info("SIGHUP received: reloading rules")
-        self.rules.reload_if_changed(force=True)
+        # Off the event loop, as the timer's reloads: compiling rules and running the benign samples
+        # takes long enough to delay request pacing and alerts.
+        task = asyncio.create_task(self._guarded("rules", lambda: self._reload_rules(force=True))())
+        self._jobs_running.add(task)
+
+    async def _reload_rules(self, force: bool = False) -> bool:
+        return await asyncio.to_thread(self.rules.reload_if_changed, force)
 
 
 async def _until_stopped(work: Awaitable[object], stop: asyncio.Event) -> None:

@@ -45,6 +45,35 @@ async def test_a_sqlite_file_deleted_under_the_daemon_stops_it_loudly(
     assert "Traceback" not in daemon.text()
 
 
+async def test_a_sqlite_file_deleted_under_an_idle_daemon_stops_it_within_seconds(
+    tmp_path: Path, sample_filings: list[FakeFiling], open_store: OpenStore
+) -> None:
+    fake = FakeEdgar(rate_limit=10)
+    fake.publish(*sample_filings)
+    database = tmp_path / "monitor.db"
+    async with serving(fake.app()) as base_url:
+        # Nothing to write for a minute: no poll, no retry, so only the database check can notice.
+        config = write_config(
+            tmp_path,
+            base_url,
+            f"sqlite:///{database}",
+            edgar={"poll_seconds": 60},
+            daemon={"retry_seconds": 60},
+        )
+        daemon = DaemonProcess(config)
+        store = await open_store(f"sqlite:///{database}")
+        await daemon.start()
+        await wait_until(stored_count(store, len(sample_filings), "done"), 60, daemon)
+        await store.close()
+        await asyncio.sleep(1)  # the first poll's last write is done
+        for path in tmp_path.glob("monitor.db*"):
+            path.unlink()
+        assert daemon.process is not None
+        code = await asyncio.wait_for(daemon.process.wait(), 5)
+    assert code == 1
+    assert f"the database file {database} was deleted while in use: stopping" in daemon.text()
+
+
 async def test_a_database_refusing_writes_for_a_while_costs_a_few_log_lines_and_no_filing(
     tmp_path: Path, sample_filings: list[FakeFiling]
 ) -> None:
