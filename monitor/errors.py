@@ -1,5 +1,5 @@
 """The application layer's error base. Each layer has its own (filings.errors, rules.errors,
-storage.errors); the CLI maps them all to the exit codes of the contract."""
+storage.errors); the CLI maps them all to its exit codes (2: bad usage or configuration, 1: any other failure)."""
 
 from __future__ import annotations
 

@@ -1,9 +1,10 @@
-"""`filing-monitor scan`: files on disk -> one result per file, in input order."""
+"""Extraction, as `scan` and the daemon share it: bytes (a file, a fetched submission) -> a Filing ->
+the rules -> one ScanResult, errors included; a bad file costs only itself."""
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -67,24 +68,28 @@ def scan_paths(paths: list[str], ruleset: RuleSet) -> Iterator[ScanResult]:
 
 
 def scan_one(source: str, ruleset: RuleSet) -> ScanResult:
-    return _guarded(source, lambda: read_path(Path(source)), ruleset)
-
-
-def scan_bytes(data: Buffer, source: str, ruleset: RuleSet) -> ScanResult:
-    """What the daemon does with a fetched submission: the same reading and rules as `scan`."""
-    return _guarded(source, lambda: read_filing(data, source), ruleset)
-
-
-def _guarded(source: str, read: Callable[[], Filing], ruleset: RuleSet) -> ScanResult:
+    """`scan`'s step: a file on disk -> its result (an error result if it cannot be read)."""
     try:
-        return scan_read_filing(read(), ruleset)
+        return scan_read_filing(read_path(Path(source)), ruleset)
     except FilingError as error:
         return ScanResult(source=source, error=str(error))
     except Exception as error:  # a bug must cost one file, not the whole scan
-        log.debug("scanning %s failed", source, exc_info=True)
-        return ScanResult(
-            source=source, error=f"internal error: {type(error).__name__}: {error} (run with -v for details)"
-        )
+        return _internal_error(source, error)
+
+
+def scan_bytes(data: Buffer, source: str, ruleset: RuleSet) -> ScanResult:
+    """The daemon's step: a fetched submission -> its result, by the same reading and rules as `scan`."""
+    try:
+        return scan_read_filing(read_filing(data, source), ruleset)
+    except FilingError as error:
+        return ScanResult(source=source, error=str(error))
+    except Exception as error:  # a bug must cost one filing (kept as failed, retried), not the worker
+        return _internal_error(source, error)
+
+
+def _internal_error(source: str, error: Exception) -> ScanResult:
+    log.debug("scanning %s failed", source, exc_info=True)
+    return ScanResult(source=source, error=f"internal error: {type(error).__name__}: {error} (run with -v for details)")
 
 
 def scan_read_filing(filing: Filing, ruleset: RuleSet) -> ScanResult:

@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from monitor.errors import ConfigError
 from rules.catalogue import EVENT_TYPES
 from rules.tomlfile import Problem, TomlFile, TomlFileError
-from storage.database import async_url
+from storage.urls import async_url
 
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
 

@@ -1,8 +1,9 @@
 """The event catalogue: every event type, its fields, their kinds, and how they are shown.
 
-The one place that lists the types of `../shared/contract.md` §3. The engine checks rules against it,
-storage and the tables read field kinds from it, Slack blocks take titles and labels from it, and
-`events list --type` offers its names. A new type is one entry here (and rules that report it)."""
+The one place that lists the six types scripts rely on (`scan --json`, `events list --json`; listed
+in docs/rules.md). The engine checks rules against it, storage and the tables read field kinds from
+it, Slack blocks take titles and labels from it, and `events list --type` offers its names. A new
+type is one entry here (and rules that report it)."""
 
 from __future__ import annotations
 

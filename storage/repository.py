@@ -16,13 +16,14 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from rules.events import Event
-from storage.database import async_url, check_schema, create_engine, masked, migrate
+from storage.database import check_schema, create_engine, migrate
 from storage.errors import StorageError
 from storage.outbox import Outbox
 from storage.progress import Progress
 from storage.session import DEFAULT_LEASE, LOOKUP_CHUNK, utcnow
 from storage.states import TROUBLED_FILINGS, AlertState, FilingState
 from storage.tables import AlertRow, EventRow, FilingRow
+from storage.urls import async_url, masked
 
 
 @dataclass(slots=True)

@@ -78,3 +78,8 @@ def test_the_feed_parser_loads_no_database() -> None:
 def test_states_and_the_catalogue_are_plain_python() -> None:
     loaded = modules_loaded_by("import storage.states, rules.catalogue, filings.model")
     assert not loaded & {"sqlalchemy", "pydantic", "re2", "hyperscan", "selectolax", "aiohttp"}
+
+
+def test_the_edgar_client_loads_no_migrations_orm_slack_or_html_parser() -> None:
+    loaded = modules_loaded_by("import monitor.edgar.client")
+    assert not loaded & {"alembic", "sqlmodel", "slack_sdk", "selectolax", "apscheduler"}

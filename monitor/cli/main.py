@@ -35,8 +35,8 @@ from storage.states import ALL_ALERTS, NOT_SENT_ALERTS
 
 log = logging.getLogger("monitor")
 
-# Each layer's own error base, and the exit code it means (contract §1: 2 bad usage or configuration,
-# 1 any other failure). Anything else is a bug, and shows its traceback.
+# Each layer's own error base, and the exit code it means (2: bad usage or configuration, 1: any other
+# failure), as the README states for every command. Anything else is a bug, and shows its traceback.
 BAD_CONFIGURATION: tuple[type[Exception], ...] = (ConfigError, RuleError, TomlFileError)
 FAILURES: tuple[type[Exception], ...] = (MonitorError, StorageError, FilingError)
 

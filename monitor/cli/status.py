@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from monitor.escape import for_terminal
 from monitor.settings import Settings
-from storage.database import masked
 from storage.repository import Store
 from storage.states import AlertState, FilingState
+from storage.urls import masked
 
 _FILING_STATES = [
     (FilingState.DONE, "done"),

@@ -30,7 +30,7 @@ class PollReport:
     failed_forms: list[str] = field(default_factory=list)
 
 
-class FeedWatcher:
+class FeedPoller:
     def __init__(self, client: EdgarClient, store: Store, queue: WorkQueue, workers: int) -> None:
         self.client = client
         self.store = store

@@ -9,7 +9,7 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import timedelta
 
-from monitor.daemon.feed_poller import FeedWatcher
+from monitor.daemon.feed_poller import FeedPoller
 from monitor.daemon.index_reader import IndexReader
 from monitor.daemon.pipeline import Pipeline
 from monitor.daemon.queue import Outcome, Priority, WorkItem, WorkQueue
@@ -19,8 +19,8 @@ from monitor.edgar.tickers import TickerError, fetch_tickers
 from monitor.notify.delivery import OutboxDelivery
 from monitor.notify.destinations import Destinations, open_destinations
 from monitor.settings import Settings
-from storage.database import masked
 from storage.repository import Store
+from storage.urls import masked
 
 log = logging.getLogger(__name__)
 
@@ -33,7 +33,7 @@ class App:
     client: EdgarClient
     queue: WorkQueue
     pipeline: Pipeline
-    watcher: FeedWatcher
+    poller: FeedPoller
     index: IndexReader
     destinations: Destinations
     outbox: OutboxDelivery
@@ -92,7 +92,7 @@ async def open_app(settings: Settings, rules: RuleBook, alerts: bool = True, rol
                 client=client,
                 queue=queue,
                 pipeline=pipeline,
-                watcher=FeedWatcher(client, store, queue, settings.daemon.workers),
+                poller=FeedPoller(client, store, queue, settings.daemon.workers),
                 index=IndexReader(client, store, queue, forms),
                 destinations=destinations,
                 outbox=OutboxDelivery(store, destinations.notifiers, destinations.digests),

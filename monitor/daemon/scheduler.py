@@ -68,7 +68,7 @@ class Daemon:
         await app.retry_failed()
         await app.refresh_tickers()
         await app.index.catch_up(edgar_today())
-        report = await app.watcher.poll()
+        report = await app.poller.poll()
         await _until_stopped(app.queue.drained(), self._stop)
         await _until_stopped(app.outbox.drain(), self._stop)
         if report.failed_forms:
@@ -78,7 +78,7 @@ class Daemon:
     async def _run_scheduled(self, app: App) -> None:
         scheduler = AsyncIOScheduler()
         jobs: list[tuple[str, Callable[[], Awaitable[object]], float, bool]] = [
-            ("poll", app.watcher.poll, self.settings.edgar.poll_seconds, True),
+            ("poll", app.poller.poll, self.settings.edgar.poll_seconds, True),
             ("catch-up", lambda: app.index.catch_up(edgar_today()), CATCH_UP_SECONDS, True),
             # At start too: filings this instance was processing when it last died are taken up again.
             ("retry", app.retry_failed, self.settings.daemon.retry_seconds, True),

@@ -34,7 +34,10 @@ class NotFound(EdgarError):
 
 
 class TooLarge(EdgarError):
-    """A body over the configured size cap: not fetched again."""
+    """A body over the configured size cap: not retried within this request (it would be as large again).
+
+    The filing is failed; the retry job fetches it again up to max_filing_attempts, which a raised
+    max_body_mb lets through."""
 
 
 class TransientError(EdgarError):

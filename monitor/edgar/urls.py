@@ -1,4 +1,4 @@
-"""The paths of the real EDGAR service (contract §5), under a configurable base URL."""
+"""The paths of the real EDGAR service, under a configurable base URL (docs/architecture.md, "EDGAR")."""
 
 from __future__ import annotations
 

@@ -11,7 +11,7 @@ import pytest
 
 from fakes.edgar import FakeEdgar
 from fakes.filings import FakeFiling
-from monitor.daemon.feed_poller import FeedWatcher, _ends_with_known_run
+from monitor.daemon.feed_poller import FeedPoller, _ends_with_known_run
 from monitor.daemon.index_reader import IndexReader
 from monitor.daemon.queue import Outcome, WorkItem, WorkQueue
 from monitor.edgar.calendar import edgar_today
@@ -65,7 +65,7 @@ async def test_a_burst_larger_than_a_page_is_paged_through_and_queued_oldest_fir
         serving(fake.app()) as base_url,
         EdgarClient(edgar_settings(base_url, max_requests_per_second=100, forms=["8-K"], feed_pages=10)) as client,
     ):
-        watcher = FeedWatcher(client, store, queue, workers=4)
+        watcher = FeedPoller(client, store, queue, workers=4)
         report = await watcher.poll()
         assert (len(report.new), report.pages, report.complete) == (250, 3, True)
         assert await queued(queue) == [f.accession for f in published]  # oldest first
@@ -89,7 +89,7 @@ async def test_a_hole_left_by_a_crash_behind_a_few_stored_filings_is_still_found
         serving(fake.app()) as base_url,
         EdgarClient(edgar_settings(base_url, max_requests_per_second=100, forms=["8-K"], feed_pages=10)) as client,
     ):
-        report = await FeedWatcher(client, store, queue, workers=4).poll()
+        report = await FeedPoller(client, store, queue, workers=4).poll()
     assert sorted(e.accession for e in report.new) == sorted(
         [published[48].accession] + [f.accession for f in published[51:]]
     )
@@ -102,7 +102,7 @@ async def test_a_poll_that_runs_out_of_pages_marks_today_for_the_daily_index(sto
         serving(fake.app()) as base_url,
         EdgarClient(edgar_settings(base_url, max_requests_per_second=100, forms=["8-K"], feed_pages=2)) as client,
     ):
-        report = await FeedWatcher(client, store, WorkQueue(1000), workers=4).poll()
+        report = await FeedPoller(client, store, WorkQueue(1000), workers=4).poll()
     assert (report.complete, len(report.new)) == (False, 200)
     assert await store.gap_days() == [edgar_today()]
     assert await store.covered_at() is None  # the high-water mark does not move past a gap
@@ -120,7 +120,7 @@ async def test_pages_of_forms_we_do_not_watch_stop_the_paging_once_older_than_th
         serving(fake.app()) as base_url,
         EdgarClient(edgar_settings(base_url, max_requests_per_second=100, forms=["D"], feed_pages=10)) as client,
     ):
-        report = await FeedWatcher(client, store, WorkQueue(1000), workers=4).poll()
+        report = await FeedPoller(client, store, WorkQueue(1000), workers=4).poll()
     assert (report.pages, report.new, report.complete) == (1, [], True)
 
 
@@ -197,7 +197,7 @@ async def test_8ks_whose_items_hold_no_financing_are_not_fetched_when_asked_but_
     async with serving(fake.app()) as base_url:
         settings = edgar_settings(base_url, max_requests_per_second=100, forms=["8-K"], only_items=["1.01", "3.02"])
         async with EdgarClient(settings) as client:
-            watcher = FeedWatcher(client, store, queue, workers=4)
+            watcher = FeedPoller(client, store, queue, workers=4)
             report = await watcher.poll()
             again = await watcher.poll()
     assert report.skipped == 3 and len(report.new) == 5
