@@ -67,3 +67,15 @@ async def test_fresh_filings_overtake_queued_catch_up_and_retries() -> None:
     worker.cancel()
     assert await last is Outcome.STORED
     assert order == ["live-1", "retry-1", "catch-up-1", "catch-up-2"]
+
+
+async def test_closing_wakes_every_idle_worker_however_many_there_are() -> None:
+    queue = WorkQueue(1000)
+
+    async def process(item: WorkItem) -> Outcome:
+        return Outcome.STORED
+
+    workers = [asyncio.create_task(queue.run_worker(process)) for _ in range(100)]
+    await asyncio.sleep(0)  # all of them waiting on an empty queue
+    queue.close()
+    await asyncio.wait_for(asyncio.gather(*workers), 5)
