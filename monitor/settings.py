@@ -12,7 +12,9 @@ from urllib.parse import urlsplit
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from monitor.errors import ConfigError
-from rules.catalogue import EVENT_TYPES
+from rules.catalogue import CATALOGUE, declared_names
+from rules.errors import RuleError
+from rules.sources import RuleSources, rule_files, shipped_packs
 from rules.tomlfile import Problem, TomlFile, TomlFileError
 from storage.urls import async_url
 
@@ -126,15 +128,21 @@ class RouteSettings(_Strict):
             raise ValueError("a route names exactly one of `channel` or `webhook`")
         if self.digest_minutes and self.webhook:
             raise ValueError("digest_minutes applies to Slack channels only")
-        unknown = sorted(set(self.types) - set(EVENT_TYPES))
-        if unknown:
-            raise ValueError(f"unknown event type {unknown[0]!r} (known: {', '.join(sorted(EVENT_TYPES))})")
         return self
 
 
 class RulesSettings(_Strict):
-    paths: list[Path] = Field(default_factory=list)
+    paths: list[Path] = Field(default_factory=list)  # the user's rule files and folders: they add to the shipped packs
+    disable: list[str] = Field(default_factory=list)  # shipped packs turned off by name
     reload_seconds: Annotated[float, Field(gt=0)] = 2
+
+    @field_validator("disable")
+    @classmethod
+    def _shipped_packs(cls, value: list[str]) -> list[str]:
+        unknown = sorted(set(value) - set(shipped_packs()))
+        if unknown:
+            raise ValueError(f"no shipped pack is called {unknown[0]!r} (packs: {', '.join(shipped_packs())})")
+        return value
 
 
 class DaemonSettings(_Strict):
@@ -179,11 +187,27 @@ class Settings(_Strict):
         for route in self.routes:
             if route.webhook and route.webhook not in names:
                 raise ValueError(f"route names webhook {route.webhook!r}, which no [[webhooks]] entry defines")
+        self._routes_name_known_event_types()
         digests: dict[str, float] = {self.slack.channel: self.slack.digest_minutes}
         for route in self.routes:
             if route.channel and digests.setdefault(route.channel, route.digest_minutes) != route.digest_minutes:
                 raise ValueError(f"routes to {route.channel} disagree on digest_minutes")
         return self
+
+    def _routes_name_known_event_types(self) -> None:
+        """Types of the catalogue, or declared by the user's packs (read here only for their names)."""
+        wanted = {name for route in self.routes for name in route.types}
+        if not wanted:
+            return
+        declared = declared_names(rule_files_of(self))
+        known = [*CATALOGUE.builtin(), *declared]
+        unknown = sorted(wanted - set(known))
+        if unknown:
+            raise ValueError(f"unknown event type {unknown[0]!r} (known: {', '.join(sorted(known))})")
+
+    def rule_sources(self) -> RuleSources:
+        """The shipped packs (but those turned off) and the user's rule files, which add."""
+        return RuleSources(tuple(self.rule_paths()), shipped=True, disabled=frozenset(self.rules.disable))
 
     def database_url(self) -> str:
         """The storage URL for SQLAlchemy's async engine; a relative SQLite path sits beside the config."""
@@ -221,3 +245,11 @@ def _first_of(problems: list[Problem]) -> str:
     """The first problem, on one line, and how many more there are."""
     more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
     return f"{problems[0]}{more}"
+
+
+def rule_files_of(settings: Settings) -> list[Path]:
+    """The user's rule files; none where a path is missing (loading the rules reports it, with its path)."""
+    try:
+        return rule_files(settings.rule_paths())
+    except RuleError:
+        return []

@@ -1,21 +1,51 @@
 """The event catalogue: every event type, its fields, their kinds, and how they are shown.
 
-The one place that lists the six types scripts rely on (`scan --json`, `events list --json`; listed
-in docs/rules.md). The engine checks rules against it, storage and the tables read field kinds from
-it, Slack blocks take titles and labels from it, and `events list --type` offers its names. A new
-type is one entry here (and rules that report it)."""
+Filled from declarations: the built-in types come from `rules/catalogue.toml` (always on), and a
+rule pack declares its own the same way, in `[[event]]` tables (docs/rules.md, "Event types"). The
+engine checks rules against it, merges and cross-checks events by it; the tables, Slack blocks,
+routes and `events list --type` read it. No other module names an event type."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
 
-from rules.fields import FieldValue
+from rules.errors import RuleError
+from rules.fields import KINDS, FieldValue
+from rules.tomlfile import TomlFile, TomlFileError
+
+BUILTIN_FILE = Path(__file__).parent / "catalogue.toml"
+FORM_D_PARTS = ("amount_sold", "sales_commissions")  # what Form D data an event type may receive
+_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
+_TYPE_KEYS = {"name", "title", "description", "fields", "key", "headline", "form_d", "checks"}
+_CHECKS = {
+    "product": {"check", "of", "equals", "note"},
+    "at_most": {"check", "field", "times", "of"},
+    "percent_of": {"check", "field", "percent", "of"},
+}
 
 
 @dataclass(frozen=True, slots=True)
 class FieldSpec:
-    kind: str  # a field type of rules.fields.TYPES: how a pattern's placeholder matches and parses
-    title: str  # how people read it: a Slack field label, a table heading
+    kind: str  # a kind of rules.fields.KINDS: how a placeholder matches and parses, how the value is shown
+    title: str  # how people read it: a Slack field label, a table's words
+
+
+@dataclass(frozen=True, slots=True)
+class Check:
+    """Numbers of an event that must agree. `of` names this event's fields, or `type.field` of
+    another event in the same filing (the first of that type)."""
+
+    check: str  # product | at_most | percent_of
+    field: str = ""
+    of: tuple[str, ...] = ()
+    equals: str = ""
+    times: float = 0
+    percent: str = ""
+    note: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,9 +53,14 @@ class EventType:
     name: str
     title: str
     fields: dict[str, FieldSpec]
+    description: str = ""
     # Several events of one type in a filing are told apart by a series a rule captured ("Series
     # A-5"), or by this field (fees: who is paid).
     key_field: str | None = None
+    headline: tuple[str, ...] = ()  # the fields a one-line summary shows (default: money and counts)
+    form_d: str | None = None  # the part of a Form D's data it receives
+    checks: tuple[Check, ...] = ()
+    origin: str = ""  # the file that declared it
 
     def kinds(self) -> dict[str, str]:
         return {name: spec.kind for name, spec in self.fields.items()}
@@ -38,78 +73,199 @@ class EventType:
         spec = self.fields.get(field)
         return spec.kind if spec else ""
 
+    def headline_fields(self) -> tuple[str, ...]:
+        if self.headline:
+            return self.headline
+        return tuple(name for name, spec in self.fields.items() if spec.kind in ("money", "count"))
 
-CATALOGUE: dict[str, EventType] = {
-    t.name: t
-    for t in (
-        EventType(
-            "share_sale",
-            "Share sale",
-            {
-                "shares": FieldSpec("count", "Shares"),
-                "price_per_share": FieldSpec("money", "Price per share"),
-                "gross_proceeds": FieldSpec("money", "Gross proceeds"),
-                "security": FieldSpec("equity", "Security"),
-                "investors": FieldSpec("names", "Investors"),
-                "offering": FieldSpec("text", "Offering"),
-                "date": FieldSpec("date", "Date"),
-            },
-        ),
-        EventType(
-            "warrant",
-            "Warrants",
-            {
-                "warrant_shares": FieldSpec("count", "Warrant shares"),
-                "exercise_price": FieldSpec("money", "Exercise price"),
-                "term_years": FieldSpec("term", "Term"),
-                "holders": FieldSpec("names", "Holders"),
-            },
-        ),
-        EventType(
-            "finder_fee",
-            "Finder / placement fee",
-            {
-                "recipient": FieldSpec("name", "Recipient"),
-                "cash": FieldSpec("money", "Cash fee"),
-                "percent": FieldSpec("percent", "Fee (%)"),
-                "warrant_shares": FieldSpec("count", "Warrant shares"),
-                "role": FieldSpec("role", "Role"),
-            },
-            key_field="role",
-        ),
-        EventType(
-            "convertible_note",
-            "Convertible notes",
-            {
-                "principal": FieldSpec("money", "Principal"),
-                "conversion_price": FieldSpec("money", "Conversion price"),
-                "interest_rate": FieldSpec("percent", "Interest rate"),
-                "maturity": FieldSpec("date", "Maturity"),
-            },
-        ),
-        EventType(
-            "preferred_stock",
-            "Preferred stock",
-            {
-                "shares": FieldSpec("count", "Shares"),
-                "stated_value": FieldSpec("money", "Stated value"),
-                "conversion_price": FieldSpec("money", "Conversion price"),
-                "gross_proceeds": FieldSpec("money", "Gross proceeds"),
-            },
-        ),
-        EventType(
-            "atm_program",
-            "At-the-market program",
-            {"max_amount": FieldSpec("money", "Program size"), "agent": FieldSpec("name", "Agent")},
-        ),
-    )
-}
-EVENT_TYPES = tuple(CATALOGUE)
+    def same_declaration(self, other: EventType) -> bool:
+        return (self.name, self.title, self.fields, self.key_field, self.headline, self.form_d, self.checks) == (
+            other.name,
+            other.title,
+            other.fields,
+            other.key_field,
+            other.headline,
+            other.form_d,
+            other.checks,
+        )
+
+
+@dataclass(slots=True)
+class Catalogue:
+    """The event types in force in this process: the built-in ones, and those packs declared."""
+
+    types: dict[str, EventType] = field(default_factory=dict)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self.types
+
+    def __getitem__(self, name: str) -> EventType:
+        return self.types[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.types)
+
+    def names(self) -> tuple[str, ...]:
+        return tuple(self.types)
+
+    def builtin(self) -> tuple[str, ...]:
+        return tuple(name for name, declared in self.types.items() if declared.origin == str(BUILTIN_FILE))
+
+    def declare(self, declared: EventType, line: int | None = None) -> None:
+        """Add a type. A pack may not redeclare a built-in type, nor one another file declared
+        differently; the same file declaring it again (a reload after an edit) replaces it."""
+        known = self.types.get(declared.name)
+        if known is not None and known.origin != declared.origin and not known.same_declaration(declared):
+            built_in = " built-in" if known.origin == str(BUILTIN_FILE) else ""
+            raise RuleError(
+                declared.origin,
+                f"event type {declared.name!r} is already declared{built_in} in {known.origin}: choose another name",
+                line,
+            )
+        self.types[declared.name] = declared
+
+    def form_d_type(self, part: str) -> str | None:
+        """The type that receives this part of a Form D's offering data."""
+        return next((name for name, declared in self.types.items() if declared.form_d == part), None)
 
 
 def event_type(name: str) -> EventType:
-    """The catalogue's entry; an unknown name (an older database's) gets a plain one, shown as stored."""
-    return CATALOGUE.get(name) or EventType(name, name.replace("_", " ").capitalize(), {})
+    """The catalogue's entry; an unknown name (an older database's, a pack no longer loaded) gets a
+    plain one: its fields are shown as stored."""
+    return CATALOGUE.types.get(name) or EventType(name, name.replace("_", " ").capitalize(), {})
+
+
+def declarations(source: TomlFile) -> list[EventType]:
+    """The `[[event]]` tables of a TOML file as event types; a malformed one is a RuleError at its line."""
+    tables = source.data.get("event", [])
+    if isinstance(tables, str):
+        return []  # a file of one rule, written without [[rule]]: `event` names its type
+    try:
+        if not isinstance(tables, list):
+            raise _Malformed(("event",), "'event' must be an array of tables ([[event]])")
+        return [_event_type(table, str(source.path), ("event", n)) for n, table in enumerate(tables)]
+    except _Malformed as error:
+        raise RuleError(str(source.path), error.message, source.line_of(error.place)) from None
+
+
+def declared_names(files: list[Path]) -> list[str]:
+    """The names of the event types these files declare, read leniently (loading the rules reports
+    what is malformed): for the config's check of route types."""
+    names = []
+    for file in files:
+        try:
+            tables = TomlFile.read(file).data.get("event", [])
+        except TomlFileError:
+            continue  # reported, with its line, when the rules load
+        if isinstance(tables, list):
+            names += [t["name"] for t in tables if isinstance(t, dict) and isinstance(t.get("name"), str)]
+    return names
+
+
+def declare_leniently(files: list[Path]) -> None:
+    """Declare what these files declare, skipping what is malformed (loading the rules reports it):
+    for commands that only show stored events of the user's types."""
+    for file in files:
+        try:
+            declare_all(TomlFile.read(file))
+        except (TomlFileError, RuleError):
+            continue
+
+
+def declare_all(source: TomlFile) -> list[str]:
+    """Declare a file's event types into the catalogue in force; their names."""
+    declared = declarations(source)
+    for n, event in enumerate(declared):
+        CATALOGUE.declare(event, source.line_of(("event", n, "name")))
+    return [event.name for event in declared]
+
+
+class _Malformed(Exception):
+    def __init__(self, place: tuple[str | int, ...], message: str) -> None:
+        super().__init__(message)
+        self.place = place
+        self.message = message
+
+
+def _event_type(table: Any, origin: str, place: tuple[str | int, ...]) -> EventType:
+    if not isinstance(table, dict):
+        raise _Malformed(place, "an [[event]] must be a table")
+    unknown = sorted(set(table) - _TYPE_KEYS)
+    if unknown:
+        raise _Malformed((*place, unknown[0]), f"unknown key {unknown[0]!r} in [[event]]")
+    name = _text(table, "name", place)
+    if not _NAME.match(name):
+        raise _Malformed((*place, "name"), f"event type {name!r}: lower-case letters, digits and '_'")
+    fields = _fields(table.get("fields"), (*place, "fields"))
+    key = table.get("key")
+    if key is not None and key not in fields:
+        raise _Malformed((*place, "key"), f"key {key!r} is not a field of {name}")
+    headline = tuple(table.get("headline", ()))
+    for wanted in headline:
+        if wanted not in fields:
+            raise _Malformed((*place, "headline"), f"headline field {wanted!r} is not a field of {name}")
+    form_d = table.get("form_d")
+    if form_d is not None and form_d not in FORM_D_PARTS:
+        raise _Malformed((*place, "form_d"), f"form_d must be one of {', '.join(FORM_D_PARTS)}")
+    checks = tuple(_check(spec, fields, (*place, "checks")) for spec in table.get("checks", ()))
+    return EventType(
+        name=name,
+        title=_text(table, "title", place),
+        fields=fields,
+        description=str(table.get("description", "")),
+        key_field=key,
+        headline=headline,
+        form_d=form_d,
+        checks=checks,
+        origin=origin,
+    )
+
+
+def _text(table: Mapping[str, Any], key: str, place: tuple[str | int, ...]) -> str:
+    value = table.get(key)
+    if not isinstance(value, str) or not value.strip():
+        raise _Malformed((*place, key), f"[[event]] needs a {key} (text)")
+    return value
+
+
+def _fields(table: Any, place: tuple[str | int, ...]) -> dict[str, FieldSpec]:
+    if not isinstance(table, dict) or not table:
+        raise _Malformed(place, "[[event]] needs fields: fields.NAME = { kind = ..., title = ... }")
+    fields = {}
+    for name, spec in table.items():
+        if not _NAME.match(name) or not isinstance(spec, dict) or set(spec) - {"kind", "title"}:
+            raise _Malformed((*place, name), f"field {name!r}: write fields.{name} = {{ kind = ..., title = ... }}")
+        kind = spec.get("kind")
+        if kind not in KINDS:
+            raise _Malformed((*place, name), f"field {name!r}: unknown kind {kind!r} (kinds: {', '.join(KINDS)})")
+        fields[name] = FieldSpec(kind, str(spec.get("title") or name.replace("_", " ").capitalize()))
+    return fields
+
+
+def _check(spec: Any, fields: Mapping[str, FieldSpec], place: tuple[str | int, ...]) -> Check:
+    kind = spec.get("check") if isinstance(spec, dict) else None
+    if kind not in _CHECKS or set(spec) - _CHECKS[kind]:
+        raise _Malformed(place, f"a check is one of {', '.join(_CHECKS)}, with their keys (docs/rules.md)")
+    of = spec.get("of", ())
+    return Check(
+        check=kind,
+        field=str(spec.get("field", "")),
+        of=tuple(of) if isinstance(of, list) else (str(of),),
+        equals=str(spec.get("equals", "")),
+        times=float(spec.get("times", 0)),
+        percent=str(spec.get("percent", "")),
+        note=str(spec.get("note", "")),
+    )
+
+
+def _builtin() -> Catalogue:
+    catalogue = Catalogue()
+    for declared in declarations(TomlFile.read(BUILTIN_FILE)):
+        catalogue.declare(declared)
+    return catalogue
+
+
+CATALOGUE = _builtin()
 
 
 def format_value(value: FieldValue, kind: str = "") -> str:
@@ -122,7 +278,7 @@ def format_value(value: FieldValue, kind: str = "") -> str:
         return _money(float(value))
     if kind == "percent":
         return f"{value:g}%"
-    if kind == "term":
+    if kind in ("term", "years"):
         return f"{value:g} year" + ("" if value == 1 else "s")
     return f"{value:,}" if isinstance(value, int) else f"{value:,g}"
 
@@ -136,6 +292,23 @@ def _money(value: float) -> str:
 
 
 def format_fields(type_name: str, fields: dict[str, FieldValue]) -> str:
-    """An event's fields on one line, each shown by its kind: `shares=520,324, price_per_share=$15.375`."""
+    """An event's fields on one line, by name (for logs and the console): `shares=520,324, ...`."""
     kind_of = event_type(type_name).kind_of
     return ", ".join(f"{name}={format_value(value, kind_of(name))}" for name, value in fields.items()) or "-"
+
+
+def titled_fields(type_name: str, fields: dict[str, FieldValue]) -> str:
+    """An event's fields as people read them (tables): `Shares: 520,324; Price per share: $15.375`."""
+    declared = event_type(type_name)
+    shown = [f"{declared.title_of(n)}: {format_value(v, declared.kind_of(n))}" for n, v in fields.items()]
+    return "; ".join(shown) or "-"
+
+
+def markdown_table() -> str:
+    """docs/rules.md's list of event types and their fields, generated from the built-in catalogue."""
+    lines = ["| type | what it is | fields (kind) |", "| --- | --- | --- |"]
+    for name in CATALOGUE.builtin():
+        declared = CATALOGUE[name]
+        fields = ", ".join(f"`{f}` ({spec.kind}): {spec.title}" for f, spec in declared.fields.items())
+        lines.append(f"| `{name}` | {declared.title}. {declared.description} | {fields} |")
+    return "\n".join(lines)

@@ -6,7 +6,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from rules.catalogue import CATALOGUE, EVENT_TYPES
+from rules.catalogue import CATALOGUE, Check, event_type
 from rules.fields import FieldValue
 
 
@@ -59,10 +59,10 @@ def merge(partials: list[Partial]) -> list[Event]:
     for partial in partials:
         by_type[partial.type].append(partial)
     events: list[Event] = []
-    for event_type in EVENT_TYPES:
-        found = by_type.get(event_type, [])
+    for name in CATALOGUE.names():  # in the catalogue's order: built-in types first
+        found = by_type.get(name, [])
         if any(not p.supplement for p in found):
-            events.extend(_merge_type(event_type, found))
+            events.extend(_merge_type(name, found))
     cross_check(events)
     return events
 
@@ -143,35 +143,55 @@ def _union(a: FieldValue, b: FieldValue) -> FieldValue:
 
 
 def cross_check(events: list[Event]) -> None:
-    """Flag numbers that contradict each other; never change them silently."""
-    sale = next((e for e in events if e.type == "share_sale"), None)
-    sold = _number(sale.fields.get("shares")) if sale else None
-    gross = _number(sale.fields.get("gross_proceeds")) if sale else None
+    """Flag numbers that contradict each other, as each type's declared checks say; never change them."""
+    first_of: dict[str, Event] = {}
     for event in events:
-        fields = event.fields
-        if event.type in ("share_sale", "preferred_stock"):
-            unit = fields.get("price_per_share") if event.type == "share_sale" else fields.get("stated_value")
-            _check_product(event, _number(fields.get("shares")), _number(unit), _number(fields.get("gross_proceeds")))
-        warrants = _number(fields.get("warrant_shares"))
-        if event.type == "warrant" and sold and warrants and warrants > 3 * sold:
-            event.checks.append(f"warrant_shares {warrants:,.0f} is more than three times the {sold:,.0f} shares sold")
-        percent, cash = _number(fields.get("percent")), _number(fields.get("cash"))
-        if event.type == "finder_fee" and gross and percent and cash is not None:
-            implied = gross * percent / 100
-            if abs(implied - cash) / implied > 0.05:
-                event.checks.append(f"cash ${cash:,.0f} is not {percent:g}% of gross_proceeds ${gross:,.0f}")
+        first_of.setdefault(event.type, event)
+    for event in events:
+        for check in event_type(event.type).checks:
+            problem = _failed_check(check, event, first_of)
+            if problem:
+                event.checks.append(problem)
+
+
+def _failed_check(check: Check, event: Event, first_of: dict[str, Event]) -> str | None:
+    fields = event.fields
+    if check.check == "product":
+        return _failed_product(check, fields)
+    other = _other_number(check.of[0] if check.of else "", first_of)
+    value = _number(fields.get(check.field))
+    if check.check == "at_most":
+        if other and value and value > check.times * other:
+            return f"{check.field} {value:,.0f} is more than {check.times:g} times the {other:,.0f} {check.of[0]}"
+        return None
+    percent = _number(fields.get(check.percent))
+    if other and percent and value is not None:  # percent_of
+        implied = other * percent / 100
+        if abs(implied - value) / implied > 0.05:
+            return f"{check.field} ${value:,.0f} is not {percent:g}% of {check.of[0]} ${other:,.0f}"
+    return None
+
+
+def _failed_product(check: Check, fields: dict[str, FieldValue]) -> str | None:
+    factors = [_number(fields.get(name)) for name in check.of]
+    total = _number(fields.get(check.equals))
+    if not total or any(factor is None for factor in factors):
+        return None
+    product = 1.0
+    for factor in factors:
+        product *= factor or 0.0
+    if abs(product - total) / total <= 0.02:
+        return None
+    note = f" ({check.note})" if check.note else ""
+    return f"{' x '.join(check.of)} = ${product:,.0f}, but {check.equals} = ${total:,.0f}{note}"
+
+
+def _other_number(reference: str, first_of: dict[str, Event]) -> float | None:
+    """`type.field` of the filing's first event of that type."""
+    type_name, _, name = reference.partition(".")
+    other = first_of.get(type_name)
+    return _number(other.fields.get(name)) if other else None
 
 
 def _number(value: FieldValue | None) -> float | None:
     return float(value) if isinstance(value, int | float) else None
-
-
-def _check_product(event: Event, shares: float | None, unit: float | None, total: float | None) -> None:
-    if shares is None or unit is None or not total:
-        return
-    product = shares * unit
-    if abs(product - total) / total > 0.02:
-        event.checks.append(
-            f"shares x price = ${product:,.0f}, but gross_proceeds = ${total:,.0f} "
-            "(other securities sold alongside, such as pre-funded warrants or preferred stock, may explain it)"
-        )

@@ -146,6 +146,9 @@ EQUITY = (
     r"american\s+depositary\s+shares|ads)"
 )
 NUMBER = _DIGITS
+# "1-for-10", "one-for-twenty", "1:10": the ratio of a split or an exchange.
+_RATIO_TERM = rf"(?:{_DIGITS}|{_NUMBER_WORD})"
+RATIO = rf"{_RATIO_TERM}\s*-?\s*for\s*-?\s*{_RATIO_TERM}|\d+(?:\.\d+)?\s*:\s*\d+(?:\.\d+)?"
 WORDS = r"[^\s|]+(?:\s+[^\s|]+){0,5}"
 
 
@@ -233,6 +236,17 @@ def parse_security(text: str) -> str:
     return " ".join(text.lower().split())
 
 
+def parse_ratio(text: str) -> str | None:
+    """A ratio as "1-for-10", whether the filing wrote "one-for-ten", "1 for 10" or "1:10"."""
+    parts = re.split(r"\s*(?:-?\s*for\s*-?|:)\s*", text.strip().lower(), maxsplit=1)
+    if len(parts) != 2:
+        return None
+    numbers = [_SMALL_NUMBERS.get(part) if not part[:1].isdigit() else parse_money(part) for part in parts]
+    if any(n is None for n in numbers):
+        return None
+    return "-for-".join(f"{n:g}" for n in numbers if n is not None)
+
+
 def parse_text(text: str) -> str:
     return " ".join(text.split())
 
@@ -260,8 +274,27 @@ TYPES: dict[str, FieldType] = {
         FieldType("security", SECURITY, parse_security),
         FieldType("equity", EQUITY, parse_security),
         FieldType("text", WORDS, parse_text),
+        FieldType("years", TERM, parse_term),  # what a declaration calls a term: "five-year" -> 5
+        FieldType("ratio", RATIO, parse_ratio),
     )
 }
+# The kinds an event type's fields may be declared with (rules/catalogue.toml, packs' [[event]]).
+KINDS = (
+    "count",
+    "money",
+    "percent",
+    "years",
+    "term",
+    "date",
+    "name",
+    "names",
+    "role",
+    "equity",
+    "security",
+    "ratio",
+    "text",
+    "number",
+)
 
 # Not reported: a placeholder named "_series" tells apart several events of one type in a filing.
 SERIES_FIELD = "_series"

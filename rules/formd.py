@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from filings.model import FORM_D_SUMMARY_TYPE, Filing, FormD
+from rules.catalogue import CATALOGUE
 from rules.events import Event
 from rules.fields import FieldValue
 
@@ -16,10 +17,14 @@ def form_d_events(filing: Filing) -> list[Event]:
         return []
     if form_d.business_combination and not form_d.total_sold:
         return []  # securities issued in a merger or exchange, not sold for cash
-    events = [_event("share_sale", _sale_fields(form_d), summary.text, summary.offset, "Total amount sold")]
+    # The catalogue says which types receive Form D's data (rules/catalogue.toml, `form_d`).
+    sale, fee_type = CATALOGUE.form_d_type("amount_sold"), CATALOGUE.form_d_type("sales_commissions")
+    events = []
+    if sale:
+        events.append(_event(sale, _sale_fields(form_d), summary.text, summary.offset, "Total amount sold"))
     fee = _fee_fields(form_d)
-    if fee:
-        events.append(_event("finder_fee", fee, summary.text, summary.offset, "Sales commissions"))
+    if fee and fee_type:
+        events.append(_event(fee_type, fee, summary.text, summary.offset, "Sales commissions"))
     return events
 
 

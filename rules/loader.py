@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import fnmatch
+import functools
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 import re2
 from pydantic import ValidationError
 
-from rules.catalogue import CATALOGUE
+from rules.catalogue import CATALOGUE, declare_all
 from rules.errors import RuleError, RuleErrors
 from rules.model import Rule
 from rules.patterns import (
@@ -21,9 +24,10 @@ from rules.patterns import (
     compile_template,
     field_types_for,
 )
+from rules.sources import DEFAULT_PACKS, RuleSources
 from rules.tomlfile import TomlFile, TomlFileError
 
-DEFAULT_PACKS = Path(__file__).parent / "packs"
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,56 +71,107 @@ def _matches_any(value: str | None, globs: list[str]) -> bool:
     return any(fnmatch.fnmatchcase(value.upper(), glob.upper()) for glob in globs)
 
 
-def rule_files(paths: list[Path]) -> list[Path]:
-    files: list[Path] = []
-    for path in paths:
-        if path.is_dir():
-            files.extend(sorted(path.rglob("*.toml")))
-        elif path.exists():
-            files.append(path)
-        else:
-            raise RuleError(str(path), "no such rule file or folder")
-    return files
+@dataclass(slots=True)
+class LoadedRules:
+    rules: list[CompiledRule]
+    overrides: list[str]  # "rule 'x' of FILE replaces the shipped one": said once at start-up
+    notes: list[str]  # why some rules can find nothing (a supplement without its base)
 
 
 def load_rules(paths: list[Path] | None = None) -> list[CompiledRule]:
-    """Load every rule file; all errors are collected, the first is raised with a count of the rest."""
-    compiled: list[CompiledRule] = []
+    """The rules of exactly these files and folders (default: the shipped packs); every error is
+    collected, the first is raised with a count of the rest."""
+    return load_sources(RuleSources(tuple(paths or [DEFAULT_PACKS]), shipped=False)).rules
+
+
+def load_sources(sources: RuleSources) -> LoadedRules:
+    """The rules in force: event types declared first (a rule may use a type another file declares),
+    then every rule compiled; a user rule replaces the shipped rule of its id."""
     errors: list[RuleError] = []
-    seen: dict[str, str] = {}
-    for file in rule_files(paths or [DEFAULT_PACKS]):
-        try:
-            for rule in load_file(file):
-                if rule.id in seen:
-                    raise RuleError(
-                        str(file),
-                        f"rule id {rule.id!r} is already used in {seen[rule.id]}",
-                        line_of_rule(file, rule.id),
-                    )
-                seen[rule.id] = str(file)
-                compiled.append(rule)
-        except RuleErrors as error:
-            errors.extend(error.errors)
-        except RuleError as error:
-            errors.append(error)
+    shipped = _read_all(sources.shipped_files(), errors)
+    user = _read_all(sources.user_files(), errors)
+    for source in shipped + user:
+        _collect(errors, functools.partial(declare_all, source))
+    shipped_rules = _compile_all(shipped, errors)
+    user_rules = _compile_all(user, errors)
+    _refuse_duplicate_ids(shipped_rules, errors)
+    _refuse_duplicate_ids(user_rules, errors)
     if errors:
         raise RuleErrors(errors)
+    replaced = {rule.id for rule in user_rules}
+    overrides = [
+        f"rule {rule.id!r} of {rule.path} replaces the shipped rule of that id ({shipped.path})"
+        for rule in user_rules
+        for shipped in shipped_rules
+        if shipped.id == rule.id
+    ]
+    rules = [rule for rule in shipped_rules if rule.id not in replaced] + user_rules
+    return LoadedRules(rules, overrides, supplement_notes(rules))
+
+
+def supplement_notes(rules: list[CompiledRule]) -> list[str]:
+    """A supplement only adds fields to an event another rule found: without such a rule for its
+    type it finds nothing, which is worth a word rather than silence."""
+    primary = {rule.rule.event for rule in rules if not rule.rule.supplement}
+    return [
+        f"rule {rule.id!r} ({rule.path}) only adds to {rule.rule.event} events, and no rule in use finds "
+        f"{rule.rule.event} events: it can find nothing on its own (add the shipped packs, or a rule "
+        "without `supplement = true`)"
+        for rule in rules
+        if rule.rule.supplement and rule.rule.event not in primary
+    ]
+
+
+def _read_all(files: list[Path], errors: list[RuleError]) -> list[TomlFile]:
+    read = []
+    for file in files:
+        try:
+            read.append(TomlFile.read(file))
+        except TomlFileError as error:
+            errors.append(RuleError(str(file), error.message, error.line))
+    return read
+
+
+def _compile_all(sources: list[TomlFile], errors: list[RuleError]) -> list[CompiledRule]:
+    compiled: list[CompiledRule] = []
+    for source in sources:
+        compiled.extend(_collect(errors, functools.partial(compile_file, source)) or [])
     return compiled
 
 
-def load_file(path: Path) -> list[CompiledRule]:
+def _collect(errors: list[RuleError], step: Callable[[], T]) -> T | None:
+    """Run one step of loading; its errors join the others, so that one run shows all there is to fix."""
     try:
-        source = TomlFile.read(path)
-    except TomlFileError as error:
-        raise RuleError(str(path), error.message, error.line) from None
+        return step()
+    except RuleErrors as error:
+        errors.extend(error.errors)
+    except RuleError as error:
+        errors.append(error)
+    return None
+
+
+def _refuse_duplicate_ids(rules: list[CompiledRule], errors: list[RuleError]) -> None:
+    seen: dict[str, str] = {}
+    for rule in rules:
+        if rule.id in seen:
+            message = f"rule id {rule.id!r} is already used in {seen[rule.id]}"
+            errors.append(RuleError(rule.path, message, line_of_rule(rule.path, rule.id)))
+        seen.setdefault(rule.id, rule.path)
+
+
+def compile_file(source: TomlFile) -> list[CompiledRule]:
+    """A file's rules (its event types are declared beforehand); every error of the file at once."""
     document = source.data
     places: list[tuple[str | int, ...]]
     if "rule" not in document:
-        tables, places = [document], [()]  # a file of one rule, written without [[rule]]
+        declares = isinstance(document.get("event"), list)  # [[event]] tables, not a rule's `event = ...`
+        rest = {key: value for key, value in document.items() if not (declares and key == "event")}
+        # A file of one rule, written without [[rule]]; or a file that only declares event types.
+        tables, places = ([rest], [()]) if rest or not declares else ([], [])
     elif isinstance(document["rule"], list):
         tables, places = document["rule"], [("rule", n) for n in range(len(document["rule"]))]
     else:
-        raise RuleError(str(path), "'rule' must be an array of tables ([[rule]])", source.line_of(["rule"]))
+        raise RuleError(str(source.path), "'rule' must be an array of tables ([[rule]])", source.line_of(["rule"]))
     compiled, errors = [], []
     for table, place in zip(tables, places, strict=True):
         try:

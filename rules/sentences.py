@@ -39,6 +39,7 @@ _ABBREVIATIONS = frozenset(
         "c",
         "v",
         "b",
+        "m",  # a.m., p.m.: "effective at 5:00 p.m. Eastern Time on March 3" is one sentence
     ]
 )
 MAX_SENTENCE = 1600

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from filings.model import Document, Filing, Header
+from rules.catalogue import CATALOGUE, declared_names
 from rules.engine import RuleSet, scan_filing
 from rules.events import Partial
 from rules.fields import FieldValue
@@ -15,6 +16,7 @@ from rules.loader import CompiledRule
 SHIPPED_BENIGN = Path(__file__).parent / "benign"
 DEFAULT_FILED = "2024-06-10"
 _FILED = re.compile(r"^#\s*filed:\s*(\d{4}-\d{2}-\d{2})\s*$")
+_TYPES = re.compile(r"^#\s*types:\s*(.+?)\s*$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,6 +82,9 @@ class BenignSample:
     line: int
     text: str
     filed: str  # the filing date it is read with (a rule tells a past deal from a new one by it)
+    # The event types it is benign for: "1-for-10 reverse stock split" is no share sale, but it is
+    # what a pack's reverse-split type is for.
+    types: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,24 +100,30 @@ class BenignHit:
         )
 
 
-def benign_samples(rule_paths: list[Path]) -> list[BenignSample]:
-    """The shipped samples, and those in `benign/*.txt` inside the given rule folders."""
-    files = sorted(SHIPPED_BENIGN.glob("*.txt"))
+def benign_samples(rule_paths: list[Path], shipped: bool = True) -> list[BenignSample]:
+    """The shipped samples (benign for the built-in types) and those in `benign/*.txt` inside the given
+    rule folders (benign for the types the folder declares, else the built-in ones). A file's
+    `# types: a, b` line names its types itself."""
+    builtin = frozenset(CATALOGUE.builtin())
+    files = [(file, builtin) for file in sorted(SHIPPED_BENIGN.glob("*.txt"))] if shipped else []
     for path in rule_paths:
         if path.is_dir():
-            files.extend(sorted(path.rglob("benign/*.txt")))
-    unique = list(dict.fromkeys(file.resolve() for file in files))
-    return [sample for file in unique for sample in _read_samples(file)]
+            declared = frozenset(declared_names(sorted(path.rglob("*.toml")))) or builtin
+            files.extend((file, declared) for file in sorted(path.rglob("benign/*.txt")))
+    unique = {file.resolve(): types for file, types in reversed(files)}
+    return [sample for file, types in reversed(unique.items()) for sample in _read_samples(file, types)]
 
 
-def _read_samples(path: Path) -> list[BenignSample]:
+def _read_samples(path: Path, types: frozenset[str]) -> list[BenignSample]:
     samples, filed = [], DEFAULT_FILED
     for number, line in enumerate(path.read_text(encoding="utf-8", errors="replace").splitlines(), start=1):
-        directive = _FILED.match(line)
+        directive, named = _FILED.match(line), _TYPES.match(line)
         if directive:
             filed = directive.group(1)
+        elif named:
+            types = frozenset(name.strip() for name in named.group(1).split(","))
         elif line.strip() and not line.lstrip().startswith("#"):
-            samples.append(BenignSample(str(path), number, line.strip(), filed))
+            samples.append(BenignSample(str(path), number, line.strip(), filed, types))
     return samples
 
 
@@ -126,6 +137,8 @@ def benign_hits(rules: list[CompiledRule], samples: list[BenignSample]) -> list[
             sample.path, Header(form="8-K", filed=sample.filed), [Document("8-K", 1, None, None, sample.text)]
         )
         for event in scan_filing(filing, ruleset):
+            if event.type not in sample.types:
+                continue  # benign for other types: this text may well be what this type reports
             for rule_id in dict.fromkeys(event.rules or [event.rule]):
                 if rule_id in by_id:
                     hits.append(BenignHit(by_id[rule_id], event.type, sample))

@@ -10,9 +10,10 @@ import tomllib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from pydantic import ValidationError
+if TYPE_CHECKING:  # only its type: reading a TOML file needs no pydantic
+    from pydantic import ValidationError
 
 _TABLE_HEADER = re.compile(r"^\s*\[(?P<array>\[)?\s*(?P<name>[^\[\]]+?)\s*\]\]?\s*(#.*)?$")
 _KEY = re.compile(r"^\s*([\w\"'.-]+)\s*=")
@@ -143,8 +144,9 @@ class TomlFile:
                 headers.setdefault(table, number)
                 continue
             key = _KEY.match(line)
-            if key:
-                keys.setdefault((*table, key.group(1).strip("\"'")), number)
+            if key:  # a dotted key (fields.ratio = ...) is a key inside sub-tables
+                parts = tuple(part.strip().strip("\"'") for part in key.group(1).split("."))
+                keys.setdefault((*table, *parts), number)
         return headers, keys
 
 

@@ -97,3 +97,22 @@ def test_libpq_sslmode_is_passed_to_asyncpg_as_ssl(tmp_path: Path) -> None:
 def test_an_unset_request_rate_defaults_to_9_a_second(tmp_path: Path) -> None:
     settings = load_settings(write(tmp_path, '[edgar]\nuser_agent = "A a@b.co"\n'))
     assert settings.edgar.max_requests_per_second == 9
+
+
+def test_rules_add_to_the_shipped_packs_and_a_pack_is_turned_off_by_its_name(tmp_path: Path) -> None:
+    path = write(tmp_path, '[edgar]\nuser_agent = "A a@b.co"\n[rules]\npaths = ["mine"]\ndisable = ["warrant"]\n')
+    sources = load_settings(path).rule_sources()
+    assert sources.shipped and sources.paths == (tmp_path / "mine",) and sources.disabled == {"warrant"}
+    assert "warrant.toml" not in [p.name for p in sources.shipped_files()]
+    bad = write(tmp_path, '[edgar]\nuser_agent = "A a@b.co"\n[rules]\ndisable = ["warrants"]\n')
+    with pytest.raises(ConfigError, match=r":4: \[rules\] disable: no shipped pack is called 'warrants' \(packs: "):
+        load_settings(bad)
+
+
+def test_a_route_may_name_an_event_type_the_users_pack_declares(tmp_path: Path) -> None:
+    pack = ROOT / "tests" / "fixtures" / "packs" / "reverse-split"
+    text = f'[edgar]\nuser_agent = "A a@b.co"\n[rules]\npaths = ["{pack}"]\n[[routes]]\nchannel = "#s"\ntypes = ["reverse_split"]\n'
+    assert load_settings(write(tmp_path, text)).routes[0].types == ["reverse_split"]
+    without = text.replace(f'paths = ["{pack}"]', "paths = []")
+    with pytest.raises(ConfigError, match="unknown event type 'reverse_split'"):
+        load_settings(write(tmp_path, without))

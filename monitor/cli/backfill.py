@@ -50,7 +50,7 @@ class BackfillReport:
 
 
 async def backfill(settings: Settings, first: date, last: date, alert: bool, console: Console) -> BackfillReport:
-    rules = RuleBook(settings.rule_paths())
+    rules = RuleBook(settings.rule_sources())
     report = BackfillReport()
     async with open_app(settings, rules, alerts=alert, role="backfill") as app:
         log.info("backfill %s to %s: %s", first, last, describe(settings, rules))

@@ -9,13 +9,20 @@ from datetime import date
 from rich.console import Console
 
 from monitor.cli.tables import print_stored_table, stored_json
-from monitor.settings import Settings
+from monitor.errors import ConfigError
+from monitor.settings import Settings, rule_files_of
+from rules.catalogue import CATALOGUE, declare_leniently
 from storage.repository import Store
 
 
 async def command_events_list(
     settings: Settings, as_json: bool, limit: int | None, types: list[str] | None, since: date | None
 ) -> int:
+    declare_leniently(rule_files_of(settings))  # the user's event types, shown by their titles
+    unknown = sorted(set(types or ()) - set(CATALOGUE.names()))
+    if unknown:
+        known = ", ".join(CATALOGUE.names())
+        raise ConfigError(f"--type {unknown[0]}: no such event type (known: {known})")
     store = await Store.open_for_reading(settings.database_url())
     try:
         filings = await store.filings_with_events(limit, types, since)

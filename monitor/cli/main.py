@@ -27,7 +27,6 @@ from monitor.errors import ConfigError, MonitorError
 from monitor.escape import for_terminal
 from monitor.logs import configure_logging
 from monitor.settings import Settings, load_settings
-from rules.catalogue import EVENT_TYPES
 from rules.errors import RuleError
 from rules.tomlfile import TomlFileError
 from storage.errors import StorageError
@@ -58,7 +57,12 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="PATH",
         help="EDGAR submission (.txt), HTML, Form D XML, text file, or a folder of them",
     )
-    scan.add_argument("--rules", action="append", type=Path, metavar="PATH", help="rule file or folder (repeatable)")
+    scan.add_argument(
+        "--rules", action="append", type=Path, metavar="PATH", help="rule file or folder added to the shipped packs"
+    )
+    scan.add_argument(
+        "--only-rules", action="append", type=Path, metavar="PATH", help="scan with these rule files or folders alone"
+    )
     scan.add_argument("--json", action="store_true", help="one JSON object per line, one line per file")
 
     rules = commands.add_parser("rules", help="work with rule files")
@@ -102,7 +106,7 @@ def build_parser() -> argparse.ArgumentParser:
     listing.add_argument("--json", action="store_true", help="one JSON object per filing, as `scan --json`")
     listing.add_argument("--limit", type=int, default=None, metavar="N", help="at most N filings")
     listing.add_argument(
-        "--type", action="append", dest="types", choices=sorted(EVENT_TYPES), help="only this event type (repeatable)"
+        "--type", action="append", dest="types", metavar="TYPE", help="only this event type (repeatable)"
     )
     listing.add_argument("--since", type=_day, metavar="YYYY-MM-DD", help="only filings filed on or after this day")
     return parser
@@ -139,7 +143,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _dispatch(args: argparse.Namespace) -> int:
     if args.command == "scan":
-        return command_scan(args.paths, args.rules, args.json)
+        return command_scan(args.paths, args.rules, args.only_rules, args.json)
     if args.command == "rules":
         return command_rules_test(args.paths)
     settings = load_settings(args.config)

@@ -8,7 +8,8 @@ from pathlib import Path
 
 from monitor.escape import for_terminal
 from rules.errors import RuleErrors
-from rules.loader import DEFAULT_PACKS, load_rules
+from rules.loader import load_rules
+from rules.sources import DEFAULT_PACKS
 from rules.testing import benign_hits, benign_samples, files_without_near_misses, run_examples
 
 

@@ -12,19 +12,28 @@ from monitor.cli.tables import print_table, write_json_line
 from monitor.escape import for_terminal
 from monitor.extraction import ScanResult, scan_paths
 from rules.engine import RuleSet
-from rules.loader import DEFAULT_PACKS, load_rules
+from rules.loader import load_sources
+from rules.sources import RuleSources
 
 log = logging.getLogger(__name__)
 
 
-def command_scan(paths: list[str], rule_paths: list[Path] | None, as_json: bool) -> int:
-    ruleset = RuleSet(load_rules(rule_paths or [DEFAULT_PACKS]))
+def command_scan(paths: list[str], added: list[Path] | None, only: list[Path] | None, as_json: bool) -> int:
+    """`--rules` adds rule files to the shipped packs (a rule with a shipped rule's id replaces it);
+    `--only-rules` scans with the given ones alone."""
+    sources = RuleSources(tuple(only), shipped=False) if only else RuleSources(tuple(added or ()))
+    loaded = load_sources(sources)
+    for line in loaded.overrides:
+        log.info("%s", line)
+    for line in loaded.notes:
+        print(f"filing-monitor: note: {for_terminal(line)}", file=sys.stderr)
+    ruleset = RuleSet(loaded.rules)
     log.info(
         "loaded %d rules (version %s, %d trigger words) from %s",
         len(ruleset.rules),
         ruleset.version,
         len(ruleset.trigger_words),
-        ", ".join(str(p) for p in rule_paths or [DEFAULT_PACKS]),
+        sources.describe(),
     )
     results: list[ScanResult] = []
     failed = False

@@ -11,7 +11,7 @@ from rich.text import Text
 
 from monitor.escape import cell, for_terminal
 from monitor.extraction import ScanResult
-from rules.catalogue import format_fields
+from rules.catalogue import titled_fields
 from rules.events import Event
 from storage.repository import FilingWithEvents
 from storage.tables import EventRow
@@ -34,7 +34,7 @@ def results_table(results: list[ScanResult]) -> Table:
         elif not result.events:
             table.add_row(source, cell(filing), Text("none", style="dim"), "", "")
         for event in result.events:
-            fields = cell(format_fields(event.type, event.fields))
+            fields = cell(titled_fields(event.type, event.fields))
             for check in event.checks:
                 fields.append(f"\ncheck: {for_terminal(check)}", style="yellow")
             evidence = event.evidence if len(event.evidence) < 200 else event.evidence[:197] + "..."
@@ -85,7 +85,7 @@ def print_stored_table(filings: list[FilingWithEvents], console: Console) -> Non
         filing = stored.filing
         name = " ".join(v for v in (filing.form, filing.company, filing.accession) if v)
         for event in stored.events:
-            fields = format_fields(event.type, event.fields)
+            fields = titled_fields(event.type, event.fields)
             table.add_row(filing.filed.isoformat() if filing.filed else "-", cell(name), cell(event.type), cell(fields))
     console.print(table)
     console.print(f"{len(filings)} filings, {sum(len(s.events) for s in filings)} events")

@@ -9,15 +9,20 @@ from pathlib import Path
 
 from rules.engine import RuleSet
 from rules.errors import RuleError, RuleErrors
-from rules.loader import DEFAULT_PACKS, line_of_rule, load_rules, rule_files
+from rules.loader import line_of_rule, load_sources
+from rules.sources import DEFAULT_PACKS, RuleSources
 from rules.testing import benign_hits, benign_samples
 
 log = logging.getLogger(__name__)
 
 
 class RuleBook:
-    def __init__(self, paths: list[Path]) -> None:
-        self.paths = paths or [DEFAULT_PACKS]
+    def __init__(self, sources: RuleSources | list[Path]) -> None:
+        """`sources`: the daemon's (shipped packs and the user's, which add); a list of paths: those alone."""
+        if not isinstance(sources, RuleSources):
+            sources = RuleSources(tuple(sources or [DEFAULT_PACKS]), shipped=False)
+        self.sources = sources
+        self._said: list[str] = []
         self._reloading = threading.Lock()
         self._fingerprint = self._read_fingerprint()
         self.current = self._load()  # a broken rule at start-up is a config error: exit 2
@@ -53,20 +58,31 @@ class RuleBook:
     def _load(self) -> RuleSet:
         """The rules, refused whole when one raises an event on benign text: a rule that matches too
         much would alert on every filing."""
-        rules = load_rules(self.paths)
-        hits = benign_hits(rules, benign_samples(self.paths))
+        loaded = load_sources(self.sources)
+        rules = loaded.rules
+        hits = benign_hits(rules, benign_samples(list(self.sources.paths)))
         if hits:
             errors = [
                 RuleError(hit.rule.path, hit.describe().partition(": ")[2], line_of_rule(hit.rule.path, hit.rule.id))
                 for hit in hits
             ]
             raise RuleErrors(errors)
+        self._say(loaded.overrides, loaded.notes)
         return RuleSet(rules)
+
+    def _say(self, overrides: list[str], notes: list[str]) -> None:
+        """Overrides and rules that can find nothing: said at start-up, and again only when they change."""
+        if overrides + notes != self._said:
+            for line in overrides:
+                log.info("%s", line)
+            for line in notes:
+                log.warning("%s", line)
+            self._said = overrides + notes
 
     def _read_fingerprint(self) -> str:
         digest = hashlib.sha256()
         try:
-            files = rule_files(self.paths)
+            files = self.sources.shipped_files() + self.sources.user_files()
         except RuleError as error:
             return f"error: {error}"
         for file in files:

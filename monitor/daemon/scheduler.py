@@ -31,7 +31,7 @@ class Daemon:
     def __init__(self, settings: Settings, once: bool = False) -> None:
         self.settings = settings
         self.once = once
-        self.rules = RuleBook(settings.rule_paths())
+        self.rules = RuleBook(settings.rule_sources())
         self._stop = asyncio.Event()
         self._jobs_running: set[asyncio.Task[Any]] = set()
         self.fatal: str | None = None  # why the daemon stopped itself, if it did

@@ -89,8 +89,9 @@ def _digest_line(alert: Alert) -> str:
 
 
 def _key_numbers(event: AlertEvent) -> str:
-    kinds = event_type(event.type).kinds()
-    shown = [format_value(v, kinds.get(k, "")) for k, v in event.fields.items() if kinds.get(k) in ("money", "count")]
+    declared = event_type(event.type)
+    headline = declared.headline_fields()  # what the catalogue says a one-line summary shows
+    shown = [format_value(event.fields[k], declared.kind_of(k)) for k in headline if k in event.fields]
     return ", ".join(shown) or "terms in the filing"
 
 

@@ -125,12 +125,21 @@ expect = { warrant_shares = %s }
 """
 
 
-def test_rules_option_replaces_the_default_packs(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_only_rules_scans_with_the_given_rules_alone(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "mine.toml").write_text(RULE % "104000")
+    code = main(["scan", str(SEED), "--only-rules", str(tmp_path), "--json"])
+    [line] = [json.loads(text) for text in capsys.readouterr().out.splitlines()]
+    assert code == 0
+    assert [(e["type"], e["rule"]) for e in line["events"]] == [("warrant", "only-warrants")]
+
+
+def test_rules_adds_to_the_shipped_packs(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     (tmp_path / "mine.toml").write_text(RULE % "104000")
     code = main(["scan", str(SEED), "--rules", str(tmp_path), "--json"])
     [line] = [json.loads(text) for text in capsys.readouterr().out.splitlines()]
     assert code == 0
-    assert [(e["type"], e["rule"]) for e in line["events"]] == [("warrant", "only-warrants")]
+    assert [e["type"] for e in line["events"]] == ["share_sale", "warrant", "finder_fee"]
+    assert "only-warrants" in line["events"][1]["rules"]
 
 
 def test_rules_test_prints_a_failing_example_and_exits_1(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -11,7 +11,7 @@ import pytest
 from monitor.cli.main import main
 from monitor.daemon.rulebook import RuleBook
 from rules.errors import RuleError
-from rules.loader import DEFAULT_PACKS
+from rules.sources import DEFAULT_PACKS
 from tests.rules.test_loader import TWO_RULES
 
 # Matches any sentence holding a letter: would alert on every filing.

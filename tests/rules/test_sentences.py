@@ -14,6 +14,12 @@ def test_sentence_around_a_position_respects_abbreviations() -> None:
     assert text[start:end].strip() == "Shares were sold."
 
 
+def test_a_time_of_day_does_not_end_the_sentence() -> None:
+    text = "The split becomes effective at 5:00 p.m. Eastern Time on March 3, 2025. Trading resumes."
+    start, end = Sentences(text).around(text.index("March"))
+    assert text[start:end].strip() == "The split becomes effective at 5:00 p.m. Eastern Time on March 3, 2025."
+
+
 def test_one_huge_paragraph_costs_linear_time() -> None:
     # A text file without blank lines is one paragraph; every hit in it must not rescan it.
     text = "The Company sold widgets in the quarter. " * 60_000
