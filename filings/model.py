@@ -63,6 +63,10 @@ class Filing:
     documents: list[Document] = field(default_factory=list)
     form_d: FormD | None = None
     warnings: list[str] = field(default_factory=list)
+    # The form type as the rules see it (the header's, else the one the cover names; filings.roles)
+    # and what kind of filing it is: periodic_report, proxy_statement, resale_prospectus, ...
+    form: str | None = None
+    roles: frozenset[str] = frozenset()
 
     @property
     def text(self) -> str:

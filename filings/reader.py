@@ -10,6 +10,7 @@ from filings.errors import FilingError
 from filings.formd import form_d_header, is_form_d, parse_form_d, summary_text
 from filings.html import html_text, looks_like_html
 from filings.model import DOCUMENT_SEPARATOR, FORM_D_FORMS, FORM_D_SUMMARY_TYPE, Document, Filing, FormD, Header
+from filings.roles import form_of, roles_of
 from filings.source import FileBytes, NotRegularFile, open_regular_file
 from filings.submission import Buffer, RawDocument, is_submission, iter_documents, parse_header
 from filings.text import decode, looks_binary, plain_text
@@ -45,6 +46,14 @@ def read_path(path: Path) -> Filing:
 
 
 def read_filing(data: Buffer, source: str) -> Filing:
+    """The filing in these bytes, with its form and roles (filings.roles) known to the rules."""
+    filing = _read(data, source)
+    filing.form = form_of(filing)
+    filing.roles = roles_of(filing, filing.form)
+    return filing
+
+
+def _read(data: Buffer, source: str) -> Filing:
     head = bytes(data[:65536])
     if not head.strip():
         raise FilingError("empty file")

@@ -98,7 +98,8 @@ def scan_filing(filing: Filing, ruleset: RuleSet) -> list[Event]:
         active = {
             number
             for number, rule in enumerate(ruleset.rules)
-            if rule.applies_to_form(header.form)
+            if rule.applies_to_form(filing.form or header.form)
+            and rule.applies_to_roles(filing.roles)
             and rule.applies_to_items(header.items)
             and rule.applies_to_document(None if document.type in LONE_DOCUMENT_TYPES else document.type)
         }

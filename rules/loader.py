@@ -28,6 +28,8 @@ from rules.sources import DEFAULT_PACKS, RuleSources
 from rules.tomlfile import TomlFile, TomlFileError
 
 T = TypeVar("T")
+# What a file's [defaults] may set for all its rules: where they apply, not what they match.
+DEFAULTABLE = frozenset({"forms", "items", "documents", "roles", "not_roles", "tags"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +59,11 @@ class CompiledRule:
 
     def applies_to_form(self, form: str | None) -> bool:
         return _matches_any(form, self.rule.forms)
+
+    def applies_to_roles(self, roles: frozenset[str]) -> bool:
+        """`roles`: only in filings of one of these kinds; `not_roles`: never in filings of these."""
+        wanted, refused = self.rule.roles, self.rule.not_roles
+        return (not wanted or not roles.isdisjoint(wanted)) and roles.isdisjoint(refused)
 
     def applies_to_items(self, items: tuple[str, ...]) -> bool:
         return not self.rule.items or not items or any(item in self.rule.items for item in items)
@@ -162,10 +169,11 @@ def _refuse_duplicate_ids(rules: list[CompiledRule], errors: list[RuleError]) ->
 def compile_file(source: TomlFile) -> list[CompiledRule]:
     """A file's rules (its event types are declared beforehand); every error of the file at once."""
     document = source.data
+    defaults = _defaults(source)
     places: list[tuple[str | int, ...]]
     if "rule" not in document:
         declares = isinstance(document.get("event"), list)  # [[event]] tables, not a rule's `event = ...`
-        rest = {key: value for key, value in document.items() if not (declares and key == "event")}
+        rest = {k: v for k, v in document.items() if not (declares and k == "event") and k != "defaults"}
         # A file of one rule, written without [[rule]]; or a file that only declares event types.
         tables, places = ([rest], [()]) if rest or not declares else ([], [])
     elif isinstance(document["rule"], list):
@@ -175,12 +183,24 @@ def compile_file(source: TomlFile) -> list[CompiledRule]:
     compiled, errors = [], []
     for table, place in zip(tables, places, strict=True):
         try:
-            compiled.append(_compile(source, table, place))
+            compiled.append(_compile(source, {**defaults, **table}, place, set(defaults) - set(table)))
         except RuleError as error:  # the file's other rules are still checked: every error is shown at once
             errors.append(error)
     if errors:
         raise RuleErrors(errors)
     return compiled
+
+
+def _defaults(source: TomlFile) -> dict[str, object]:
+    """A file's `[defaults]`: scoping every rule of the file shares, unless a rule sets the key itself."""
+    defaults = source.data.get("defaults", {})
+    if not isinstance(defaults, dict):
+        raise RuleError(str(source.path), "'defaults' must be a table ([defaults])", source.line_of(["defaults"]))
+    unknown = sorted(set(defaults) - DEFAULTABLE)
+    if unknown:
+        message = f"[defaults] {unknown[0]!r}: only {', '.join(sorted(DEFAULTABLE))} may be set for every rule"
+        raise RuleError(str(source.path), message, source.line_of(["defaults", unknown[0]]))
+    return dict(defaults)
 
 
 def line_of_rule(path: str | Path, rule_id: str) -> int | None:
@@ -199,13 +219,15 @@ def line_of_rule(path: str | Path, rule_id: str) -> int | None:
     )
 
 
-def _compile(source: TomlFile, table: dict[str, object], place: tuple[str | int, ...]) -> CompiledRule:
+def _compile(
+    source: TomlFile, table: dict[str, object], place: tuple[str | int, ...], defaulted: set[str] | None = None
+) -> CompiledRule:
     path = str(source.path)
     block = source.block_of(place) if place else (1, len(source.lines) + 1)
     try:
         rule = Rule.model_validate(table)
     except ValidationError as error:
-        raise _rule_error(source, error, place, block) from None
+        raise _rule_error(source, error, place, block, defaulted or set()) from None
     fields = field_types_for(CATALOGUE[rule.event].kinds())
 
     def pattern(text: str, fields: dict[str, str], raw: bool) -> CompiledPattern:
@@ -233,10 +255,13 @@ def _compile(source: TomlFile, table: dict[str, object], place: tuple[str | int,
 
 
 def _rule_error(
-    source: TomlFile, error: ValidationError, place: tuple[str | int, ...], block: tuple[int, int]
+    source: TomlFile, error: ValidationError, place: tuple[str | int, ...], block: tuple[int, int], defaulted: set[str]
 ) -> RuleError:
-    """The rule's first error, as a rule author names the key: "unknown key 'x'", "patterns.2: ..."."""
+    """The rule's first error, as a rule author names the key: "unknown key 'x'", "patterns.2: ...";
+    at the line of [defaults] when the value came from there."""
     first, line = error.errors()[0], source.problems(error, place)[0].line
+    if first["loc"] and first["loc"][0] in defaulted:
+        line = source.line_of(["defaults", str(first["loc"][0])])
     key = ".".join(str(part) for part in first["loc"])
     if first["type"] == "extra_forbidden":
         message = f"unknown key {key!r}"

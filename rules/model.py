@@ -7,6 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from filings.roles import ROLES
 from rules.catalogue import CATALOGUE
 from rules.fields import FieldValue
 
@@ -34,6 +35,8 @@ class Rule(BaseModel):
     forms: list[str] = []  # glob patterns on the form type; empty: every form
     items: list[str] = []  # 8-K items; empty: any
     documents: list[str] = []  # glob patterns on the document type (8-K, EX-99.1, ...); empty: any
+    roles: list[str] = []  # only in filings of one of these kinds (filings.roles); empty: any
+    not_roles: list[str] = []  # never in filings of these kinds: a 10-Q recalling last year's offering
     triggers: list[str] = Field(min_length=1)
     patterns: list[str] = []
     regex: list[str] = []
@@ -48,6 +51,14 @@ class Rule(BaseModel):
     def _a_catalogued_event(cls, value: str) -> str:
         if value not in CATALOGUE:
             raise ValueError(f"unknown event type {value!r} (known: {', '.join(CATALOGUE)})")
+        return value
+
+    @field_validator("roles", "not_roles")
+    @classmethod
+    def _known_roles(cls, value: list[str]) -> list[str]:
+        unknown = sorted(set(value) - set(ROLES))
+        if unknown:
+            raise ValueError(f"unknown filing role {unknown[0]!r} (roles: {', '.join(ROLES)})")
         return value
 
     @field_validator("id")

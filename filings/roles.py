@@ -1,0 +1,94 @@
+"""What kind of filing this is, beyond its form type: the roles rules are scoped by.
+
+A rule set for financings must stay quiet on filings that only recall past deals: a periodic
+report, a proxy statement, a resale prospectus (selling stockholders sell shares a past placement
+created), a shelf base prospectus (no offering yet). The SEC header's form says some of it; the
+cover of the main document says the rest, and for documents read without a header (an exhibit, an
+HTML document) it also gives the form itself."""
+
+from __future__ import annotations
+
+import re
+
+from filings.model import Filing
+
+COVER_CHARS = 16_000  # a cover page and the summary's first lines; far enough, and cheap
+PERIODIC_REPORT = "periodic_report"
+PROXY_STATEMENT = "proxy_statement"
+RESALE_PROSPECTUS = "resale_prospectus"
+SHELF_PROSPECTUS = "shelf_prospectus"
+ROLES = (PERIODIC_REPORT, PROXY_STATEMENT, RESALE_PROSPECTUS, SHELF_PROSPECTUS)
+
+_FLAGS = re.I
+# The form a cover names: "FORM 10-Q", "FORM 8-K", "SCHEDULE 14A", "Filed Pursuant to Rule 424(b)(5)".
+_COVER_FORMS = (
+    (re.compile(r"\bFORM\s+10-?Q(?:SB)?\b", _FLAGS), "10-Q"),
+    (re.compile(r"\bFORM\s+10-?K(?:SB|405)?\b", _FLAGS), "10-K"),
+    (re.compile(r"\bSCHEDULE\s+14A\b", _FLAGS), "DEF 14A"),
+    (re.compile(r"\bFORM\s+8-K\b", _FLAGS), "8-K"),
+    (re.compile(r"\bRule\s+424\s*\(\s*b\s*\)\s*\(\s*(\d)\s*\)", _FLAGS), "424B{0}"),
+    (re.compile(r"\bFORM\s+S-1\b", _FLAGS), "S-1"),
+    (re.compile(r"\bFORM\s+S-3\b", _FLAGS), "S-3"),
+    (re.compile(r"\bFORM\s+F-1\b", _FLAGS), "F-1"),
+    (re.compile(r"\bFORM\s+F-3\b", _FLAGS), "F-3"),
+)
+# "our Annual Report on Form 10-K", "attached to Form 8-K": a form referred to, not this one ("Filed
+# pursuant to Rule 424(b)(5)" is this one's).
+_REFERENCE = re.compile(r"\b(?:on|to|in|of|under|with|by)\s+$", _FLAGS)
+_PERIODIC_FORMS = re.compile(r"^(?:10-?Q|10-?K|20-F|40-F|N-CSR)", _FLAGS)
+_PROXY_FORMS = re.compile(r"^(?:DEF|PRE|DEFA|DEFM|PREM)\s?14[AC]", _FLAGS)
+_PERIODIC_COVER = re.compile(r"(?:QUARTERLY|ANNUAL)\s+REPORT\s+PURSUANT\s+TO\s+SECTION\s+13", _FLAGS)
+_PROXY_COVER = re.compile(r"PROXY\s+STATEMENT\s+PURSUANT\s+TO\s+SECTION\s+14\s*\(\s*a\s*\)", _FLAGS)
+_PROSPECTUS_FORMS = re.compile(r"^(?:S-1|S-3|F-1|F-3|424B)", _FLAGS)
+_SELLING_HOLDERS = re.compile(r"\bselling\s+(?:stock|share|security|note|unit)holders?\b", _FLAGS)
+# The resale cover's own words: the company gets nothing from the sale (at most a warrant's exercise price).
+_NO_PROCEEDS = re.compile(
+    r"\b(?:we|the\s+company|the\s+registrant)\b[^.]{0,80}?\b(?:will|shall|do|does)\s+not\s+receive\s+any\s+"
+    r"(?:of\s+the\s+)?(?:net\s+)?proceeds",
+    _FLAGS,
+)
+# A base prospectus: securities offered later, "from time to time", in supplements not yet written.
+_SHELF = re.compile(
+    r"\bfrom\s+time\s+to\s+time\b[^.]{0,200}\b(?:one\s+or\s+more\s+offerings|offer\s+and\s+sell)", _FLAGS
+)
+_SUPPLEMENT_WILL = re.compile(r"\bprospectus\s+supplements?\b", _FLAGS)
+# What an actual offering's cover names: its agent, its underwriters, its price.
+_AN_OFFERING = re.compile(
+    r"\b(?:sales\s+agreement|at[\s-]+the[\s-]+market|placement\s+agent|underwriting\s+agreement|"
+    r"purchase\s+agreement|public\s+offering\s+price\s+(?:is|of)\s+\$|per\s+share\s+\$|"
+    r"price\s+to\s+(?:the\s+)?public)",
+    _FLAGS,
+)
+
+
+def form_of(filing: Filing) -> str | None:
+    """The form type: the header's, else the one the main document's cover names."""
+    if filing.header.form:
+        return filing.header.form
+    cover = _cover(filing)
+    named = [
+        (found.start(), form.format(*found.groups()))
+        for pattern, form in _COVER_FORMS
+        for found in pattern.finditer(cover)
+        if form.startswith("424") or not _REFERENCE.search(cover, max(0, found.start() - 12), found.start())
+    ]
+    return min(named)[1] if named else None
+
+
+def roles_of(filing: Filing, form: str | None) -> frozenset[str]:
+    cover = _cover(filing)
+    roles = set()
+    if (form and _PERIODIC_FORMS.match(form)) or _PERIODIC_COVER.search(cover):
+        roles.add(PERIODIC_REPORT)
+    if (form and _PROXY_FORMS.match(form)) or _PROXY_COVER.search(cover):
+        roles.add(PROXY_STATEMENT)
+    if form is None or _PROSPECTUS_FORMS.match(form):
+        if _SELLING_HOLDERS.search(cover) and _NO_PROCEEDS.search(cover):
+            roles.add(RESALE_PROSPECTUS)
+        elif _SHELF.search(cover) and _SUPPLEMENT_WILL.search(cover) and not _AN_OFFERING.search(cover):
+            roles.add(SHELF_PROSPECTUS)
+    return frozenset(roles)
+
+
+def _cover(filing: Filing) -> str:
+    return filing.documents[0].text[:COVER_CHARS] if filing.documents else ""

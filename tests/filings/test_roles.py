@@ -1,0 +1,65 @@
+"""The form a cover names and the kind of filing it is, on covers written the way EDGAR filings are."""
+
+from __future__ import annotations
+
+import pytest
+
+from filings.model import Document, Filing, Header
+from filings.roles import form_of, roles_of
+
+
+def filing(text: str, form: str | None = None) -> Filing:
+    return Filing("x", Header(form=form), [Document("TEXT", 1, None, None, text)])
+
+
+QUARTERLY = (
+    "UNITED STATES SECURITIES AND EXCHANGE COMMISSION\nWashington, D.C. 20549\nFORM 10-Q\n"
+    "QUARTERLY REPORT PURSUANT TO SECTION 13 OR 15(d) OF THE SECURITIES EXCHANGE ACT OF 1934\n"
+    "During the quarter we sold 1,000,000 shares under our at-the-market program for $4.1 million."
+)
+RESALE = (
+    "FORM S-1\nREGISTRATION STATEMENT UNDER THE SECURITIES ACT OF 1933\nPROSPECTUS\n"
+    "This prospectus relates to the resale of up to 3,000,000 shares of common stock by the selling "
+    "stockholders named herein, issued in a private placement on March 1, 2024. We are not selling any "
+    "shares under this prospectus and will not receive any of the proceeds from the sale of the shares."
+)
+SHELF = (
+    "FORM S-3\nREGISTRATION STATEMENT UNDER THE SECURITIES ACT OF 1933\nPROSPECTUS\n$200,000,000\n"
+    "Common Stock, Preferred Stock, Warrants, Units\nWe may offer and sell from time to time, in one or more "
+    "offerings, any combination of the securities described in this prospectus. We will provide the specific "
+    "terms of these offerings in one or more prospectus supplements. Our Annual Report on Form 10-K is "
+    "incorporated by reference."
+)
+SHELF_WITH_ATM = SHELF + (
+    " This registration statement also contains a sales agreement prospectus covering the offer and sale "
+    "of up to $50,000,000 of our common stock under a sales agreement with an agent."
+)
+PROXY = "SCHEDULE 14A INFORMATION\nProxy Statement Pursuant to Section 14(a) of the Securities Exchange Act of 1934"
+
+
+@pytest.mark.parametrize(
+    ("text", "form", "roles"),
+    [
+        (QUARTERLY, "10-Q", {"periodic_report"}),
+        (RESALE, "S-1", {"resale_prospectus"}),
+        (SHELF, "S-3", {"shelf_prospectus"}),
+        (SHELF_WITH_ATM, "S-3", set()),  # an offering is on the cover: not a bare shelf
+        (PROXY, "DEF 14A", {"proxy_statement"}),
+        ("Filed Pursuant to Rule 424(b)(5)\nPROSPECTUS SUPPLEMENT\n2,000,000 Shares", "424B5", set()),
+    ],
+    ids=["10-Q", "resale", "shelf", "shelf with ATM", "proxy", "424B5"],
+)
+def test_a_headerless_cover_gives_its_form_and_roles(text: str, form: str, roles: set[str]) -> None:
+    read = filing(text)
+    assert form_of(read) == form
+    assert roles_of(read, form_of(read)) == roles
+
+
+def test_a_form_referred_to_is_not_the_filings_own() -> None:
+    text = "This agreement is filed as an exhibit to our Annual Report on Form 10-K. The Company sold shares."
+    assert form_of(filing(text)) is None
+
+
+def test_the_headers_form_wins_and_an_8k_is_never_a_prospectus() -> None:
+    read = filing(RESALE, form="8-K")
+    assert form_of(read) == "8-K" and roles_of(read, "8-K") == frozenset()
