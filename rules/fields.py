@@ -103,7 +103,8 @@ _DIGITS = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
 
 # "two hundred and fifty (250) shares": the figure in parentheses after the words.
 COUNT = rf"\(?{_DIGITS}(?:\s*(?:million|billion))?\)?"
-MONEY = rf"(?:US\s?\$\s?|\$\s?|USD\s?)?(?:{_DIGITS}|\.\d+)(?:\s?(?:million|billion|thousand)\b)?"
+# "Ten Million Dollars ($10,000,000)": the figure in parentheses after the words, as for counts.
+MONEY = rf"\(?(?:US\s?\$\s?|\$\s?|USD\s?)?(?:{_DIGITS}|\.\d+)(?:\s?(?:million|billion|thousand)\b)?\)?"
 PERCENT = r"\d{1,3}(?:\.\d+)?\s?(?:%|percent\b|per\s?cent\b)"
 TERM = (
     rf"(?:\d+(?:\.\d+)?|{_NUMBER_WORD})(?:\s+and\s+(?:one-half|a\s+half))?(?:\s*\(\d+(?:\.\d+)?\))?"
