@@ -1,0 +1,42 @@
+"""The extraction scores on both corpora (55 real filings), pinned as floors that only go up.
+
+Raise a floor when a change lifts a score; a change that lowers one fails here. The targets of the
+extraction issue are higher (f1 0.95, field recall 0.90, field precision 0.97, no event on any
+negative file); docs/rules.md and the README say where the scores stand."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.conftest import ROOT, shared_path
+
+F1 = 0.81
+FIELD_RECALL = 0.53
+FIELD_PRECISION = 0.90
+NEGATIVES_WITH_EVENTS = 1  # neg_amazon_junglee_merger_8k_1998.txt: preferred stock of a merger
+
+
+def test_both_corpora_score_at_least_their_floors(tmp_path: Path) -> None:
+    corpora = [shared_path("corpus"), shared_path("corpus-wide")]
+    expected = tmp_path / "expected.jsonl"
+    expected.write_text("".join((corpus / "expected.jsonl").read_text() for corpus in corpora))
+    output = tmp_path / "out.jsonl"
+    with output.open("w") as handle:
+        command = [sys.executable, "-m", "monitor", "scan", *(str(c / "filings") for c in corpora), "--json"]
+        subprocess.run(command, stdout=handle, check=True, cwd=ROOT)
+    score = subprocess.run(
+        [sys.executable, str(corpora[0] / "score.py"), str(expected), str(output), "--quiet"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    figures = dict(part.split("=", 1) for part in score.stdout.split() if "=" in part)
+    assert float(figures["f1"]) >= F1, score.stdout
+    assert float(figures["field_recall"]) >= FIELD_RECALL, score.stdout
+    assert float(figures["precision"]) > 0 and float(figures["field_precision"]) >= FIELD_PRECISION, score.stdout
+    lines = [json.loads(line) for line in output.read_text().splitlines()]
+    negatives = [line["source"] for line in lines if Path(line["source"]).name.startswith("neg_") and line.get("events")]
+    assert len(negatives) <= NEGATIVES_WITH_EVENTS, negatives
