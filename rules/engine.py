@@ -18,6 +18,7 @@ from rules.loader import CompiledRule, rules_digest
 from rules.patterns import CompiledPattern
 from rules.prefilter import Prefilter
 from rules.sentences import Sentences
+from rules.terms import DefinedTerms
 
 MAX_EVIDENCE = 700
 # Real filings give a rule a few dozen findings at most; a file where every sentence matches is
@@ -49,11 +50,12 @@ class RuleSet:
 
     def partials(self, document: Document, active: set[int], reference: date | None = None) -> Iterator[Partial]:
         found: Counter[int] = Counter()
+        terms = DefinedTerms(document.text)  # read only if a match names a party by a defined term
         for (start, end), numbers in self._windows(document.text, active):
             for number in sorted(numbers):
                 if found[number] >= MAX_FINDINGS_PER_RULE:
                     continue
-                for partial in _apply(self.rules[number], document, start, end, reference):
+                for partial in _apply(self.rules[number], document, start, end, reference, terms):
                     found[number] += 1
                     yield partial
                     if found[number] == MAX_FINDINGS_PER_RULE:
@@ -108,7 +110,9 @@ def scan_filing(filing: Filing, ruleset: RuleSet) -> list[Event]:
     return form_d_events(filing) + merge(partials)
 
 
-def _apply(rule: CompiledRule, document: Document, start: int, end: int, reference: date | None) -> Iterator[Partial]:
+def _apply(
+    rule: CompiledRule, document: Document, start: int, end: int, reference: date | None, terms: DefinedTerms
+) -> Iterator[Partial]:
     sentence = document.text[start:end]
     if rule.required_missing(sentence) or not rule.may_match(sentence) or rule.excluded(sentence):
         return
@@ -119,7 +123,7 @@ def _apply(rule: CompiledRule, document: Document, start: int, end: int, referen
                 if is_stale(sentence, reference):
                     return
                 checked_dates = True
-            found = _fields(pattern, match, sentence)
+            found = _fields(pattern, match, sentence, terms)
             if found is None:
                 continue
             fields, series = found
@@ -142,10 +146,13 @@ def _apply(rule: CompiledRule, document: Document, start: int, end: int, referen
 
 
 _AMOUNT_TYPES = frozenset({"money", "count", "number"})
+_NAME_TYPES = frozenset({"name", "names"})
 _PERCENT_AFTER = re.compile(r"\s?(?:%|percent\b|per\s?cent\b)", re.I)
 
 
-def _fields(pattern: CompiledPattern, match: Any, sentence: str) -> tuple[dict[str, FieldValue], str | None] | None:
+def _fields(
+    pattern: CompiledPattern, match: Any, sentence: str, terms: DefinedTerms
+) -> tuple[dict[str, FieldValue], str | None] | None:
     """The fields a match states, or None when the match is not what the pattern means."""
     fields: dict[str, FieldValue] = {}
     series: str | None = None
@@ -156,7 +163,9 @@ def _fields(pattern: CompiledPattern, match: Any, sentence: str) -> tuple[dict[s
         end = match.end(pattern.regex.groupindex[capture.group])
         if capture.type in _AMOUNT_TYPES and _PERCENT_AFTER.match(sentence, end):
             return None  # "a fee equal to 7.0%" states a percentage, not an amount
-        value = TYPES[capture.type].parse(text)
+        party = terms.resolve(text) if capture.type in _NAME_TYPES else None
+        value: FieldValue | None = party if party and capture.type == "name" else [party] if party else None
+        value = value or TYPES[capture.type].parse(text)
         if value is None:
             continue
         if capture.field == SERIES_FIELD:

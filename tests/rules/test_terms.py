@@ -1,0 +1,42 @@
+"""Defined terms: a party named once, `X (the "Agent")`, and referred to after as "the Agent"."""
+
+from __future__ import annotations
+
+import pytest
+
+from filings.model import Document, Filing, Header
+from rules.engine import RuleSet, scan_filing
+from rules.terms import DefinedTerms
+
+AGREEMENT = (
+    'This PURCHASE AGREEMENT is made by and between NORTHWIND DEVICES, INC., a Nevada corporation (the "Company"), '
+    'and HARBOR CREST CAPITAL FUND, LLC, a Delaware limited liability company (the "Investor"). The Company engaged '
+    "Ridgeway Securities LLC (\u201cRidgeway\u201d) as placement agent."
+)
+
+
+@pytest.mark.parametrize(
+    ("captured", "party"),
+    [
+        ("Investor", "HARBOR CREST CAPITAL FUND, LLC"),
+        ("the Investor", "HARBOR CREST CAPITAL FUND, LLC"),
+        ("Ridgeway", "Ridgeway Securities LLC"),  # curly quotes, and a short name for a long one
+        ("Company", None),  # the filer itself is no counterparty
+        ("Purchaser", None),  # never defined here
+    ],
+)
+def test_a_defined_term_resolves_to_the_party_it_names(captured: str, party: str | None) -> None:
+    assert DefinedTerms(AGREEMENT).resolve(captured) == party
+
+
+def test_a_fee_paid_to_the_agent_names_the_agent(ruleset: RuleSet) -> None:
+    text = (
+        'Lakeview Therapeutics, Inc. confirms its agreement with Marlow Capital Markets LLC (the "Agent"), as follows. '
+        "The Company may issue and sell through the Agent, from time to time, shares of common stock. The Company "
+        "shall pay to the Agent in cash, upon each sale of Placement Shares, an amount equal to 3.0% of the aggregate "
+        "gross proceeds from each sale of Placement Shares."
+    )
+    filing = Filing("x", Header(filed="2024-06-10"), [Document("EX-10.1", 1, None, None, text)])
+    found = {e.type: e.fields for e in scan_filing(filing, ruleset)}
+    assert found["atm_program"]["agent"] == "Marlow Capital Markets LLC"
+    assert found["finder_fee"]["recipient"] == "Marlow Capital Markets LLC" and found["finder_fee"]["percent"] == 3.0
