@@ -11,8 +11,11 @@ from rules.fields import MONTHS
 # A prospectus or 8-K that recalls a financing dated this long before the filing itself is
 # describing history ("In June 2022, we issued ... Series B preferred stock"), not a new deal.
 STALE_AFTER = timedelta(days=180)
+_MONTH = r"(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
+# "June 5, 2023", "June 2023", "June of 2023", and a span whose later month counts: "June and November
+# of 1997", "March through May 2024".
 _DATE = re.compile(
-    r"\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+(?:(\d{1,2})(?:st|nd|rd|th)?,?\s+)?((?:19|20)\d\d)\b",
+    rf"\b{_MONTH}\s+(?:(\d{{1,2}})(?:st|nd|rd|th)?,?\s+)?(?:(?:and|through|to|or)\s+{_MONTH}\s+)?(?:of\s+)?((?:19|20)\d\d)\b",
     re.I,
 )
 _REFERENCE_WINDOW = 30_000
@@ -21,10 +24,11 @@ _REFERENCE_WINDOW = 30_000
 def dates_in(text: str) -> list[date]:
     found = []
     for match in _DATE.finditer(text):
-        month = MONTHS[match.group(1).lower()]
-        day = int(match.group(2)) if match.group(2) else 28
+        first, day_text, later, year = match.groups()
+        month = MONTHS[(later or first).lower()]
+        day = int(day_text) if day_text and not later else 28
         try:
-            found.append(date(int(match.group(3)), month, day))
+            found.append(date(int(year), month, day))
         except ValueError:
             continue
     return found

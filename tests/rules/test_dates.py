@@ -19,6 +19,9 @@ FILED = date(2025, 3, 31)
         ("On March 27, 2025, the Company sold notes due 2029 and shares under its 2019 plan.", False),
         ("The Company sold 2,021 shares at $2,019 each.", False),
         ("The warrants to purchase 1,000 shares are exercisable at $2.00.", False),
+        ("In March and April of 2024, the Company sold 752,000 shares of Series B preferred stock.", True),
+        ("In January through March of 2025, the Company sold 10,000 shares.", False),  # the later month counts
+        ("In December of 2024, the Company sold 10,000 shares.", False),
     ],
 )
 def test_history_is_told_apart_from_news(sentence: str, stale: bool) -> None:
