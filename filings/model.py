@@ -80,4 +80,5 @@ DOCUMENT_SEPARATOR = "\n\n"
 # Types given to a document read on its own, whose EDGAR type is not known.
 LONE_DOCUMENT_TYPES = frozenset({"HTML", "TEXT"})
 FORM_D_SUMMARY_TYPE = "FORM-D"  # a Form D's offering data, rendered as text that evidence can quote
+COVER_SUMMARY_TYPE = "COVER"  # what a prospectus cover's layout shows (filings.cover), as text
 FORM_D_FORMS = frozenset({"D", "D/A"})  # EDGAR's form (and document) types of a Form D

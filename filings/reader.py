@@ -6,6 +6,7 @@ import os
 import re
 from pathlib import Path
 
+from filings.cover import cover_document
 from filings.errors import FilingError
 from filings.formd import form_d_header, is_form_d, parse_form_d, summary_text
 from filings.html import html_text, looks_like_html
@@ -50,6 +51,10 @@ def read_filing(data: Buffer, source: str) -> Filing:
     filing = _read(data, source)
     filing.form = form_of(filing)
     filing.roles = roles_of(filing, filing.form)
+    text = filing.text
+    cover = cover_document(filing, len(text) + len(DOCUMENT_SEPARATOR) if text else 0)
+    if cover is not None:
+        filing.documents.append(cover)
     return filing
 
 

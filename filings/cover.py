@@ -1,0 +1,82 @@
+"""A prospectus cover, read as the layout it is: the offering's size on a line of its own, the
+security below it, the underwriters' names in a row. Flattened to text, none of it is a sentence a
+rule could read, so the reader states what the cover shows in a short document of its own (type
+COVER), which rules scope to with `documents = ["COVER"]` and which evidence quotes.
+
+Only the cover of an offering's prospectus: not a resale or a shelf base prospectus (filings.roles),
+and only when the line below the amount names equity (an ABS or a structured note is no share sale).
+"""
+
+from __future__ import annotations
+
+import re
+
+from filings.model import COVER_SUMMARY_TYPE, Document, Filing
+from filings.roles import RESALE_PROSPECTUS, SHELF_PROSPECTUS
+
+# An offering's own prospectus; S-3/F-3 registrations hold a shelf base prospectus (and often an ATM
+# prospectus) whose cover amounts are no sale.
+_PROSPECTUS_FORMS = re.compile(r"^(?:S-1|F-1|424B)", re.I)
+_HEADING = re.compile(r"\bPROSPECTUS(?!\s+SUMMARY)(?:\s+SUPPLEMENT)?\b")
+_NOT_A_SALE = re.compile(
+    r"\b(?:sales\s+agreement|at[\s-]+the[\s-]+market|equity\s+distribution|debt\s+securities|subscription\s+rights|"
+    r"selling\s+(?:stock|share)holders?)\b",
+    re.I,
+)
+_AMOUNT_LINE = re.compile(r"^\s*(?:US)?\$\s?(\d{1,3}(?:,\d{3})+(?:\.\d+)?)\s*$")
+_EQUITY = re.compile(
+    r"\b(?:common\s+stock|ordinary\s+shares|common\s+shares|units|american\s+depositary|shares)\b", re.I
+)
+_UNDERWRITTEN = re.compile(r"\bunderwriters?\b|\bunderwriting\s+discounts?\b", re.I)
+_NAME = r"[A-Z][\w.&'\-]*(?:\s+(?:[A-Z][\w.&'\-]*|&|and|of))*"
+_MANAGERS_ROW = re.compile(rf"^\s*({_NAME})(?:\s*\|\s*({_NAME})){{1,6}}\s*$")
+COVER_CHARS = 8_000
+_HEADING_WITHIN = 60_000
+
+
+def cover_document(filing: Filing, offset: int) -> Document | None:
+    """The cover's facts as text, or None when this is no offering's prospectus cover."""
+    if not filing.documents or not filing.form or not _PROSPECTUS_FORMS.match(filing.form):
+        return None
+    if {RESALE_PROSPECTUS, SHELF_PROSPECTUS} & filing.roles:
+        return None
+    main = filing.documents[0].text
+    for heading in _HEADING.finditer(main, 0, _HEADING_WITHIN):
+        cover = main[heading.end() : heading.end() + COVER_CHARS]
+        facts = _facts([line.strip() for line in cover.splitlines()])
+        if facts:
+            if _NOT_A_SALE.search(cover[:3000]):
+                return None  # an ATM program's or a resale's cover: other rules read those
+            return Document(COVER_SUMMARY_TYPE, 0, None, "Prospectus cover", " ".join(facts), offset)
+    return None
+
+
+def _facts(lines: list[str]) -> list[str]:
+    amount = _offering_amount(lines)
+    if amount is None:
+        return []
+    cover = "\n".join(lines)
+    facts = [f"Prospectus cover: an offering of ${amount}."]
+    if _UNDERWRITTEN.search(cover):
+        facts.append("Prospectus cover: the offering is underwritten.")
+        managers = _managers(lines)
+        if managers:
+            facts.append(f"Prospectus cover: underwriters {'; '.join(managers)}.")
+    return facts
+
+
+def _offering_amount(lines: list[str]) -> str | None:
+    """The amount on a line of its own among the cover's first lines, with equity named below it."""
+    for number, line in enumerate(lines[:8]):
+        found = _AMOUNT_LINE.match(line)
+        if found and _EQUITY.search(" ".join(lines[number + 1 : number + 3])):  # the issuer, then the security
+            return found.group(1)
+    return None
+
+
+def _managers(lines: list[str]) -> list[str]:
+    """The book-running managers' row: `Barclays | Morgan Stanley`."""
+    for line in lines:
+        if _MANAGERS_ROW.match(line) and not any(ch.isdigit() for ch in line):
+            return [name.strip() for name in line.split("|") if name.strip()]
+    return []
