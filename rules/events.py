@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
@@ -103,10 +104,37 @@ def _event(members: list[Partial], shared: list[Partial]) -> Event:
         value = _vote(name, members) if any(name in p.fields for p in members) else _vote(name, shared)
         if value is not None:
             fields[name] = value
+    _agree_with_checks(fields, (members or shared)[0].type, members + shared)
     # The sentence quoted is the one that states most of the deal: it reads best in an alert.
     lead = max(members or shared, key=lambda p: (not p.supplement, len(p.fields), p.priority, -p.start))
     rules = list(dict.fromkeys(p.rule for p in sorted(members + shared, key=lambda p: p.start)))
     return Event(lead.type, lead.rule, fields, lead.evidence, lead.start, lead.end, lead.document, rules)
+
+
+def _agree_with_checks(fields: dict[str, FieldValue], type_name: str, partials: list[Partial]) -> None:
+    """Where the vote broke a product check (shares x price = proceeds) and other values the rules
+    found satisfy it, take those: 25,000,000 units at $10.00 for $250,000,000, not the 200,000,000
+    shares a charter authorises. When none do, the vote stands and the check flags it."""
+    for check in event_type(type_name).checks:
+        if check.check != "product" or _failed_product(check, fields) is None:
+            continue
+        names = [*check.of, check.equals]
+        candidates = [_candidates(name, partials) for name in names]
+        for combination in itertools.product(*candidates):
+            trial = {**fields, **dict(zip(names, combination, strict=True))}
+            if _failed_product(check, trial) is None:
+                fields.update(trial)
+                break
+
+
+def _candidates(name: str, partials: list[Partial]) -> list[FieldValue]:
+    """Every number the rules found for a field, the most-voted first; a few at most."""
+    values: list[FieldValue] = []
+    for partial in sorted(partials, key=lambda p: -p.priority):
+        value = partial.fields.get(name)
+        if isinstance(value, int | float) and not any(_same(value, known) for known in values):
+            values.append(value)
+    return values[:6]
 
 
 def _vote(name: str, partials: list[Partial]) -> FieldValue | None:
