@@ -22,25 +22,42 @@ _REFERENCE_WINDOW = 30_000
 
 
 def dates_in(text: str) -> list[date]:
+    return [found for _, found in _dated(text)]
+
+
+def _dated(text: str) -> list[tuple[re.Match[str], date]]:
     found = []
     for match in _DATE.finditer(text):
         first, day_text, later, year = match.groups()
         month = MONTHS[(later or first).lower()]
         day = int(day_text) if day_text and not later else 28
         try:
-            found.append(date(int(year), month, day))
+            found.append((match, date(int(year), month, day)))
         except ValueError:
             continue
     return found
 
 
 def reference_date(filing: Filing) -> date | None:
-    """The filing's own date: from the SEC header, else the latest date on its first pages."""
+    """The filing's own date: from the SEC header, else the latest date on its first pages that is
+    not a date to come (a note "matures on October 2, 2027" says nothing of when it was filed)."""
     if filing.header.filed:
         return date.fromisoformat(filing.header.filed)
     if not filing.documents:
         return None
-    return max(dates_in(filing.documents[0].text[:_REFERENCE_WINDOW]), default=None)
+    text = filing.documents[0].text[:_REFERENCE_WINDOW]
+    dates = [
+        found
+        for match, found in _dated(text)
+        if not _A_DATE_TO_COME.search(text, max(0, match.start() - 40), match.start())
+    ]
+    return max(dates, default=None)
+
+
+# "matures on", "due", "expires on", "until", "no later than": what follows is a date to come.
+_A_DATE_TO_COME = re.compile(
+    r"(?:matur\w*|due|expir\w*|until|terminat\w*|no\s+later\s+than|prior\s+to|before)\W+(?:on\W+|in\W+)?$", re.I
+)
 
 
 # A year on its own ("our 2021 private placement", "the 2021 Investor Warrants"), not an amount.

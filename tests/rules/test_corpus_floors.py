@@ -13,7 +13,7 @@ from pathlib import Path
 
 from tests.conftest import ROOT, shared_path
 
-F1 = 0.93
+F1 = 0.94
 FIELD_RECALL = 0.69
 FIELD_PRECISION = 0.95
 NEGATIVES_WITH_EVENTS = 0

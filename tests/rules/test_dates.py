@@ -4,7 +4,8 @@ from datetime import date
 
 import pytest
 
-from rules.dates import is_stale
+from filings.model import Document, Filing, Header
+from rules.dates import is_stale, reference_date
 
 FILED = date(2025, 3, 31)
 
@@ -26,3 +27,12 @@ FILED = date(2025, 3, 31)
 )
 def test_history_is_told_apart_from_news(sentence: str, stale: bool) -> None:
     assert is_stale(sentence, FILED) is stale
+
+
+def test_a_headerless_filings_date_is_not_a_date_to_come() -> None:
+    text = (
+        "On October 2, 2025, the Company issued and sold a convertible note in the principal amount of "
+        "$6,000,000. The note matures on October 2, 2027 and is due no later than December 31, 2027."
+    )
+    filing = Filing("x", Header(), [Document("TEXT", 1, None, None, text)])
+    assert reference_date(filing) == date(2025, 10, 2)
