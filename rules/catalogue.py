@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -79,15 +79,8 @@ class EventType:
         return tuple(name for name, spec in self.fields.items() if spec.kind in ("money", "count"))
 
     def same_declaration(self, other: EventType) -> bool:
-        return (self.name, self.title, self.fields, self.key_field, self.headline, self.form_d, self.checks) == (
-            other.name,
-            other.title,
-            other.fields,
-            other.key_field,
-            other.headline,
-            other.form_d,
-            other.checks,
-        )
+        """The same type, whoever declared it and however it is described."""
+        return replace(self, origin="", description="") == replace(other, origin="", description="")
 
 
 @dataclass(slots=True)

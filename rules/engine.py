@@ -163,9 +163,7 @@ def _fields(
         end = match.end(pattern.regex.groupindex[capture.group])
         if capture.type in _AMOUNT_TYPES and _PERCENT_AFTER.match(sentence, end):
             return None  # "a fee equal to 7.0%" states a percentage, not an amount
-        party = terms.resolve(text) if capture.type in _NAME_TYPES else None
-        value: FieldValue | None = party if party and capture.type == "name" else [party] if party else None
-        value = value or TYPES[capture.type].parse(text)
+        value = _party(terms, capture.type, text) or TYPES[capture.type].parse(text)
         if value is None:
             continue
         if capture.field == SERIES_FIELD:
@@ -173,6 +171,16 @@ def _fields(
         else:
             fields[capture.field] = value
     return fields, series
+
+
+def _party(terms: DefinedTerms, kind: str, text: str) -> FieldValue | None:
+    """A name placeholder that captured a defined term ("the Agent") reports the party it stands for."""
+    if kind not in _NAME_TYPES:
+        return None
+    party = terms.resolve(text)
+    if party is None:
+        return None
+    return party if kind == "name" else [party]
 
 
 def _evidence_span(sentence: str, match_start: int, match_end: int) -> tuple[int, int]:

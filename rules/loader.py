@@ -223,18 +223,22 @@ def _compile(
     source: TomlFile, table: dict[str, object], place: tuple[str | int, ...], defaulted: set[str] | None = None
 ) -> CompiledRule:
     path = str(source.path)
-    block = source.block_of(place) if place else (1, len(source.lines) + 1)
+
+    # The lines of this rule's table, for pointing at an error: found only when there is one.
+    def block() -> tuple[int, int]:
+        return source.block_of(place) if place else (1, len(source.lines) + 1)
+
     try:
         rule = Rule.model_validate(table)
     except ValidationError as error:
-        raise _rule_error(source, error, place, block, defaulted or set()) from None
+        raise _rule_error(source, error, place, block(), defaulted or set()) from None
     fields = field_types_for(CATALOGUE[rule.event].kinds())
 
     def pattern(text: str, fields: dict[str, str], raw: bool) -> CompiledPattern:
         try:
             return compile_raw(text, fields) if raw else compile_template(text, fields)
         except PatternError as error:
-            line = source.line_containing(text[:40], block)
+            line = source.line_containing(text[:40], block())
             raise RuleError(path, f"bad pattern {text[:60]!r}: {error}", line) from error
 
     excludes = tuple(
