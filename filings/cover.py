@@ -5,6 +5,10 @@ COVER), which rules scope to with `documents = ["COVER"]` and which evidence quo
 
 Only the cover of an offering's prospectus: not a resale or a shelf base prospectus (filings.roles),
 and only when the line below the amount names equity (an ABS or a structured note is no share sale).
+An at-the-market prospectus's cover ("Up to $31,794,031 / Common Stock", a sales agreement named
+below) states the program's present size, which the text may put beside an older, larger one; its
+fact is worded apart ("an at-the-market offering of up to"), so that no share-sale rule reads it.
+An S-3 often holds a shelf base prospectus and then an ATM prospectus: the later covers are read too.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from filings.roles import RESALE_PROSPECTUS, SHELF_PROSPECTUS
 # An offering's own prospectus; S-3/F-3 registrations hold a shelf base prospectus (and often an ATM
 # prospectus) whose cover amounts are no sale.
 _PROSPECTUS_FORMS = re.compile(r"^(?:S-1|F-1|424B)", re.I)
+_ATM_FORMS = re.compile(r"^(?:S-1|F-1|S-3|F-3|424B)", re.I)
 _HEADING = re.compile(r"\bPROSPECTUS(?!\s+SUMMARY)(?:\s+SUPPLEMENT)?\b")
 _NOT_A_SALE = re.compile(
     r"\b(?:sales\s+agreement|at[\s-]+the[\s-]+market|equity\s+distribution|debt\s+securities|subscription\s+rights|"
@@ -24,6 +29,8 @@ _NOT_A_SALE = re.compile(
     re.I,
 )
 _AMOUNT_LINE = re.compile(r"^\s*(?:US)?\$\s?(\d{1,3}(?:,\d{3})+(?:\.\d+)?)\s*$")
+_UP_TO_AMOUNT_LINE = re.compile(r"^\s*(?:Up\s+to\s+)?(?:US)?\$\s?(\d{1,3}(?:,\d{3})+(?:\.\d+)?)\s*$", re.I)
+_ATM = re.compile(r"\b(?:sales\s+agreement|at[\s-]+the[\s-]+market|equity\s+distribution)\b", re.I)
 _EQUITY = re.compile(
     r"\b(?:common\s+stock|ordinary\s+shares|common\s+shares|units|american\s+depositary|shares)\b", re.I
 )
@@ -36,19 +43,31 @@ _HEADING_WITHIN = 60_000
 
 def cover_document(filing: Filing, offset: int) -> Document | None:
     """The cover's facts as text, or None when this is no offering's prospectus cover."""
-    if not filing.documents or not filing.form or not _PROSPECTUS_FORMS.match(filing.form):
+    if not filing.documents or not filing.form or not _ATM_FORMS.match(filing.form):
         return None
     if {RESALE_PROSPECTUS, SHELF_PROSPECTUS} & filing.roles:
         return None
+    offering = _PROSPECTUS_FORMS.match(filing.form) is not None
     main = filing.documents[0].text
-    for heading in _HEADING.finditer(main, 0, _HEADING_WITHIN):
+    for heading in _HEADING.finditer(main, 0, _HEADING_WITHIN if offering else len(main)):
         cover = main[heading.end() : heading.end() + COVER_CHARS]
-        facts = _facts([line.strip() for line in cover.splitlines()])
+        lines = [line.strip() for line in cover.splitlines()]
+        if _ATM.search(cover[:3000]) and (atm := _atm_facts(lines)):
+            return _cover(atm, offset)
+        facts = _facts(lines) if offering else []
         if facts:
-            if _NOT_A_SALE.search(cover[:3000]):
-                return None  # an ATM program's or a resale's cover: other rules read those
-            return Document(COVER_SUMMARY_TYPE, 0, None, "Prospectus cover", " ".join(facts), offset)
+            # a resale's or another kind of cover: other rules read those
+            return None if _NOT_A_SALE.search(cover[:3000]) else _cover(facts, offset)
     return None
+
+
+def _cover(facts: list[str], offset: int) -> Document:
+    return Document(COVER_SUMMARY_TYPE, 0, None, "Prospectus cover", " ".join(facts), offset)
+
+
+def _atm_facts(lines: list[str]) -> list[str]:
+    amount = _offering_amount(lines, _UP_TO_AMOUNT_LINE)
+    return [f"Prospectus cover: an at-the-market offering of up to ${amount}."] if amount else []
 
 
 def _facts(lines: list[str]) -> list[str]:
@@ -65,10 +84,10 @@ def _facts(lines: list[str]) -> list[str]:
     return facts
 
 
-def _offering_amount(lines: list[str]) -> str | None:
+def _offering_amount(lines: list[str], amount_line: re.Pattern[str] = _AMOUNT_LINE) -> str | None:
     """The amount on a line of its own among the cover's first lines, with equity named below it."""
     for number, line in enumerate(lines[:8]):
-        found = _AMOUNT_LINE.match(line)
+        found = amount_line.match(line)
         if found and _EQUITY.search(" ".join(lines[number + 1 : number + 3])):  # the issuer, then the security
             return found.group(1)
     return None

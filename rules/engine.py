@@ -12,7 +12,7 @@ from typing import Any
 from filings.model import LONE_DOCUMENT_TYPES, Document, Filing
 from rules.dates import is_stale, reference_date
 from rules.events import Event, Partial, merge
-from rules.fields import SERIES_FIELD, TYPES, FieldValue
+from rules.fields import NAME, SERIES_FIELD, TYPES, FieldValue
 from rules.formd import form_d_events
 from rules.loader import CompiledRule, rules_digest
 from rules.patterns import CompiledPattern
@@ -163,7 +163,8 @@ def _fields(
         end = match.end(pattern.regex.groupindex[capture.group])
         if capture.type in _AMOUNT_TYPES and _PERCENT_AFTER.match(sentence, end):
             return None  # "a fee equal to 7.0%" states a percentage, not an amount
-        value = _party(terms, capture.type, text) or TYPES[capture.type].parse(text)
+        value = _renamed(capture.type, sentence, end) or _party(terms, capture.type, text)
+        value = value or TYPES[capture.type].parse(text)
         if value is None:
             continue
         if capture.field == SERIES_FIELD:
@@ -173,6 +174,20 @@ def _fields(
     return fields, series
 
 
+_NOW_KNOWN_AS = re.compile(rf"\s*\((?:now|currently)\s+(?:known\s+as\s+|called\s+)?(?P<name>{NAME})\)")
+
+
+def _renamed(kind: str, sentence: str, end: int) -> FieldValue | None:
+    """`Leerink Partners LLC (now known as SVB Leerink LLC)`: the party goes by its present name."""
+    if kind not in _NAME_TYPES:
+        return None
+    renamed = _NOW_KNOWN_AS.match(sentence, end)
+    if renamed is None:
+        return None
+    name = renamed.group("name")
+    return name if kind == "name" else [name]
+
+
 def _party(terms: DefinedTerms, kind: str, text: str) -> FieldValue | None:
     """A name placeholder that captured a defined term ("the Agent") reports the party it stands for."""
     if kind not in _NAME_TYPES:
@@ -180,7 +195,7 @@ def _party(terms: DefinedTerms, kind: str, text: str) -> FieldValue | None:
     party = terms.resolve(text)
     if party is None:
         return None
-    return party if kind == "name" else [party]
+    return TYPES["name"].parse(party) if kind == "name" else TYPES["names"].parse(party)
 
 
 def _evidence_span(sentence: str, match_start: int, match_end: int) -> tuple[int, int]:

@@ -206,8 +206,16 @@ def parse_date(text: str) -> str | None:
     return None
 
 
+# "Cantor Fitzgerald & Co., H.C. Wainwright & Co., LLC": after a company's suffix, a comma and a
+# capitalised word that is not another suffix start the next party of a list.
+_NEXT_PARTY = re.compile(rf"\b{_CORPORATE_SUFFIX}\.?(?P<cut>,\s+|,?\s+and\s+)(?!{_CORPORATE_SUFFIX}\b)[A-Z]")
+
+
 def parse_name(text: str) -> str | None:
+    """A party's name; of a list of parties, the first."""
     name = re.sub(r"^(?:the|and)\s+", "", text.strip(" ,;:\"'()"), flags=re.I)
+    if following := _NEXT_PARTY.search(name):
+        name = name[: following.start("cut")]
     if not re.search(rf"\b{_CORPORATE_SUFFIX}\.?$", name):
         name = name.rstrip(".")
     if len(name) < 3 or name.lower() in _GENERIC_NAMES:

@@ -1,5 +1,7 @@
 """Defined terms: agreements and prospectuses name a party once, `Cantor Fitzgerald & Co. (the
 "Agent")`, and then say "the Agent". A name placeholder that captures such a term reports the party.
+Prospectuses define without quotes: `Cantor Fitzgerald & Co., or Cantor,`; `A, B and C,
+collectively, the Sales Agents`.
 
 Read lazily, once per document, and only when a rule's match needs a name resolved: a cheap scan for
 the parenthesised definitions, then a look back from each at the capitalised name before it."""
@@ -12,6 +14,10 @@ _DEFINED = re.compile(
     r"\(\s*(?:each,?\s+|collectively,?\s+|together,?\s+)?(?:the\s+|this\s+|an?\s+)?[\"\u201c]"
     r"(?P<term>[A-Z][A-Za-z0-9'\- ]{1,40}?)[\"\u201d]\s*\)"
 )
+_DEFINED_PLAINLY = re.compile(
+    r",\s+(?:or|collectively,?|together,?)\s+(?:the\s+|our\s+)?"
+    r"(?P<term>[A-Z][A-Za-z0-9'\-]*(?:\s+[A-Z][A-Za-z0-9'\-]*){0,3})(?=\s*[,.;)])"
+)
 # The name just before the parenthesis, maybe followed by what it is: `LINCOLN PARK CAPITAL FUND, LLC,
 # an Illinois limited liability company (the "Investor")`.
 _NAME_BEFORE = re.compile(
@@ -19,6 +25,12 @@ _NAME_BEFORE = re.compile(
     r"(?:,?\s+(?:an?|the)\s+[^()\"\u201c\u201d]{1,80}?)?,?\s*$"
 )
 _LOOK_BACK = 200
+_LEADING_WORD = re.compile(r"^(?:With|Through|To|From|By|And|Between|Among)\s+")
+_SENTENCE_END = re.compile(r"(?<=[a-z]{2}[.;])\s+(?=[A-Z])")
+# `Leerink Partners LLC (now known as SVB Leerink LLC), or SVB Leerink`
+_ASIDE = re.compile(
+    r"\s*\((?:(?:now|currently)\s+(?:known\s+as\s+)?(?P<renamed>[A-Z][^()]{2,60})|[^()]{0,80})\)\s*,?\s*$"
+)
 _NOT_PARTIES = frozenset({"company", "agreement", "shares", "securities", "common stock", "notes", "warrants"})
 
 
@@ -37,10 +49,25 @@ class DefinedTerms:
     def _read(self) -> dict[str, str]:
         if self._terms is None:
             self._terms = {}
-            for found in _DEFINED.finditer(self._text):
+            definitions = [*_DEFINED.finditer(self._text), *_DEFINED_PLAINLY.finditer(self._text)]
+            for found in sorted(definitions, key=lambda found: found.start()):
                 term = found.group("term").strip().lower()
                 before = self._text[max(0, found.start() - _LOOK_BACK) : found.start()]
-                name = _NAME_BEFORE.search(before.split("\n")[-1])
-                if name and term not in self._terms and len(name.group("name")) >= 3:
-                    self._terms[term] = name.group("name").strip(" ,")
+                party = _party_before(_SENTENCE_END.split(before.split("\n")[-1])[-1])
+                if party and term not in self._terms:
+                    self._terms[term] = party
         return self._terms
+
+
+def _party_before(before: str) -> str | None:
+    """The name that ends `before`; a party's present name where a parenthesis gives it."""
+    aside = _ASIDE.search(before)
+    if aside:
+        if aside.group("renamed"):
+            return aside.group("renamed")
+        before = before[: aside.start()]
+    name = _NAME_BEFORE.search(before)
+    if name is None:
+        return None
+    party = _LEADING_WORD.sub("", name.group("name")).strip(" ,")
+    return party if len(party) >= 3 else None

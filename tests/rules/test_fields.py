@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from rules.fields import parse_count, parse_date, parse_money, parse_names, parse_percent, parse_term
+from rules.fields import parse_count, parse_date, parse_money, parse_name, parse_names, parse_percent, parse_term
 
 
 @pytest.mark.parametrize(
@@ -50,3 +50,19 @@ def test_names_split_on_and_but_not_on_corporate_suffixes() -> None:
         "Montrose Investments Ltd.",
     ]
     assert parse_names("the Company") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("Cantor Fitzgerald & Co., H.C. Wainwright & Co., LLC and B. Riley FBR, Inc.", "Cantor Fitzgerald & Co."),
+        (
+            "Jones Trading Institutional Services LLC and Oppenheimer & Co. Inc.",
+            "Jones Trading Institutional Services LLC",
+        ),
+        ("H.C. Wainwright & Co., LLC", "H.C. Wainwright & Co., LLC"),  # one party: the suffix after a comma
+        ("Roth Capital Partners, LLC", "Roth Capital Partners, LLC"),
+    ],
+)
+def test_a_name_field_given_a_list_of_parties_keeps_the_first(text: str, name: str) -> None:
+    assert parse_name(text) == name

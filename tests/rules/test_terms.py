@@ -40,3 +40,32 @@ def test_a_fee_paid_to_the_agent_names_the_agent(ruleset: RuleSet) -> None:
     found = {e.type: e.fields for e in scan_filing(filing, ruleset)}
     assert found["atm_program"]["agent"] == "Marlow Capital Markets LLC"
     assert found["finder_fee"]["recipient"] == "Marlow Capital Markets LLC" and found["finder_fee"]["percent"] == 3.0
+
+
+PROSPECTUS = (
+    "We have entered into a sales agreement with Osprey Partners LLC (now known as Kestrel Osprey LLC), or Kestrel, "
+    "relating to shares of our common stock. We may sell shares through our sales agents, Dunmore & Co., Halvard "
+    "Securities, Inc. and Pell Capital LLC, collectively, the Sales Agents. With Tarn Trading Inc., or Tarn, as agent."
+)
+
+
+@pytest.mark.parametrize(
+    ("captured", "party"),
+    [
+        ("Kestrel", "Kestrel Osprey LLC"),  # defined with no quotes, and a firm that changed its name
+        ("the Sales Agents", "Dunmore & Co., Halvard Securities, Inc. and Pell Capital LLC"),
+        ("Tarn", "Tarn Trading Inc."),  # not "With Tarn Trading Inc.", not across the sentence before
+    ],
+)
+def test_a_prospectus_defines_a_party_without_quotes(captured: str, party: str) -> None:
+    assert DefinedTerms(PROSPECTUS).resolve(captured) == party
+
+
+def test_a_fee_paid_to_agents_defined_together_names_the_first(ruleset: RuleSet) -> None:
+    text = PROSPECTUS + (
+        " The Sales Agents will be entitled to compensation at a commission rate of up to 3.0% of the gross sales "
+        "price per share sold."
+    )
+    filing = Filing("x", Header(filed="2024-06-10"), [Document("HTML", 1, None, None, text)])
+    fees = [e.fields for e in scan_filing(filing, ruleset) if e.type == "finder_fee"]
+    assert fees and fees[0]["recipient"] == "Dunmore & Co." and fees[0]["percent"] == 3.0
