@@ -81,4 +81,5 @@ DOCUMENT_SEPARATOR = "\n\n"
 LONE_DOCUMENT_TYPES = frozenset({"HTML", "TEXT"})
 FORM_D_SUMMARY_TYPE = "FORM-D"  # a Form D's offering data, rendered as text that evidence can quote
 COVER_SUMMARY_TYPE = "COVER"  # what a prospectus cover's layout shows (filings.cover), as text
+SCHEDULE_SUMMARY_TYPE = "SCHEDULE"  # an agreement's schedule of purchasers (filings.schedule), as text
 FORM_D_FORMS = frozenset({"D", "D/A"})  # EDGAR's form (and document) types of a Form D

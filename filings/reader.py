@@ -12,6 +12,7 @@ from filings.formd import form_d_header, is_form_d, parse_form_d, summary_text
 from filings.html import html_text, looks_like_html
 from filings.model import DOCUMENT_SEPARATOR, FORM_D_FORMS, FORM_D_SUMMARY_TYPE, Document, Filing, FormD, Header
 from filings.roles import form_of, roles_of
+from filings.schedule import schedule_documents
 from filings.source import FileBytes, NotRegularFile, open_regular_file
 from filings.submission import Buffer, RawDocument, is_submission, iter_documents, parse_header
 from filings.text import decode, looks_binary, plain_text
@@ -51,11 +52,17 @@ def read_filing(data: Buffer, source: str) -> Filing:
     filing = _read(data, source)
     filing.form = form_of(filing)
     filing.roles = roles_of(filing, filing.form)
-    text = filing.text
-    cover = cover_document(filing, len(text) + len(DOCUMENT_SEPARATOR) if text else 0)
+    cover = cover_document(filing, _next_offset(filing))
     if cover is not None:
         filing.documents.append(cover)
+    filing.documents.extend(schedule_documents(filing.documents, _next_offset(filing)))
     return filing
+
+
+def _next_offset(filing: Filing) -> int:
+    """Where a document appended to the filing starts in its extracted text."""
+    text = filing.text
+    return len(text) + len(DOCUMENT_SEPARATOR) if text else 0
 
 
 def _read(data: Buffer, source: str) -> Filing:

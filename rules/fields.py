@@ -211,13 +211,20 @@ def parse_date(text: str) -> str | None:
 _NEXT_PARTY = re.compile(rf"\b{_CORPORATE_SUFFIX}\.?(?P<cut>,\s+|,?\s+and\s+)(?!{_CORPORATE_SUFFIX}\b)[A-Z]")
 
 
+_ABBREVIATED_SUFFIX = re.compile(r"\b(?:Inc|Co|Corp|Ltd|L\.P|L\.L\.C|N\.A|S\.A|B\.V|N\.V)\.$")
+_SUFFIXED = re.compile(rf"\b{_CORPORATE_SUFFIX}\.?$")
+
+
 def parse_name(text: str) -> str | None:
-    """A party's name; of a list of parties, the first."""
-    name = re.sub(r"^(?:the|and)\s+", "", text.strip(" ,;:\"'()"), flags=re.I)
+    """A party's name; of a list of parties, the first. "The" stays where it begins a company's
+    legal name ("The Phoenix Insurance Company Ltd."), not where it begins a phrase ("the Agent")."""
+    name = re.sub(r"^and\s+", "", text.strip(" ,;:\"'()"), flags=re.I)
     if following := _NEXT_PARTY.search(name):
         name = name[: following.start("cut")]
-    if not re.search(rf"\b{_CORPORATE_SUFFIX}\.?$", name):
+    if not _ABBREVIATED_SUFFIX.search(name):
         name = name.rstrip(".")
+    if not (name.startswith("The ") and _SUFFIXED.search(name)):
+        name = re.sub(r"^the\s+", "", name, flags=re.I)
     if len(name) < 3 or name.lower() in _GENERIC_NAMES:
         return None
     return name

@@ -13,8 +13,8 @@ from pathlib import Path
 
 from tests.conftest import ROOT, shared_path
 
-F1 = 0.955
-FIELD_RECALL = 0.75
+F1 = 0.985
+FIELD_RECALL = 0.845
 FIELD_PRECISION = 0.975
 NEGATIVES_WITH_EVENTS = 0
 
