@@ -30,14 +30,40 @@ _NOT_A_SALE = re.compile(
 )
 _AMOUNT_LINE = re.compile(r"^\s*(?:US)?\$\s?(\d{1,3}(?:,\d{3})+(?:\.\d+)?)\s*$")
 _UP_TO_AMOUNT_LINE = re.compile(r"^\s*(?:Up\s+to\s+)?(?:US)?\$\s?(\d{1,3}(?:,\d{3})+(?:\.\d+)?)\s*$", re.I)
+_SHARES_LINE = re.compile(
+    r"^\s*(\d{1,3}(?:,\d{3})+)\s+(Shares|Units|Ordinary\s+Shares|American\s+Depositary\s+Shares)"
+    r"(?:\s+of\s+(?:Class\s+[A-Z]\s+)?Common\s+Stock)?\s*$",
+    re.I,
+)
 _ATM = re.compile(r"\b(?:sales\s+agreement|at[\s-]+the[\s-]+market|equity\s+distribution)\b", re.I)
 _EQUITY = re.compile(
     r"\b(?:common\s+stock|ordinary\s+shares|common\s+shares|units|american\s+depositary|shares)\b", re.I
 )
 _UNDERWRITTEN = re.compile(r"\bunderwriters?\b|\bunderwriting\s+discounts?\b", re.I)
 _NAME = r"[A-Z][\w.&'\-]*(?:\s+(?:[A-Z][\w.&'\-]*|&|and|of))*"
+_MANAGERS_LABEL = re.compile(
+    r"^(?:sole\s+|lead\s+|joint\s+)*(?:book-?running\s+managers?|bookrunners?|lead\s+managers?|"
+    r"representatives?\s+of\s+the\s+underwriters|underwriters?)$",
+    re.I,
+)
 _MANAGERS_ROW = re.compile(rf"^\s*({_NAME})(?:\s*\|\s*({_NAME})){{1,6}}\s*$")
-COVER_CHARS = 8_000
+# Pricing table rows whose total is a fee: how the fact names it, and the row's label.
+_FEE_ROWS = (
+    (
+        "underwriting discounts and commissions",
+        re.compile(
+            r"^underwrit(?:ing|er)(?:'s|s')?\s+(?:discounts?|commissions?)(?:\s+and\s+\w+)?(?:\s*\(\d\))?", re.I
+        ),
+    ),
+    (
+        "placement agent fees",
+        re.compile(r"^placement\s+(?:agents?(?:'s|')?\s+)?(?:fees?|commissions?)(?:\s*\(\d\))?", re.I),
+    ),
+)
+_VALUE_CELL = re.compile(r"^(?:\(?\d\)|\$?\s?[\d,]*\.?\d+\s*(?:\(\d\))?|\$|[-\u2014\u2013])$")
+_TOTAL_AMOUNT = re.compile(r"^(\$\s?\d{1,3}(?:,\d{3})+(?:\.\d+)?)\s*(?:\(\d\))?$")
+COVER_CHARS = 16_000
+_DATE_LINE = re.compile(r"\bThe date of this prospectus(?:\s+supplement)? is\b[^\n]*")
 _HEADING_WITHIN = 60_000
 
 
@@ -50,7 +76,7 @@ def cover_document(filing: Filing, offset: int) -> Document | None:
     offering = _PROSPECTUS_FORMS.match(filing.form) is not None
     main = filing.documents[0].text
     for heading in _HEADING.finditer(main, 0, _HEADING_WITHIN if offering else len(main)):
-        cover = main[heading.end() : heading.end() + COVER_CHARS]
+        cover = _cover_text(main, heading.end())
         lines = [line.strip() for line in cover.splitlines()]
         if _ATM.search(cover[:3000]) and (atm := _atm_facts(lines)):
             return _cover(atm, offset)
@@ -59,6 +85,13 @@ def cover_document(filing: Filing, offset: int) -> Document | None:
             # a resale's or another kind of cover: other rules read those
             return None if _NOT_A_SALE.search(cover[:3000]) else _cover(facts, offset)
     return None
+
+
+def _cover_text(main: str, start: int) -> str:
+    """The cover page: up to its date line ("The date of this prospectus is ..."), at most COVER_CHARS."""
+    cover = main[start : start + COVER_CHARS]
+    dated = _DATE_LINE.search(cover)
+    return cover[: dated.end()] if dated else cover
 
 
 def _cover(facts: list[str], offset: int) -> Document:
@@ -72,16 +105,43 @@ def _atm_facts(lines: list[str]) -> list[str]:
 
 def _facts(lines: list[str]) -> list[str]:
     amount = _offering_amount(lines)
-    if amount is None:
+    shares = _offered_shares(lines)
+    if amount is None and shares is None:
         return []
     cover = "\n".join(lines)
-    facts = [f"Prospectus cover: an offering of ${amount}."]
+    facts = [f"Prospectus cover: an offering of ${amount}."] if amount else []
+    if shares:
+        facts.append(f"Prospectus cover: {shares[0]} {' '.join(shares[1].lower().split())} offered.")
     if _UNDERWRITTEN.search(cover):
         facts.append("Prospectus cover: the offering is underwritten.")
         managers = _managers(lines)
         if managers:
             facts.append(f"Prospectus cover: underwriters {'; '.join(managers)}.")
+    for label, fee in _FEE_ROWS:
+        total = _row_total(lines, fee)
+        if total:
+            facts.append(f"Prospectus cover: {label} of {total} in total.")
     return facts
+
+
+def _row_total(lines: list[str], label: re.Pattern[str]) -> str | None:
+    """The pricing table's Total column for a row: `Underwriting discounts | $0.55 | $13,750,000`,
+    or the same with a cell per line. The last amount of the row is its total."""
+    for number, line in enumerate(lines):
+        found = label.match(line)
+        if found is None:
+            continue
+        cells = [cell.strip() for cell in line[found.end() :].split("|") if cell.strip()]
+        for following in lines[number + 1 : number + 8]:
+            if not cells or not _VALUE_CELL.match(cells[-1]):
+                cells = []
+            if not _VALUE_CELL.match(following):
+                break
+            cells.append(following)
+        amounts = [found.group(1) for cell in cells if (found := _TOTAL_AMOUNT.match(cell))]
+        if amounts:
+            return amounts[-1]
+    return None
 
 
 def _offering_amount(lines: list[str], amount_line: re.Pattern[str] = _AMOUNT_LINE) -> str | None:
@@ -93,9 +153,23 @@ def _offering_amount(lines: list[str], amount_line: re.Pattern[str] = _AMOUNT_LI
     return None
 
 
+def _offered_shares(lines: list[str]) -> tuple[str, str] | None:
+    """`330,000 Shares of Common Stock` on a line of its own among the cover's first lines."""
+    for line in lines[:8]:
+        found = _SHARES_LINE.match(line)
+        if found:
+            return found.group(1), found.group(2)
+    return None
+
+
 def _managers(lines: list[str]) -> list[str]:
-    """The book-running managers' row: `Barclays | Morgan Stanley`."""
-    for line in lines:
+    """The book-running managers' row (`Barclays | Morgan Stanley`), or the name under a
+    `Sole Book-Running Manager` label."""
+    for number, line in enumerate(lines):
+        if _MANAGERS_LABEL.match(line) and number + 1 < len(lines):
+            below = lines[number + 1]
+            if re.fullmatch(_NAME, below) and len(below.split()) <= 6:
+                return [below]
         if _MANAGERS_ROW.match(line) and not any(ch.isdigit() for ch in line):
             return [name.strip() for name in line.split("|") if name.strip()]
     return []

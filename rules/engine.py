@@ -123,10 +123,11 @@ def _apply(
                 if is_stale(sentence, reference):
                     return
                 checked_dates = True
-            found = _fields(pattern, match, sentence, terms)
+            found = _fields(pattern, match, sentence, terms, rule)
             if found is None:
                 continue
             fields, series = found
+            series = series or rule.rule.series
             fields = {**rule.rule.set, **fields}
             if not fields and not rule.rule.set and pattern.captures:
                 continue
@@ -151,7 +152,7 @@ _PERCENT_AFTER = re.compile(r"\s?(?:%|percent\b|per\s?cent\b)", re.I)
 
 
 def _fields(
-    pattern: CompiledPattern, match: Any, sentence: str, terms: DefinedTerms
+    pattern: CompiledPattern, match: Any, sentence: str, terms: DefinedTerms, rule: CompiledRule
 ) -> tuple[dict[str, FieldValue], str | None] | None:
     """The fields a match states, or None when the match is not what the pattern means."""
     fields: dict[str, FieldValue] = {}
@@ -163,6 +164,9 @@ def _fields(
         end = match.end(pattern.regex.groupindex[capture.group])
         if capture.type in _AMOUNT_TYPES and _PERCENT_AFTER.match(sentence, end):
             return None  # "a fee equal to 7.0%" states a percentage, not an amount
+        start = match.start(pattern.regex.groupindex[capture.group])
+        if capture.type in _AMOUNT_TYPES and rule.excluded_before(sentence, start):
+            return None  # "Warrants to purchase 1,939,114 shares": a `not_before` phrase owns the amount
         value = _renamed(capture.type, sentence, end) or _party(terms, capture.type, text)
         value = value or TYPES[capture.type].parse(text)
         if value is None:

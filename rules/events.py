@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -76,7 +77,7 @@ def _key(partial: Partial) -> str | None:
 
 def _merge_type(event_type: str, partials: list[Partial]) -> list[Event]:
     groups: dict[str | None, list[Partial]] = defaultdict(list)
-    keyed = [(p.start, p.end, key) for p in partials if (key := _key(p)) is not None]
+    keyed = [(p, key) for p in partials if (key := _key(p)) is not None]
     for partial in partials:
         groups[_key(partial) or _key_of_sentence(partial, keyed)].append(partial)
     keyless = groups.pop(None, [])
@@ -85,15 +86,41 @@ def _merge_type(event_type: str, partials: list[Partial]) -> list[Event]:
         # One deal without named series: what supplements say of a series they name is about it.
         single = keyless + [p for members in groups.values() for p in members]
         return [_event(single, [])] if any(not p.supplement for p in single) else []
+    apart = [p for p in keyless if not p.supplement and _contradicts_every(p, own.values())]
+    if apart:
+        # "Pre-funded Warrants to purchase 1,609,114 shares" beside "Warrants to purchase 1,939,114
+        # shares": the unnamed findings whose numbers no named series shares are a series of their
+        # own, and what other sentences say without naming a series is said of it.
+        unnamed = apart + [p for p in keyless if p.supplement]
+        return [_event(members, []) for members in own.values()] + [_event(unnamed, [])]
     # A sentence that names no series ("Each Warrant is exercisable at $3.24") speaks of all of
     # them; one that names a series no primary finding has (an old series recalled) is left out.
     return [_event(members, keyless) for members in own.values()]
 
 
-def _key_of_sentence(partial: Partial, keyed: list[tuple[int, int, str]]) -> str | None:
-    """A finding that names no series or role takes the one named in its own sentence, if just one is."""
-    keys = {key for start, end, key in keyed if start < partial.end and partial.start < end}
-    return keys.pop() if len(keys) == 1 else None
+def _contradicts_every(partial: Partial, groups: Iterable[list[Partial]]) -> bool:
+    """Each group states a number for a field this finding states too, and none states the same."""
+    for members in groups:
+        shared = [
+            (value, member.fields[name])
+            for name, value in partial.fields.items()
+            if isinstance(value, int | float)
+            for member in members
+            if isinstance(member.fields.get(name), int | float)
+        ]
+        if not shared or any(_same(value, other) for value, other in shared):
+            return False
+    return True
+
+
+def _key_of_sentence(partial: Partial, keyed: list[tuple[Partial, str]]) -> str | None:
+    """A finding that names no series or role takes the one named in its own sentence, if just one
+    is, unless it states other numbers than that series does there (a second, unnamed series)."""
+    beside = [(other, key) for other, key in keyed if other.start < partial.end and partial.start < other.end]
+    keys = {key for _, key in beside}
+    if len(keys) != 1 or any(_contradicts_every(partial, [[other]]) for other, _ in beside):
+        return None
+    return keys.pop()
 
 
 def _event(members: list[Partial], shared: list[Partial]) -> Event:

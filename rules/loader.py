@@ -43,12 +43,20 @@ class CompiledRule:
     # All patterns as one alternation without captures: most sentences match none, and one RE2
     # call tells; the patterns themselves run only where it matched.
     any_pattern: re2._Regexp[str] | None = None
+    # `not_before`: phrases that, ending just before a captured amount, disqualify that match.
+    before_exclude: re2._Regexp[str] | None = None
 
     def may_match(self, sentence: str) -> bool:
         return self.any_pattern is None or self.any_pattern.search(sentence) is not None
 
     def excluded(self, sentence: str) -> bool:
         return self.any_exclude is not None and self.any_exclude.search(sentence) is not None
+
+    def excluded_before(self, sentence: str, position: int) -> bool:
+        """A `not_before` phrase ends within the few words before `position`."""
+        if self.before_exclude is None:
+            return False
+        return self.before_exclude.search(_words_before(sentence, position)) is not None
 
     def required_missing(self, sentence: str) -> bool:
         return self.any_require is not None and self.any_require.search(sentence) is None
@@ -70,6 +78,14 @@ class CompiledRule:
 
     def applies_to_document(self, document_type: str | None) -> bool:
         return _matches_any(document_type, self.rule.documents)
+
+
+NOT_BEFORE_WORDS = 8
+
+
+def _words_before(sentence: str, position: int) -> str:
+    """The last NOT_BEFORE_WORDS words before `position`: the reach of a `not_before` phrase."""
+    return " ".join(sentence[max(0, position - 200) : position].split()[-NOT_BEFORE_WORDS:])
 
 
 def _matches_any(value: str | None, globs: list[str]) -> bool:
@@ -245,6 +261,7 @@ def _compile(
         [pattern(p, {}, raw=False) for p in rule.exclude] + [pattern(p, {}, raw=True) for p in rule.exclude_regex]
     )
     requires = tuple(pattern(p, {}, raw=False) for p in rule.require)
+    befores = tuple(pattern(p, {}, raw=False) for p in rule.not_before)
     patterns = tuple(
         [pattern(p, fields, raw=False) for p in rule.patterns] + [pattern(p, fields, raw=True) for p in rule.regex]
     )
@@ -255,6 +272,7 @@ def _compile(
         any_exclude=_alternation(excludes),
         any_require=_alternation(requires),
         any_pattern=_alternation(patterns),
+        before_exclude=_alternation(befores),
     )
 
 

@@ -43,6 +43,10 @@ class Rule(BaseModel):
     require: list[str] = []
     exclude: list[str] = Field(default=[], alias="not")
     exclude_regex: list[str] = Field(default=[], alias="not_regex")
+    # An exclusion that reaches only the words just before a captured amount, not the sentence:
+    # "warrants to purchase 1,939,114 shares" is no share count, though the sentence may hold one.
+    not_before: list[str] = []
+    series: str | None = None  # the series of this rule's findings where the sentence names none
     set: dict[str, FieldValue] = {}
     example: list[Example] = Field(min_length=1)
 

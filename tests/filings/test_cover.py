@@ -79,3 +79,44 @@ def test_an_s3_reads_the_at_the_market_prospectus_after_its_base_prospectus() ->
     cover = cover_of(BASE_PROSPECTUS + filler + ATM_COVER, "S-3")
     assert cover is not None and "at-the-market offering of up to $31,500,000" in cover.text
     assert cover_of(BASE_PROSPECTUS + filler, "S-3") is None  # a base prospectus alone states no offering
+
+
+SPAC_COVER = """PROSPECTUS
+$200,000,000
+Larkspur Acquisition Corp.
+20,000,000 Units
+Larkspur Acquisition Corp. is a newly incorporated blank check company. This is an initial public offering of our units.
+Per Unit
+Total
+Public offering price
+$10.00
+$200,000,000
+Underwriting discounts and commissions(1)
+$0.55
+$11,000,000
+Proceeds, before expenses, to us
+$9.45
+$189,000,000
+The underwriter is offering the units for sale on a firm commitment basis.
+Sole Book-Running Manager
+Halvard Securities
+The date of this prospectus is , 2021
+Underwriter | Number of Units
+"""
+
+
+def test_a_pricing_table_with_a_cell_per_line_gives_the_fee_rows_total() -> None:
+    cover = cover_of(SPAC_COVER, "S-1")
+    assert cover is not None
+    assert "Prospectus cover: underwriting discounts and commissions of $11,000,000 in total." in cover.text
+    assert "Prospectus cover: underwriters Halvard Securities." in cover.text  # the name under its label
+    assert "Prospectus cover: an offering of $200,000,000." in cover.text
+
+
+def test_a_cover_that_names_a_count_of_shares_states_it() -> None:
+    text = "PROSPECTUS SUPPLEMENT\nNorthwind Devices, Inc.\n330,000 Shares of Common Stock\nWarrants to Purchase up to 1,939,114 Shares\nPlacement Agent Fees | $0.25 | $82,500\n"
+    cover = cover_of(text)
+    assert cover is not None
+    assert cover.text == (
+        "Prospectus cover: 330,000 shares offered. Prospectus cover: placement agent fees of $82,500 in total."
+    )

@@ -127,3 +127,20 @@ def test_a_series_named_only_by_a_supplement_does_not_hide_the_warrants(ruleset:
     filing = Filing("x", Header(form="8-K", filed="2024-06-10"), [Document("8-K", 1, None, None, text)])
     [warrant] = [e for e in scan_filing(filing, ruleset) if e.type == "warrant"]
     assert warrant.fields == {"warrant_shares": 100000, "exercise_price": 1.1}
+
+
+def test_a_second_unnamed_warrant_series_stays_apart_from_the_named_one(ruleset: RuleSet) -> None:
+    text = (
+        "We are offering 300,000 shares of common stock and, in lieu of shares, Pre-funded Warrants to purchase "
+        "1,200,000 shares of common stock, and Warrants to purchase up to 1,500,000 shares of common stock. "
+        "The Pre-funded Warrants have an exercise price of $0.0001 per share and will not expire. "
+        "The Warrants have an exercise price of $2.75 per share and will be exercisable for a term of five years."
+    )
+    filing = Filing("x", Header(form="424B5", filed="2025-01-10"), [Document("424B5", 1, None, None, text)])
+    warrants = sorted(
+        (e.fields for e in scan_filing(filing, ruleset) if e.type == "warrant"), key=lambda f: str(f["warrant_shares"])
+    )
+    assert warrants == [
+        {"warrant_shares": 1200000, "exercise_price": 0.0001},  # no term: pre-funded warrants do not expire
+        {"warrant_shares": 1500000, "exercise_price": 2.75, "term_years": 5},
+    ]

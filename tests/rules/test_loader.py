@@ -4,9 +4,12 @@ from pathlib import Path
 
 import pytest
 
+from filings.model import Document
 from monitor.cli.main import main
+from rules.engine import RuleSet
 from rules.errors import RuleError
 from rules.loader import load_rules
+from rules.testing import run_examples
 
 GOOD = """\
 id = "tiny"
@@ -102,3 +105,37 @@ def test_errors_in_a_multi_rule_file_point_into_the_right_rule(tmp_path: Path) -
     with pytest.raises(RuleError, match="widgets") as raised:
         load_rules([path])
     assert raised.value.line == 14
+
+
+REACH = """\
+id = "reach"
+event = "share_sale"
+triggers = ["offering"]
+patterns = ["offering {_8} {shares} shares"]
+not_before = ["warrants to purchase"]
+series = "common"
+
+[[example]]
+text = "We are offering 300,000 shares and warrants to purchase 150,000 shares."
+expect = { shares = 300000 }
+
+[[example]]
+text = "We are offering warrants to purchase 150,000 shares."
+expect = "no match"
+"""
+
+
+def test_not_before_reaches_only_the_words_before_an_amount(tmp_path: Path) -> None:
+    [rule] = load_rules([write(tmp_path, REACH)])
+    sentence = "We are offering 300,000 shares and warrants to purchase 150,000 shares."
+    assert not rule.excluded(sentence)  # the sentence stays readable
+    assert rule.excluded_before(sentence, sentence.index("150,000"))
+    assert not rule.excluded_before(sentence, sentence.index("300,000"))
+    assert all(result.passed for result in run_examples([rule]))
+
+
+def test_a_rule_may_name_the_series_of_its_findings(tmp_path: Path, ruleset: RuleSet) -> None:
+    [rule] = load_rules([write(tmp_path, REACH)])
+    document = Document("8-K", 1, None, None, "We are offering 300,000 shares of stock.")
+    [found] = list(RuleSet([rule]).partials(document, {0}))
+    assert found.series == "common"
