@@ -10,6 +10,7 @@ from datetime import date
 from typing import Any
 
 from filings.model import LONE_DOCUMENT_TYPES, Document, Filing
+from filings.sections import Sections
 from rules.dates import is_stale, reference_date
 from rules.events import Event, Partial, merge
 from rules.fields import NAME, SERIES_FIELD, TYPES, FieldValue
@@ -51,10 +52,16 @@ class RuleSet:
     def partials(self, document: Document, active: set[int], reference: date | None = None) -> Iterator[Partial]:
         found: Counter[int] = Counter()
         terms = DefinedTerms(document.text)  # read only if a match names a party by a defined term
+        sections: Sections | None = None
         for (start, end), numbers in self._windows(document.text, active):
             for number in sorted(numbers):
                 if found[number] >= MAX_FINDINGS_PER_RULE:
                     continue
+                rule = self.rules[number]
+                if rule.reads_sections:
+                    sections = sections or Sections(document.text)  # headings found once, if asked
+                    if not rule.applies_to_section(sections.role_at(start)):
+                        continue
                 for partial in _apply(self.rules[number], document, start, end, reference, terms):
                     found[number] += 1
                     yield partial

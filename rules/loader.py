@@ -29,7 +29,7 @@ from rules.tomlfile import TomlFile, TomlFileError
 
 T = TypeVar("T")
 # What a file's [defaults] may set for all its rules: where they apply, not what they match.
-DEFAULTABLE = frozenset({"forms", "items", "documents", "roles", "not_roles", "tags"})
+DEFAULTABLE = frozenset({"forms", "items", "documents", "roles", "not_roles", "sections", "not_sections", "tags"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,6 +78,17 @@ class CompiledRule:
 
     def applies_to_document(self, document_type: str | None) -> bool:
         return _matches_any(document_type, self.rule.documents)
+
+    @property
+    def reads_sections(self) -> bool:
+        return bool(self.rule.sections or self.rule.not_sections)
+
+    def applies_to_section(self, role: str | None) -> bool:
+        """`sections`: only in sections of these roles; `not_sections`: never in these. Text before
+        any heading (an 8-K, an agreement) is in no section: only `sections` rules it out."""
+        if role is None:
+            return not self.rule.sections
+        return (not self.rule.sections or role in self.rule.sections) and role not in self.rule.not_sections
 
 
 NOT_BEFORE_WORDS = 8

@@ -8,6 +8,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from filings.roles import ROLES
+from filings.sections import ROLES as SECTION_ROLES
 from rules.catalogue import CATALOGUE
 from rules.fields import FieldValue
 
@@ -46,6 +47,8 @@ class Rule(BaseModel):
     # An exclusion that reaches only the words just before a captured amount, not the sentence:
     # "warrants to purchase 1,939,114 shares" is no share count, though the sentence may hold one.
     not_before: list[str] = []
+    sections: list[str] = []  # only in sections of these roles (filings.sections); empty: any
+    not_sections: list[str] = []  # never in these: a description of capital stock describes what exists
     series: str | None = None  # the series of this rule's findings where the sentence names none
     set: dict[str, FieldValue] = {}
     example: list[Example] = Field(min_length=1)
@@ -63,6 +66,14 @@ class Rule(BaseModel):
         unknown = sorted(set(value) - set(ROLES))
         if unknown:
             raise ValueError(f"unknown filing role {unknown[0]!r} (roles: {', '.join(ROLES)})")
+        return value
+
+    @field_validator("sections", "not_sections")
+    @classmethod
+    def _known_sections(cls, value: list[str]) -> list[str]:
+        unknown = sorted(set(value) - set(SECTION_ROLES))
+        if unknown:
+            raise ValueError(f"unknown section {unknown[0]!r} (sections: {', '.join(SECTION_ROLES)})")
         return value
 
     @field_validator("id")

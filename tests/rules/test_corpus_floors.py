@@ -13,8 +13,8 @@ from pathlib import Path
 
 from tests.conftest import ROOT, shared_path
 
-F1 = 0.985
-FIELD_RECALL = 0.90
+F1 = 0.99
+FIELD_RECALL = 0.97
 FIELD_PRECISION = 0.99
 NEGATIVES_WITH_EVENTS = 0
 

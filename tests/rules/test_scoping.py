@@ -86,3 +86,23 @@ def test_bad_defaults_or_roles_are_errors_at_their_line(tmp_path: Path, text: st
     with pytest.raises(RuleError) as raised:
         load_rules([path])
     assert message in str(raised.value) and raised.value.line == line, str(raised.value)
+
+
+def test_a_rule_scoped_away_from_a_section_stays_quiet_there_only(ruleset: RuleSet) -> None:
+    unit = (
+        "Each whole warrant entitles the holder to purchase one share of common stock at a price of $11.50 per share."
+    )
+    offering = "PROSPECTUS SUMMARY\nEach unit consists of one share and one-half of one warrant. " + unit + "\n"
+    described = "DESCRIPTION OF CAPITAL STOCK\nWarrants\n" + unit + "\n"
+    assert [e.fields for e in scan_filing(read(offering, "424B4"), ruleset) if e.type == "warrant"] == [
+        {"exercise_price": 11.5}
+    ]
+    assert [e for e in scan_filing(read(described, "424B5"), ruleset) if e.type == "warrant"] == []
+
+
+def test_an_unknown_section_is_an_error_at_its_line(tmp_path: Path) -> None:
+    path = tmp_path / "rule.toml"
+    path.write_text(RULES.replace('not_roles = ["periodic_report"]', 'not_sections = ["appendix"]'))
+    with pytest.raises(RuleError) as raised:
+        load_rules([path])
+    assert "unknown section 'appendix'" in str(raised.value) and raised.value.line == 2
