@@ -46,6 +46,9 @@ def reference_date(filing: Filing) -> date | None:
     if not filing.documents:
         return None
     text = filing.documents[0].text[:_REFERENCE_WINDOW]
+    reported = _REPORT_DATE.search(text, 0, 5000)
+    if reported and (of_report := dates_in(reported.group(0))):
+        return of_report[-1]  # an 8-K's cover: "Date of Report (Date of earliest event reported): ..."
     dates = [
         found
         for match, found in _dated(text)
@@ -56,7 +59,15 @@ def reference_date(filing: Filing) -> date | None:
 
 # "matures on", "due", "expires on", "until", "no later than": what follows is a date to come.
 _A_DATE_TO_COME = re.compile(
-    r"(?:matur\w*|due|expir\w*|until|terminat\w*|no\s+later\s+than|prior\s+to|before)\W+(?:on\W+|in\W+)?$", re.I
+    r"(?:matur\w*|due|expir\w*|until|terminat\w*|no\s+later\s+than|prior\s+to|before)"
+    r"(?:\s+date(?:\s+(?:of|is|will\s+be))?)?\W+(?:on\W+|in\W+)?$",
+    re.I,
+)
+# The date an 8-K's cover gives its report, before or after the words that name it.
+_REPORT_DATE = re.compile(
+    r"Date\s+of\s+(?:Report|earliest\s+event\s+reported)[^\n]{0,60}?\)?\s*:?\s*[A-Z][a-z]+\.?\s+\d{1,2},?\s+\d{4}"
+    r"|[A-Z][a-z]+\.?\s+\d{1,2},?\s+\d{4}\s*\n?\s*\(?Date\s+of\s+(?:Report|earliest\s+event)",
+    re.I,
 )
 
 

@@ -22,7 +22,8 @@ _DEFINED_PLAINLY = re.compile(
 # an Illinois limited liability company (the "Investor")`.
 _NAME_BEFORE = re.compile(
     r"(?P<name>[A-Z][\w.&'\-]*(?:(?:,\s*|\s+)(?:[A-Z][\w.&'\-]*|&|of|and|de))*?)"
-    r"(?:,?\s+(?:an?|the)\s+[^()\"\u201c\u201d]{1,80}?)?,?\s*$"
+    r"(?:,?\s+(?:an?|the)\s+[^()\"\u201c\u201d]{0,60}?\b(?:company|corporation|partnership|association|trust|bank|"
+    r"fund|entity|organization|society|exempted\s+company)\b)?,?\s*$"
 )
 _LOOK_BACK = 200
 _LEADING_WORD = re.compile(r"^(?:With|Through|To|From|By|And|Between|Among)\s+")

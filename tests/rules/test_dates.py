@@ -36,3 +36,22 @@ def test_a_headerless_filings_date_is_not_a_date_to_come() -> None:
     )
     filing = Filing("x", Header(), [Document("TEXT", 1, None, None, text)])
     assert reference_date(filing) == date(2025, 10, 2)
+
+
+def test_a_maturity_date_of_is_a_date_to_come_too() -> None:
+    text = "On March 27, 2023, the Company sold a debenture, which has a maturity date of March 26, 2024."
+    filing = Filing("x", Header(), [Document("TEXT", 1, None, None, text)])
+    assert reference_date(filing) == date(2023, 3, 27)
+
+
+@pytest.mark.parametrize(
+    "cover",
+    [
+        "FORM 8-K\nCURRENT REPORT\nDate of Report (Date of earliest event reported): January 31, 2023\n",
+        "FORM 8-K\nCURRENT REPORT\nJanuary 31, 2023\nDate of Report (Date of earliest event reported)\n",
+    ],
+)
+def test_an_8k_cover_dates_the_report_whatever_dates_its_text_holds(cover: str) -> None:
+    text = cover + "The warrants expire on June 30, 2028. The Company will hold its meeting on May 1, 2023."
+    filing = Filing("x", Header(), [Document("TEXT", 1, None, None, text)])
+    assert reference_date(filing) == date(2023, 1, 31)

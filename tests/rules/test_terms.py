@@ -69,3 +69,11 @@ def test_a_fee_paid_to_agents_defined_together_names_the_first(ruleset: RuleSet)
     filing = Filing("x", Header(filed="2024-06-10"), [Document("HTML", 1, None, None, text)])
     fees = [e.fields for e in scan_filing(filing, ruleset) if e.type == "finder_fee"]
     assert fees and fees[0]["recipient"] == "Dunmore & Co." and fees[0]["percent"] == 3.0
+
+
+def test_a_defined_party_is_not_taken_from_the_clause_before_it() -> None:
+    text = (
+        "In connection with the Private Placement, the Company entered into an agreement with Ridgeway Securities "
+        'LLC ("Ridgeway"), pursuant to which the Company agreed to pay Ridgeway a cash fee.'
+    )
+    assert DefinedTerms(text).resolve("Ridgeway") == "Ridgeway Securities LLC"
