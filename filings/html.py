@@ -29,21 +29,24 @@ _CHUNK_CUT = re.compile(r"</(?:p|div|tr|table|li|h[1-6])\s*>", re.I)
 _BLOCK_START = re.compile(
     r"<(?=(?:p|div|li|h[1-6]|table|center|pre|blockquote|hr|dt|dd|ul|ol|title|section)[\s>/])", re.I
 )
-_ROW_OR_CELL = re.compile(r"<tr\b[^>]*>\s*<t[dh]\b[^>]*>|<t[dh]\b[^>]*>", re.I)
-_MARKER_RUN = re.compile(f" ?[{_LINE}{_CELL}][{_LINE}{_CELL} ]*")
+# Cells and rows whose attributes do not hide them (display:none), which keep their attributes.
+_CELL_START = re.compile(r"<t[dh]\b(?![^>]*display)[^>]*>", re.I)
+_ROW_START = re.compile(r"<tr\b(?![^>]*display)[^>]*>\s*<t[dh]\b(?![^>]*display)[^>]*>", re.I)
+_HIDING_CELL_START = re.compile(r"<t[dh]\b(?=[^>]*display)[^>]*>", re.I)
+_ANY_CELL_START = re.compile(r"<t[dh]\b[^>]*>", re.I)
+_ANY_ROW_START = re.compile(r"<tr\b[^>]*>\s*<t[dh]\b[^>]*>", re.I)
+
+
+def _may_hide(markup: str) -> bool:
+    return "display" in markup or "DISPLAY" in markup or "Display" in markup
+
+
+# A run of markers is a line break if it holds a line marker, else one cell separator.
+# (The space before each marker is dropped first, so that each pattern starts at a marker: Python's
+# re then skips ahead to marker characters instead of trying every space of the text.)
+_LINE_RUN = re.compile(f"{_CELL}*{_LINE}[{_LINE}{_CELL}]* ?")
+_CELL_RUN = re.compile(f"{_CELL}+ ?")
 _HIDDEN = 'ix\\:header, [style*="display:none" i], [style*="display: none" i]'
-_CURRENCY_CELL = re.compile(r"(\$|US\$|\() \| ")
-_CLOSING_CELL = re.compile(r" \| ([%)])")
-
-
-def _marker_run(match: re.Match[str]) -> str:
-    """A run of markers is a line break if it holds one, else one cell separator."""
-    return "\n" if _LINE in match.group() else " | "
-
-
-def _mark(match: re.Match[str]) -> str:
-    tag = match.group(0)
-    return tag + (_LINE_REFERENCE if tag[:3].lower() == "<tr" else _CELL_REFERENCE)
 
 
 def html_text(markup: str) -> str:
@@ -63,7 +66,16 @@ def _pieces(markup: str) -> Iterator[str]:
 
 
 def _piece_text(markup: str) -> str:
-    marked = _ROW_OR_CELL.sub(_mark, _BLOCK_START.sub(_LINE_REFERENCE + "<", markup))
+    # Every cell gets a cell marker, and a row's first cell a line marker too (a run of markers
+    # holding a line marker is a line break). The replacements are constant strings (a visible
+    # cell's attributes go: text does not need them), so that re.sub runs in C instead of
+    # expanding a template in Python for each of thousands of cells.
+    marked = _BLOCK_START.sub(_LINE_REFERENCE + "<", markup)
+    if _may_hide(markup):
+        marked = _HIDING_CELL_START.sub(r"\g<0>" + _CELL_REFERENCE, marked)  # rare: these keep their style
+        marked = _ROW_START.sub("<tr><td>" + _LINE_REFERENCE, _CELL_START.sub("<td>" + _CELL_REFERENCE, marked))
+    else:  # no style hides anything: the plainer patterns, without a look-ahead at every cell
+        marked = _ANY_ROW_START.sub("<tr><td>" + _LINE_REFERENCE, _ANY_CELL_START.sub("<td>" + _CELL_REFERENCE, marked))
     tree = LexborHTMLParser(marked)
     tree.strip_tags(["script", "style", "head"])
     for hidden in tree.css(_HIDDEN):  # inline XBRL's hidden facts, and anything else not shown
@@ -72,8 +84,10 @@ def _piece_text(markup: str) -> str:
     if root is None:
         return ""
     text = " ".join(normalise_characters(root.text(separator="")).split())
-    text = _MARKER_RUN.sub(_marker_run, text)
-    text = _CLOSING_CELL.sub(r"\1", _CURRENCY_CELL.sub(r"\1", text))
+    text = text.replace(" " + _LINE, _LINE).replace(" " + _CELL, _CELL)
+    text = _CELL_RUN.sub(" | ", _LINE_RUN.sub("\n", text))
+    # A currency sign or a parenthesis has a cell of its own in EDGAR's tables: "$ | 11.00" is "$11.00".
+    text = text.replace("$ | ", "$").replace("( | ", "(").replace(" | %", "%").replace(" | )", ")")
     return text.strip(" \n|")
 
 

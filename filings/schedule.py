@@ -31,6 +31,8 @@ _ADDRESS = re.compile(
 )
 _PARTY = re.compile(r"^[A-Z][\w.&'\-]*(?:,?\s+[A-Z0-9&][\w.&'\-]*|\s+(?:of|de|and|for)\b)+\.?$")
 _HEADING_WITHIN = 400
+# Agreements are exhibits (EX-10.1, EX-4.2) or documents read on their own (TEXT, HTML).
+_MAY_HOLD_SCHEDULE = re.compile(r"^(?:EX-|TEXT$|HTML$)", re.I)
 _TABLE_CHARS = 6000
 _MAX_PURCHASERS = 40
 
@@ -39,6 +41,8 @@ def schedule_documents(documents: list[Document], offset: int) -> list[Document]
     """A SCHEDULE document for each document that holds a schedule of purchasers."""
     found: list[Document] = []
     for document in documents:
+        if not _MAY_HOLD_SCHEDULE.match(document.type):
+            continue  # an 8-K's or a prospectus's own text: its "Exhibit 10.1" lines head no schedule
         facts = _schedule_facts(document.text)
         if facts:
             found.append(Document(SCHEDULE_SUMMARY_TYPE, 0, None, "Schedule of purchasers", facts, offset))

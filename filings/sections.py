@@ -34,7 +34,9 @@ _KNOWN = [(role, re.compile(rf"(?:{words})\b", re.I)) for role, words in SECTION
 # "DESCRIPTION OF THE SECURITIES WE ARE OFFERING" describes this offering, not what exists.
 _OFFERED = re.compile(r"\b(?:WE\s+ARE\s+OFFERING|OFFERED|BEING\s+OFFERED|IN\s+THIS\s+OFFERING)\b", re.I)
 _CAPITALS_LINE = re.compile(r"(?m)^[ \t]*([A-Z][A-Z'&,.\- ]{4,88}[A-Z])[ \t]*$")
-_TITLE_LINE = re.compile(r"(?m)^[ \t]*([A-Z][A-Za-z'&,\- ]{4,88}[a-z])[ \t]*$")
+# A line that starts with a known title's words, in any case: one pass, where a pass over every
+# title-case line would cost a match per line of text.
+_KNOWN_LINE = re.compile(rf"(?im)^[ \t]*((?:{'|'.join(SECTIONS.values())})\b[A-Za-z'&,\- ]{{0,60}})[ \t]*$")
 _MAX_WORDS = 12
 
 
@@ -60,10 +62,11 @@ def _headings(text: str) -> list[tuple[int, str]]:
         words = line.group(1)
         if len(words.split()) <= _MAX_WORDS:
             found.append((line.start(1), _role(words) or OTHER))
-    for line in _TITLE_LINE.finditer(text):
-        role = _role(line.group(1))
-        if role and len(line.group(1).split()) <= 8:  # title case: only the known titles
-            found.append((line.start(1), role))
+    for line in _KNOWN_LINE.finditer(text):
+        if not line.group(1).isupper():  # title case: only the known titles (capitals were read above)
+            role = _role(line.group(1))
+            if role:
+                found.append((line.start(1), role))
     return sorted(found)
 
 

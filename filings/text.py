@@ -48,6 +48,7 @@ _RUN_OF_SPACES = re.compile(r"[ \t]{3,}")
 # Only runs that are not already one plain space: re.sub keeps every match's pieces in a list, so
 # matching each ordinary space would cost tens of bytes of memory per byte of text.
 _SPACES = re.compile(r" *[\t\f\v\r][ \t\f\v\r]*| {2,}")
+_ODD_SPACE = frozenset("\t\f\v\r")
 # Tables in 1990s text filings are marked up with a few SGML tags and use dot leaders.
 _SGML_TABLE_TAG = re.compile(r"</?(?:TABLE|CAPTION|S|C|FN|PAGE|F\d{1,2})>", re.I)
 _DOT_LEADER = re.compile(r"\s*\.{4,}\s*")
@@ -113,11 +114,13 @@ def plain_text(raw: str) -> str:
         if not stripped:
             flush()
             continue
-        if _TABLE_ROW.search(stripped):
+        gapped = "   " in stripped or "\t" in stripped  # most lines have no gap: skip the regexes
+        if gapped and _TABLE_ROW.search(stripped):
             flush()
             lines.append(_RUN_OF_SPACES.sub(" | ", stripped))
             continue
-        paragraph.append(_SPACES.sub(" ", stripped))
+        spaced = "  " in stripped or not _ODD_SPACE.isdisjoint(stripped)
+        paragraph.append(_SPACES.sub(" ", stripped) if spaced else stripped)
     flush()
     return join_broken_paragraphs("\n".join(lines))
 

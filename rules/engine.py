@@ -6,6 +6,7 @@ import logging
 import re
 from collections import Counter
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -52,17 +53,14 @@ class RuleSet:
     def partials(self, document: Document, active: set[int], reference: date | None = None) -> Iterator[Partial]:
         found: Counter[int] = Counter()
         terms = DefinedTerms(document.text)  # read only if a match names a party by a defined term
-        sections: Sections | None = None
+        sections = LazySections(document.text)  # headings found once, if a rule asks
         for (start, end), numbers in self._windows(document.text, active):
+            lowered = document.text[start:end].lower()  # for the rules' word tests
+            context = _Context(document, start, end, lowered, reference, terms, sections)
             for number in sorted(numbers):
                 if found[number] >= MAX_FINDINGS_PER_RULE:
                     continue
-                rule = self.rules[number]
-                if rule.reads_sections:
-                    sections = sections or Sections(document.text)  # headings found once, if asked
-                    if not rule.applies_to_section(sections.role_at(start)):
-                        continue
-                for partial in _apply(self.rules[number], document, start, end, reference, terms):
+                for partial in _apply(self.rules[number], context):
                     found[number] += 1
                     yield partial
                     if found[number] == MAX_FINDINGS_PER_RULE:
@@ -117,12 +115,40 @@ def scan_filing(filing: Filing, ruleset: RuleSet) -> list[Event]:
     return form_d_events(filing) + merge(partials)
 
 
-def _apply(
-    rule: CompiledRule, document: Document, start: int, end: int, reference: date | None, terms: DefinedTerms
-) -> Iterator[Partial]:
+class LazySections:
+    """A document's sections, found on first use: most documents never need them."""
+
+    def __init__(self, text: str) -> None:
+        self._text = text
+        self._sections: Sections | None = None
+
+    def role_at(self, position: int) -> str | None:
+        if self._sections is None:
+            self._sections = Sections(self._text)
+        return self._sections.role_at(position)
+
+
+@dataclass(frozen=True, slots=True)
+class _Context:
+    """A sentence of a document, as every rule asked about it sees it."""
+
+    document: Document
+    start: int
+    end: int
+    lowered: str
+    reference: date | None
+    terms: DefinedTerms
+    sections: LazySections
+
+
+def _apply(rule: CompiledRule, context: _Context) -> Iterator[Partial]:
+    document, start, end = context.document, context.start, context.end
+    reference, terms = context.reference, context.terms
     sentence = document.text[start:end]
-    if rule.required_missing(sentence) or not rule.may_match(sentence) or rule.excluded(sentence):
+    if not rule.may_match(sentence, context.lowered) or rule.required_missing(sentence) or rule.excluded(sentence):
         return
+    if rule.reads_sections and not rule.applies_to_section(context.sections.role_at(start)):
+        return  # the section is looked up last: finding a document's headings costs a pass over it
     checked_dates = False
     for pattern in rule.patterns:
         for match in pattern.regex.finditer(sentence):

@@ -40,13 +40,21 @@ class CompiledRule:
     # All `not` (and all `require`) entries as one alternation: one RE2 pass instead of dozens.
     any_exclude: re2._Regexp[str] | None = None
     any_require: re2._Regexp[str] | None = None
+    # `not_before`: phrases that, ending just before a captured amount, disqualify that match.
+    before_exclude: re2._Regexp[str] | None = None
     # All patterns as one alternation without captures: most sentences match none, and one RE2
     # call tells; the patterns themselves run only where it matched.
     any_pattern: re2._Regexp[str] | None = None
-    # `not_before`: phrases that, ending just before a captured amount, disqualify that match.
-    before_exclude: re2._Regexp[str] | None = None
+    # For each pattern, choices of words a sentence must hold for it to match (None: some pattern
+    # has none to test, and every sentence goes to the regex).
+    key_choices: tuple[tuple[tuple[str, ...], ...], ...] | None = None
 
-    def may_match(self, sentence: str) -> bool:
+    def may_match(self, sentence: str, lowered: str | None = None) -> bool:
+        """Cheap tests first: a pattern can match only a sentence holding its telling words."""
+        if self.key_choices is not None:
+            lowered = sentence.lower() if lowered is None else lowered
+            if not any(_holds_words(lowered, choices) for choices in self.key_choices):
+                return False
         return self.any_pattern is None or self.any_pattern.search(sentence) is not None
 
     def excluded(self, sentence: str) -> bool:
@@ -282,8 +290,9 @@ def _compile(
         patterns=patterns,
         any_exclude=_alternation(excludes),
         any_require=_alternation(requires),
-        any_pattern=_alternation(patterns),
         before_exclude=_alternation(befores),
+        any_pattern=_alternation(patterns, probes=True),
+        key_choices=_key_choices(patterns, rule.triggers),
     )
 
 
@@ -306,10 +315,29 @@ def _rule_error(
     return RuleError(str(source.path), message, line or block[0])
 
 
-def _alternation(patterns: tuple[CompiledPattern, ...]) -> re2._Regexp[str] | None:
+def _key_choices(
+    patterns: tuple[CompiledPattern, ...], triggers: list[str]
+) -> tuple[tuple[tuple[str, ...], ...], ...] | None:
+    always_there = frozenset(word for trigger in triggers for word in trigger.lower().split())
+    choices = tuple(pattern.key_choices(always_there) for pattern in patterns)
+    return None if any(not pattern_choices for pattern_choices in choices) else choices
+
+
+def _holds_words(lowered: str, choices: tuple[tuple[str, ...], ...]) -> bool:
+    for choice in choices:
+        for word in choice:
+            if word in lowered:
+                break
+        else:
+            return False
+    return True
+
+
+def _alternation(patterns: tuple[CompiledPattern, ...], probes: bool = False) -> re2._Regexp[str] | None:
     if not patterns:
         return None
-    return compile_regex("|".join(f"(?:{p.regex.pattern})" for p in patterns), capture=False)
+    texts = [(p.probe if probes and p.probe else p.regex.pattern) for p in patterns]
+    return compile_regex("|".join(f"(?:{text})" for text in texts), capture=False)
 
 
 def rules_digest(rules: list[CompiledRule]) -> str:

@@ -39,6 +39,37 @@ _PLACEHOLDER = re.compile(
     r"\{\s*(?:(?P<gap>_(?P<n>\d+)?)|(?P<field>[A-Za-z_][A-Za-z0-9_]*)(?:\s*:\s*(?P<type>[a-z]+))?)\s*\}"
 )
 _GAP_DEFAULT = 8
+_COMMON_WORDS = frozenset(
+    [
+        "a",
+        "an",
+        "the",
+        "to",
+        "of",
+        "in",
+        "on",
+        "at",
+        "as",
+        "by",
+        "is",
+        "are",
+        "be",
+        "was",
+        "were",
+        "will",
+        "with",
+        "for",
+        "per",
+        "and",
+        "or",
+        "its",
+        "our",
+        "their",
+        "may",
+        "has",
+        "have",
+    ]
+)
 # A space in a pattern also accepts the punctuation that filings put between words ("sell, in").
 _SPACE = r"[,;:]?\s+"
 
@@ -59,6 +90,21 @@ class CompiledPattern:
     source: str
     regex: re2._Regexp[str]
     captures: tuple[Capture, ...]
+    # Words a match must contain: for each entry, one of its words (lower case). A sentence that
+    # lacks them cannot match, and a substring test is much cheaper than a regex search. Empty
+    # for raw regular expressions, which are always searched.
+    needed: tuple[tuple[str, ...], ...] = ()
+    probe: str = ""  # a regex matching wherever this one does, with less to it (probe_template)
+
+    def key_choices(self, always_there: frozenset[str]) -> tuple[tuple[str, ...], ...]:
+        """The needed choices worth testing, most telling first: not words nearly every sentence
+        holds, nor the rule's triggers (present in every sentence it is asked about); at most three."""
+        telling = {
+            choice
+            for choice in self.needed
+            if not any(word in _COMMON_WORDS or word in always_there for word in choice)
+        }
+        return tuple(sorted(telling, key=lambda choice: (-min(len(word) for word in choice), choice))[:3])
 
 
 def compile_regex(text: str, capture: bool = True) -> re2._Regexp[str]:
@@ -73,7 +119,94 @@ def compile_template(template: str, field_types: dict[str, str]) -> CompiledPatt
     """Compile a pattern in the placeholder syntax; field_types gives each allowed field's type."""
     builder = _Builder(field_types)
     regex = builder.build(template)
-    return CompiledPattern(template, compile_regex(regex), tuple(builder.captures))
+    probe = _Builder(field_types).build(probe_template(template))
+    return CompiledPattern(template, compile_regex(regex), tuple(builder.captures), needed_words(template), probe)
+
+
+def probe_template(template: str) -> str:
+    """The pattern without its optional ends (`[...]`, `{_N}`): it matches wherever the pattern
+    does, and its far smaller regex answers "does anything match here?" much faster."""
+    items = _top_level_items(_TOKEN.findall(template.strip()))
+    while items and _optional_item(items[0]):
+        items.pop(0)
+    while items and _optional_item(items[-1]):
+        items.pop()
+    return "".join("".join(item) for item in items) or template
+
+
+def _top_level_items(tokens: list[str]) -> list[list[str]]:
+    """Tokens grouped into the pattern's top-level parts: a word, a placeholder, a whole `(...)` or `[...]`."""
+    items: list[list[str]] = []
+    depth = 0
+    for token in tokens:
+        if depth == 0:
+            items.append([token])
+        else:
+            items[-1].append(token)
+        if token in ("(", "["):
+            depth += 1
+        elif token in (")", "]"):
+            depth -= 1
+    return items
+
+
+def _optional_item(item: list[str]) -> bool:
+    first = item[0]
+    return first.isspace() or first == "[" or bool(re.fullmatch(r"\{\s*_\d*\s*\}", first))
+
+
+def needed_words(template: str) -> tuple[tuple[str, ...], ...]:
+    """The literal words a pattern's every match holds: its words outside optional parts, and for a
+    choice `(a b|c)` outside them, the first word of each alternative (when each has one)."""
+    tokens = _TOKEN.findall(template.strip())
+    needed: list[tuple[str, ...]] = []
+    depth, index = 0, 0
+    while index < len(tokens):
+        token = tokens[index]
+        if token == "[":
+            depth += 1
+        elif token == "]":
+            depth -= 1
+        elif token == "(" and depth == 0:
+            choice, index = _first_words_of_choice(tokens, index + 1)
+            if choice:
+                needed.append(choice)
+        elif depth == 0 and _is_word(token):
+            needed.append((token.lower(),))
+        index += 1
+    return tuple(needed)
+
+
+def _first_words_of_choice(tokens: list[str], index: int) -> tuple[tuple[str, ...], int]:
+    """From just inside `(`: the first word of each alternative, and the index of the closing `)`."""
+    words: list[str | None] = []
+    first: str | None = None
+    seen_literal = False
+    depth = 0
+    while index < len(tokens):
+        token = tokens[index]
+        if token in ("(", "["):
+            depth += 1
+            seen_literal = True  # a nested part comes first: this alternative gives no word
+        elif token in (")", "]") and depth > 0:
+            depth -= 1
+        elif token == ")" or (token == "|" and depth == 0):
+            words.append(first)
+            first, seen_literal = None, False
+            if token == ")":
+                break
+        elif depth == 0 and not seen_literal and not token.isspace():
+            first = token.lower() if _is_word(token) else None
+            seen_literal = True
+        index += 1
+    if not words or any(word is None for word in words):
+        return (), index
+    return tuple(word for word in words if word), index
+
+
+def _is_word(token: str) -> bool:
+    """A plain literal (no placeholder, group or escape), ASCII so that lower() is RE2's case folding."""
+    return token.isascii() and not token.isspace() and token[0] not in "{}[]()|\\" and "\\" not in token
 
 
 def compile_raw(regex: str, field_types: dict[str, str]) -> CompiledPattern:

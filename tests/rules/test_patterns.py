@@ -5,7 +5,14 @@ import time
 import pytest
 
 from rules.catalogue import CATALOGUE
-from rules.patterns import PatternError, compile_raw, compile_template, field_types_for
+from rules.patterns import (
+    PatternError,
+    compile_raw,
+    compile_template,
+    field_types_for,
+    needed_words,
+    probe_template,
+)
 
 FIELDS = field_types_for(CATALOGUE["share_sale"].kinds())
 
@@ -78,3 +85,35 @@ def test_catastrophic_pattern_cannot_hang_the_scan() -> None:
 def test_escaped_brackets_stand_for_themselves() -> None:
     assert groups(r'sold {shares} shares \(the "Shares"\)', 'sold 12 shares (the "Shares")') == {"shares": "12"}
     assert groups(r"sold {shares} shares \[x\]", "sold 12 shares [x]") == {"shares": "12"}
+
+
+def test_needed_words_are_those_outside_optional_parts_and_first_of_each_choice() -> None:
+    template = "(issued and sold|sold) {_12} {shares} (shares|units) of [our|the] {security} [at {price_per_share}]"
+    assert needed_words(template) == (("issued", "sold"), ("shares", "units"), ("of",))
+    assert needed_words("([{_series}] warrants|options) to purchase") == (("to",), ("purchase",))  # no word first
+
+
+SENTENCES = [
+    "On May 2, 2024, the Company sold 2,000,000 shares of common stock at a price of $2.50 per share.",
+    "We issued and sold 150,000 units of its common stock.",
+    "The Company sold shares to investors.",
+    "Warrants to purchase 500 shares were issued.",
+]
+
+
+@pytest.mark.parametrize(
+    "template",
+    [
+        "(issued and sold|sold) {_12} {shares} (shares|units) [of {_4} {security}] [at {_4} {price_per_share} per share]",
+        "[{_series}] (warrant|warrants) {_8} to purchase [up to] {warrant_shares} shares",
+    ],
+)
+def test_the_probe_matches_wherever_the_pattern_does_and_holds_the_needed_words(template: str) -> None:
+    fields = field_types_for(CATALOGUE["share_sale"].kinds() | CATALOGUE["warrant"].kinds())
+    pattern = compile_template(template, fields)
+    probe = compile_template(probe_template(template), fields)
+    for sentence in SENTENCES:
+        if pattern.regex.search(sentence):
+            assert probe.regex.search(sentence), sentence
+            lowered = sentence.lower()
+            assert all(any(word in lowered for word in choice) for choice in pattern.needed), sentence
