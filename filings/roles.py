@@ -19,7 +19,8 @@ PERIODIC_REPORT = "periodic_report"
 PROXY_STATEMENT = "proxy_statement"
 RESALE_PROSPECTUS = "resale_prospectus"
 SHELF_PROSPECTUS = "shelf_prospectus"
-ROLES = (PERIODIC_REPORT, PROXY_STATEMENT, RESALE_PROSPECTUS, SHELF_PROSPECTUS)
+AGREEMENT = "agreement"  # a contract read on its own (an exhibit without its filing): recitals, then terms
+ROLES = (PERIODIC_REPORT, PROXY_STATEMENT, RESALE_PROSPECTUS, SHELF_PROSPECTUS, AGREEMENT)
 
 _FLAGS = re.I
 _CASELESS = re2.Options()
@@ -60,6 +61,8 @@ _NO_PROCEEDS = re.compile(
 _SHELF = re.compile(
     r"\bfrom\s+time\s+to\s+time\b[^.]{0,200}\b(?:one\s+or\s+more\s+offerings|offer\s+and\s+sell)", _FLAGS
 )
+_RECITALS = re.compile(r"\bWHEREAS\b|\bRECITALS\b")
+_OPERATIVE_CLAUSE = re.compile(r"\bNOW,?\s+THEREFORE\b|\bagree\s+as\s+follows\b", _FLAGS)
 _SUPPLEMENT_WILL = re.compile(r"\bprospectus\s+supplements?\b", _FLAGS)
 # What an actual offering's cover names: its agent, its underwriters, its price.
 _AN_OFFERING = re.compile(
@@ -95,6 +98,8 @@ def roles_of(filing: Filing, form: str | None) -> frozenset[str]:
             roles.add(RESALE_PROSPECTUS)
         elif _SHELF.search(cover) and _SUPPLEMENT_WILL.search(cover) and not _AN_OFFERING.search(cover):
             roles.add(SHELF_PROSPECTUS)
+    if form is None and _RECITALS.search(cover) and _OPERATIVE_CLAUSE.search(cover):
+        roles.add(AGREEMENT)
     return frozenset(roles)
 
 

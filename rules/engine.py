@@ -198,7 +198,7 @@ def _fields(
         if capture.type in _AMOUNT_TYPES and _PERCENT_AFTER.match(sentence, end):
             return None  # "a fee equal to 7.0%" states a percentage, not an amount
         start = match.start(pattern.regex.groupindex[capture.group])
-        if capture.type in _AMOUNT_TYPES and rule.excluded_before(sentence, start):
+        if capture.type in _AMOUNT_TYPES and rule.excluded_around(sentence, start, end):
             return None  # "Warrants to purchase 1,939,114 shares": a `not_before` phrase owns the amount
         value = _renamed(capture.type, sentence, end) or _party(terms, capture.type, text)
         value = value or TYPES[capture.type].parse(text)

@@ -40,7 +40,7 @@ _SMALL_NUMBERS = {
 _SMALL_NUMBERS.update(
     {"thirty": 30, "thirty-six": 36, "forty-two": 42, "forty-eight": 48, "sixty": 60, "twenty-four": 24}
 )
-_SCALES = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "mm": 1e6, "m": 1e6}
+_SCALES = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "mm": 1e6, "m": 1e6, "bn": 1e9}
 MONTHS = {  # month names and abbreviations -> 1..12
     name: n
     for n, names in enumerate(
@@ -102,9 +102,10 @@ _NUMBER_WORD = "|".join(sorted(_SMALL_NUMBERS, key=len, reverse=True))
 _DIGITS = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
 
 # "two hundred and fifty (250) shares": the figure in parentheses after the words.
-COUNT = rf"\(?{_DIGITS}(?:\s*(?:million|billion))?\)?"
+# News-wire style too: "44.96M shares", "$42M" (a letter right after the figure).
+COUNT = rf"\(?{_DIGITS}(?:\s*(?:million|billion)|(?:mm|m|bn)\b)?\)?"
 # "Ten Million Dollars ($10,000,000)": the figure in parentheses after the words, as for counts.
-MONEY = rf"\(?(?:US\s?\$\s?|\$\s?|USD\s?)?(?:{_DIGITS}|\.\d+)(?:\s?(?:million|billion|thousand)\b)?\)?"
+MONEY = rf"\(?(?:US\s?\$\s?|\$\s?|USD\s?)?(?:{_DIGITS}|\.\d+)(?:\s?(?:million|billion|thousand)\b|(?:mm|m|bn)\b)?\)?"
 PERCENT = r"\d{1,3}(?:\.\d+)?\s?(?:%|percent\b|per\s?cent\b)"
 TERM = (
     rf"(?:\d+(?:\.\d+)?|{_NUMBER_WORD})(?:\s+and\s+(?:one-half|a\s+half))?(?:\s*\(\d+(?:\.\d+)?\))?"
@@ -159,7 +160,7 @@ def parse_count(text: str) -> int | None:
 
 
 def parse_money(text: str) -> float | None:
-    match = re.search(r"(\d[\d,]*(?:\.\d+)?|\.\d+)\s*(thousand|million|billion|mm|m)?\b", text, re.I)
+    match = re.search(r"(\d[\d,]*(?:\.\d+)?|\.\d+)\s*(thousand|million|billion|mm|m|bn)?\b", text, re.I)
     if not match:
         return None
     value = float(match.group(1).replace(",", ""))

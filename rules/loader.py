@@ -40,8 +40,9 @@ class CompiledRule:
     # All `not` (and all `require`) entries as one alternation: one RE2 pass instead of dozens.
     any_exclude: re2._Regexp[str] | None = None
     any_require: re2._Regexp[str] | None = None
-    # `not_before`: phrases that, ending just before a captured amount, disqualify that match.
+    # `not_before`, `not_after`: phrases that, just before or after a captured amount, disqualify the match.
     before_exclude: re2._Regexp[str] | None = None
+    after_exclude: re2._Regexp[str] | None = None
     # All patterns as one alternation without captures: most sentences match none, and one RE2
     # call tells; the patterns themselves run only where it matched.
     any_pattern: re2._Regexp[str] | None = None
@@ -60,11 +61,12 @@ class CompiledRule:
     def excluded(self, sentence: str) -> bool:
         return self.any_exclude is not None and self.any_exclude.search(sentence) is not None
 
-    def excluded_before(self, sentence: str, position: int) -> bool:
-        """A `not_before` phrase ends within the few words before `position`."""
-        if self.before_exclude is None:
-            return False
-        return self.before_exclude.search(_words_before(sentence, position)) is not None
+    def excluded_around(self, sentence: str, start: int, end: int) -> bool:
+        """A `not_before` phrase within the few words before `start`, or a `not_after` one after `end`."""
+        before = self.before_exclude is not None and self.before_exclude.search(_words_before(sentence, start))
+        return bool(before) or (
+            self.after_exclude is not None and self.after_exclude.search(_words_after(sentence, end)) is not None
+        )
 
     def required_missing(self, sentence: str) -> bool:
         return self.any_require is not None and self.any_require.search(sentence) is None
@@ -105,6 +107,11 @@ NOT_BEFORE_WORDS = 8
 def _words_before(sentence: str, position: int) -> str:
     """The last NOT_BEFORE_WORDS words before `position`: the reach of a `not_before` phrase."""
     return " ".join(sentence[max(0, position - 200) : position].split()[-NOT_BEFORE_WORDS:])
+
+
+def _words_after(sentence: str, position: int) -> str:
+    """The first NOT_BEFORE_WORDS words after `position`: the reach of a `not_after` phrase."""
+    return " ".join(sentence[position : position + 200].split()[:NOT_BEFORE_WORDS])
 
 
 def _matches_any(value: str | None, globs: list[str]) -> bool:
@@ -281,6 +288,7 @@ def _compile(
     )
     requires = tuple(pattern(p, {}, raw=False) for p in rule.require)
     befores = tuple(pattern(p, {}, raw=False) for p in rule.not_before)
+    afters = tuple(pattern(p, {}, raw=False) for p in rule.not_after)
     patterns = tuple(
         [pattern(p, fields, raw=False) for p in rule.patterns] + [pattern(p, fields, raw=True) for p in rule.regex]
     )
@@ -291,6 +299,7 @@ def _compile(
         any_exclude=_alternation(excludes),
         any_require=_alternation(requires),
         before_exclude=_alternation(befores),
+        after_exclude=_alternation(afters),
         any_pattern=_alternation(patterns, probes=True),
         key_choices=_key_choices(patterns, rule.triggers),
     )

@@ -47,6 +47,7 @@ class Rule(BaseModel):
     # An exclusion that reaches only the words just before a captured amount, not the sentence:
     # "warrants to purchase 1,939,114 shares" is no share count, though the sentence may hold one.
     not_before: list[str] = []
+    not_after: list[str] = []  # the same, reaching the words just after: "8,000 units of Series F preferred stock"
     sections: list[str] = []  # only in sections of these roles (filings.sections); empty: any
     not_sections: list[str] = []  # never in these: a description of capital stock describes what exists
     series: str | None = None  # the series of this rule's findings where the sentence names none

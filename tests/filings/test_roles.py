@@ -63,3 +63,16 @@ def test_a_form_referred_to_is_not_the_filings_own() -> None:
 def test_the_headers_form_wins_and_an_8k_is_never_a_prospectus() -> None:
     read = filing(RESALE, form="8-K")
     assert form_of(read) == "8-K" and roles_of(read, "8-K") == frozenset()
+
+
+AGREEMENT = (
+    'SECURITIES PURCHASE AGREEMENT\nThis Agreement is made by Northwind Devices, Inc. (the "Company") and the '
+    "purchasers named below.\nWHEREAS, the Company desires to issue and sell shares of its common stock;\n"
+    "NOW, THEREFORE, the parties agree as follows:\n1. Purchase and Sale."
+)
+
+
+def test_a_contract_read_on_its_own_is_an_agreement() -> None:
+    assert roles_of(filing(AGREEMENT), None) == {"agreement"}
+    assert roles_of(filing(AGREEMENT, form="8-K"), "8-K") == frozenset()  # an 8-K that quotes one is not
+    assert roles_of(filing("WHEREAS the Board met, the Company sold shares."), None) == frozenset()

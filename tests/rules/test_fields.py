@@ -66,3 +66,9 @@ def test_names_split_on_and_but_not_on_corporate_suffixes() -> None:
 )
 def test_a_name_field_given_a_list_of_parties_keeps_the_first(text: str, name: str) -> None:
     assert parse_name(text) == name
+
+
+def test_news_wire_figures_with_a_letter_scale() -> None:
+    assert parse_count("44.96M") == 44_960_000
+    assert parse_money("$42M") == 42_000_000.0
+    assert parse_money("$1.2bn") == 1_200_000_000.0

@@ -113,6 +113,7 @@ event = "share_sale"
 triggers = ["offering"]
 patterns = ["offering {_8} {shares} shares"]
 not_before = ["warrants to purchase"]
+not_after = ["preferred stock"]
 series = "common"
 
 [[example]]
@@ -122,6 +123,10 @@ expect = { shares = 300000 }
 [[example]]
 text = "We are offering warrants to purchase 150,000 shares."
 expect = "no match"
+
+[[example]]
+text = "We are offering 8,000 shares of preferred stock."
+expect = "no match"
 """
 
 
@@ -129,8 +134,10 @@ def test_not_before_reaches_only_the_words_before_an_amount(tmp_path: Path) -> N
     [rule] = load_rules([write(tmp_path, REACH)])
     sentence = "We are offering 300,000 shares and warrants to purchase 150,000 shares."
     assert not rule.excluded(sentence)  # the sentence stays readable
-    assert rule.excluded_before(sentence, sentence.index("150,000"))
-    assert not rule.excluded_before(sentence, sentence.index("300,000"))
+    at = sentence.index("150,000")
+    assert rule.excluded_around(sentence, at, at + 7)
+    at = sentence.index("300,000")
+    assert not rule.excluded_around(sentence, at, at + 7)
     assert all(result.passed for result in run_examples([rule]))
 
 
