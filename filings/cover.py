@@ -46,6 +46,8 @@ _MANAGERS_LABEL = re.compile(
     r"representatives?\s+of\s+the\s+underwriters|underwriters?)$",
     re.I,
 )
+# A pricing table's header row ("Per Share | Per Pre-Funded Warrant | Total") names no managers.
+_TABLE_HEADER = re.compile(r"\b(?:Per|Total|Shares?|Warrants?|Units?|Price|Proceeds|Amount)\b")
 _MANAGERS_ROW = re.compile(rf"^\s*({_NAME})(?:\s*\|\s*({_NAME})){{1,6}}\s*$")
 # Pricing table rows whose total is a fee: how the fact names it, and the row's label.
 _FEE_ROWS = (
@@ -170,6 +172,6 @@ def _managers(lines: list[str]) -> list[str]:
             below = lines[number + 1]
             if re.fullmatch(_NAME, below) and len(below.split()) <= 6:
                 return [below]
-        if _MANAGERS_ROW.match(line) and not any(ch.isdigit() for ch in line):
+        if _MANAGERS_ROW.match(line) and not any(ch.isdigit() for ch in line) and not _TABLE_HEADER.search(line):
             return [name.strip() for name in line.split("|") if name.strip()]
     return []

@@ -120,3 +120,13 @@ def test_a_cover_that_names_a_count_of_shares_states_it() -> None:
     assert cover.text == (
         "Prospectus cover: 330,000 shares offered. Prospectus cover: placement agent fees of $82,500 in total."
     )
+
+
+def test_a_pricing_tables_header_row_names_no_managers() -> None:
+    text = (
+        "PROSPECTUS SUPPLEMENT\n1,000,000 Shares of Common Stock\nPer Share | Per Pre-Funded Warrant | Total\n"
+        "Public offering price | $2.75 | $2.7499 | $2,750,000\nThe underwriters expect to deliver the shares.\n"
+        "Underwriting discounts and commissions | $0.165 | $0.165 | $165,000\nPiper Sandler | TD Cowen\n"
+    )
+    cover = cover_of(text)
+    assert cover is not None and "underwriters Piper Sandler; TD Cowen." in cover.text
