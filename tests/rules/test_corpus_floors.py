@@ -1,8 +1,8 @@
 """The extraction scores on both corpora (55 real filings), pinned as floors that only go up.
 
 Raise a floor when a change lifts a score; a change that lowers one fails here. The targets of the
-extraction issue are higher (f1 0.95, field recall 0.90, field precision 0.97, no event on any
-negative file); docs/rules.md and the README say where the scores stand."""
+extraction issue (f1 0.95, field recall 0.90, field precision 0.97, no event on any negative file)
+are met; the floors are what the rules score now, so that no change may lower them unnoticed."""
 
 from __future__ import annotations
 
@@ -13,9 +13,9 @@ from pathlib import Path
 
 from tests.conftest import ROOT, shared_path
 
-F1 = 0.99
-FIELD_RECALL = 0.98
-FIELD_PRECISION = 0.99
+F1 = 1.0
+FIELD_RECALL = 1.0
+FIELD_PRECISION = 1.0
 NEGATIVES_WITH_EVENTS = 0
 
 
