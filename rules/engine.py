@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from filings.captions import scale_at
 from filings.model import LONE_DOCUMENT_TYPES, Document, Filing
 from filings.sections import Sections
 from rules.dates import is_stale, reference_date
@@ -143,7 +144,7 @@ class _Context:
 
 def _apply(rule: CompiledRule, context: _Context) -> Iterator[Partial]:
     document, start, end = context.document, context.start, context.end
-    reference, terms = context.reference, context.terms
+    reference = context.reference
     sentence = document.text[start:end]
     if not rule.may_match(sentence, context.lowered) or rule.required_missing(sentence) or rule.excluded(sentence):
         return
@@ -156,7 +157,7 @@ def _apply(rule: CompiledRule, context: _Context) -> Iterator[Partial]:
                 if is_stale(sentence, reference):
                     return
                 checked_dates = True
-            found = _fields(pattern, match, sentence, terms, rule)
+            found = _fields(pattern, match, sentence, context, rule)
             if found is None:
                 continue
             fields, series = found
@@ -185,9 +186,10 @@ _PERCENT_AFTER = re.compile(r"\s?(?:%|percent\b|per\s?cent\b)", re.I)
 
 
 def _fields(
-    pattern: CompiledPattern, match: Any, sentence: str, terms: DefinedTerms, rule: CompiledRule
+    pattern: CompiledPattern, match: Any, sentence: str, context: _Context, rule: CompiledRule
 ) -> tuple[dict[str, FieldValue], str | None] | None:
     """The fields a match states, or None when the match is not what the pattern means."""
+    terms = context.terms
     fields: dict[str, FieldValue] = {}
     series: str | None = None
     for capture in pattern.captures:
@@ -202,6 +204,8 @@ def _fields(
             return None  # "Warrants to purchase 1,939,114 shares": a `not_before` phrase owns the amount
         value = _renamed(capture.type, sentence, end) or _party(terms, capture.type, text)
         value = value or TYPES[capture.type].parse(text)
+        if capture.type == "money" and isinstance(value, int | float) and _whole_figure_in_a_row(sentence, text):
+            value = value * scale_at(context.document.text, context.start)
         if value is None:
             continue
         if capture.field == SERIES_FIELD:
@@ -209,6 +213,12 @@ def _fields(
         else:
             fields[capture.field] = value
     return fields, series
+
+
+def _whole_figure_in_a_row(sentence: str, text: str) -> bool:
+    """A table row's whole figure ("12,500"), which a caption "(in thousands)" scales; a figure with
+    cents ("$2.75") is a per-share value, which such captions except."""
+    return " | " in sentence and "." not in text and "million" not in text.lower()
 
 
 _NOW_KNOWN_AS = re.compile(rf"\s*\((?:now|currently)\s+(?:known\s+as\s+|called\s+)?(?P<name>{NAME})\)")

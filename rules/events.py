@@ -131,17 +131,19 @@ def _event(members: list[Partial], shared: list[Partial]) -> Event:
         value = _vote(name, members) if any(name in p.fields for p in members) else _vote(name, shared)
         if value is not None:
             fields[name] = value
-    _agree_with_checks(fields, (members or shared)[0].type, members + shared)
+    left_out = _agree_with_checks(fields, (members or shared)[0].type, members + shared)
     # The sentence quoted is the one that states most of the deal: it reads best in an alert.
     lead = max(members or shared, key=lambda p: (not p.supplement, len(p.fields), p.priority, -p.start))
     rules = list(dict.fromkeys(p.rule for p in sorted(members + shared, key=lambda p: p.start)))
-    return Event(lead.type, lead.rule, fields, lead.evidence, lead.start, lead.end, lead.document, rules)
+    return Event(lead.type, lead.rule, fields, lead.evidence, lead.start, lead.end, lead.document, rules, left_out)
 
 
-def _agree_with_checks(fields: dict[str, FieldValue], type_name: str, partials: list[Partial]) -> None:
+def _agree_with_checks(fields: dict[str, FieldValue], type_name: str, partials: list[Partial]) -> list[str]:
     """Where the vote broke a product check (shares x price = proceeds) and other values the rules
     found satisfy it, take those: 25,000,000 units at $10.00 for $250,000,000, not the 200,000,000
-    shares a charter authorises. When none do, the vote stands and the check flags it."""
+    shares a charter authorises; the value left out is named in the event's checks. When none do,
+    the vote stands and the check flags it (cross_check)."""
+    left_out: list[str] = []
     for check in event_type(type_name).checks:
         if check.check != "product" or _failed_product(check, fields) is None:
             continue
@@ -150,8 +152,18 @@ def _agree_with_checks(fields: dict[str, FieldValue], type_name: str, partials: 
         for combination in itertools.product(*candidates):
             trial = {**fields, **dict(zip(names, combination, strict=True))}
             if _failed_product(check, trial) is None:
+                left_out.extend(
+                    f"{name} {_shown(fields[name])} left out: it disagrees with {' x '.join(check.of)} = {check.equals}"
+                    for name in names
+                    if name in fields and not _same(fields[name], trial[name])
+                )
                 fields.update(trial)
                 break
+    return left_out
+
+
+def _shown(value: FieldValue) -> str:
+    return f"{value:,.0f}" if isinstance(value, int | float) and value >= 1000 else str(value)
 
 
 def _candidates(name: str, partials: list[Partial]) -> list[FieldValue]:

@@ -18,7 +18,10 @@ def test_the_values_that_satisfy_shares_times_price_win_over_a_louder_one() -> N
             partial(1, 40, gross_proceeds=250_000_000.0),
         ]
     )
-    assert event.fields["shares"] == 25_000_000 and event.checks == []
+    assert event.fields["shares"] == 25_000_000
+    assert event.checks == [
+        "shares 200,000,000 left out: it disagrees with shares x price_per_share = gross_proceeds"
+    ]  # named, so that a reader knows the filing also states it
 
 
 def test_when_no_candidates_agree_the_vote_stands_and_the_check_says_so() -> None:

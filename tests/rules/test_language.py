@@ -144,3 +144,16 @@ def test_a_second_unnamed_warrant_series_stays_apart_from_the_named_one(ruleset:
         {"warrant_shares": 1200000, "exercise_price": 0.0001},  # no term: pre-funded warrants do not expire
         {"warrant_shares": 1500000, "exercise_price": 2.75, "term_years": 5},
     ]
+
+
+def test_a_table_in_thousands_is_read_in_dollars_but_not_its_per_share_figures(ruleset: RuleSet) -> None:
+    text = (
+        "Filed Pursuant to Rule 424(b)(5)\nPROSPECTUS SUPPLEMENT\n5,000,000 Shares of Common Stock\n"
+        "(in thousands, except per share amounts)\n | Per Share | Total\n"
+        "Public offering price | $10.00 | $50,000\nUnderwriting discounts and commissions | $0.70 | $3,500\n"
+    )
+    filing = Filing("x", Header(form="424B5", filed="2025-01-10"), [Document("424B5", 1, None, None, text)])
+    events = {e.type: e.fields for e in scan_filing(filing, ruleset)}
+    assert events["share_sale"]["gross_proceeds"] == 50_000_000.0
+    assert events["share_sale"]["price_per_share"] == 10.0
+    assert events["finder_fee"]["cash"] == 3_500_000.0
