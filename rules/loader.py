@@ -23,6 +23,7 @@ from rules.patterns import (
     compile_regex,
     compile_template,
     field_types_for,
+    template_regex,
 )
 from rules.sources import DEFAULT_PACKS, RuleSources
 from rules.tomlfile import TomlFile, TomlFileError
@@ -283,12 +284,27 @@ def _compile(
             line = source.line_containing(text[:40], block())
             raise RuleError(path, f"bad pattern {text[:60]!r}: {error}", line) from error
 
-    excludes = tuple(
-        [pattern(p, {}, raw=False) for p in rule.exclude] + [pattern(p, {}, raw=True) for p in rule.exclude_regex]
-    )
-    requires = tuple(pattern(p, {}, raw=False) for p in rule.require)
-    befores = tuple(pattern(p, {}, raw=False) for p in rule.not_before)
-    afters = tuple(pattern(p, {}, raw=False) for p in rule.not_after)
+    def phrases(templates: list[str], raw: list[str] = []) -> re2._Regexp[str] | None:  # noqa: B006 - read only
+        """A rule's phrases (`not`, `require`, ...) as one alternation, compiled once; each phrase
+        alone only when that fails, to name the one at fault and its line."""
+        texts = [(text, False) for text in templates] + [(text, True) for text in raw]
+        if not texts:
+            return None
+        sources: list[str] = []
+        for text, is_raw in texts:
+            try:
+                sources.append(text if is_raw else template_regex(text))
+            except PatternError as error:
+                raise RuleError(
+                    path, f"bad pattern {text[:60]!r}: {error}", source.line_containing(text[:40], block())
+                ) from error
+        try:
+            return compile_regex("|".join(f"(?:{text})" for text in sources), capture=False)
+        except PatternError:
+            for text, is_raw in texts:
+                pattern(text, {}, raw=is_raw)  # raises for the phrase at fault, with its line
+            raise
+
     patterns = tuple(
         [pattern(p, fields, raw=False) for p in rule.patterns] + [pattern(p, fields, raw=True) for p in rule.regex]
     )
@@ -296,10 +312,10 @@ def _compile(
         rule=rule,
         path=path,
         patterns=patterns,
-        any_exclude=_alternation(excludes),
-        any_require=_alternation(requires),
-        before_exclude=_alternation(befores),
-        after_exclude=_alternation(afters),
+        any_exclude=phrases(rule.exclude, rule.exclude_regex),
+        any_require=phrases(rule.require),
+        before_exclude=phrases(rule.not_before),
+        after_exclude=phrases(rule.not_after),
         any_pattern=_alternation(patterns, probes=True),
         key_choices=_key_choices(patterns, rule.triggers),
     )

@@ -115,6 +115,12 @@ def compile_regex(text: str, capture: bool = True) -> re2._Regexp[str]:
         raise PatternError(f"{detail} (patterns use RE2 syntax: no look-around or back-references)") from error
 
 
+def template_regex(template: str) -> str:
+    """A placeholder-free phrase (`not`, `require`) as RE2 syntax, not yet compiled: a rule's phrases
+    are compiled once, together (loader), instead of one regex each."""
+    return _Builder({}).build(template)
+
+
 def compile_template(template: str, field_types: dict[str, str]) -> CompiledPattern:
     """Compile a pattern in the placeholder syntax; field_types gives each allowed field's type."""
     builder = _Builder(field_types)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import tempfile
 import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -16,6 +17,9 @@ from aiohttp.test_utils import TestServer
 from monitor.settings import EdgarSettings
 from rules.engine import RuleSet
 from rules.loader import load_rules
+
+# Compiled trigger databases (rules.prefilter) go to a folder of the test run, not the user's cache.
+os.environ.setdefault("FILING_MONITOR_CACHE", str(Path(tempfile.gettempdir()) / f"filing-monitor-tests-{os.getpid()}"))
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "samples"

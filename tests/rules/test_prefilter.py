@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 import rules.prefilter as prefilter
@@ -47,3 +49,25 @@ def test_scans_in_several_threads_at_once_find_what_one_thread_finds(ruleset: Ru
     with ThreadPoolExecutor(max_workers=6) as pool:
         together = list(pool.map(events, paths))
     assert together == alone
+
+
+@pytest.mark.skipif(prefilter.hyperscan is None, reason="Hyperscan has wheels for Linux only")
+def test_a_compiled_trigger_database_is_kept_and_a_corrupt_one_compiled_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("FILING_MONITOR_CACHE", str(tmp_path))
+    text = "The Company sold 10 shares in a Private Placement."
+    first = list(prefilter.Prefilter(["sold", "private placement"]).hits(text))
+    [cached] = list(tmp_path.glob("triggers-*.hsdb"))
+    assert list(prefilter.Prefilter(["sold", "private placement"]).hits(text)) == first  # loaded, same hits
+    cached.write_bytes(b"not a database")
+    assert list(prefilter.Prefilter(["sold", "private placement"]).hits(text)) == first
+    assert cached.read_bytes() != b"not a database"  # replaced by a good one
+
+
+@pytest.mark.skipif(prefilter.hyperscan is None, reason="Hyperscan has wheels for Linux only")
+def test_an_unwritable_cache_only_costs_the_compile(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    blocked = tmp_path / "file"
+    blocked.write_text("a file where the cache folder would be")
+    monkeypatch.setenv("FILING_MONITOR_CACHE", str(blocked / "cache"))
+    assert list(prefilter.Prefilter(["sold"]).hits("we sold shares")) == [(0, 7)]
