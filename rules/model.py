@@ -64,18 +64,12 @@ class Rule(BaseModel):
     @field_validator("roles", "not_roles")
     @classmethod
     def _known_roles(cls, value: list[str]) -> list[str]:
-        unknown = sorted(set(value) - set(ROLES))
-        if unknown:
-            raise ValueError(f"unknown filing role {unknown[0]!r} (roles: {', '.join(ROLES)})")
-        return value
+        return _known(value, ROLES, "filing role", "roles")
 
     @field_validator("sections", "not_sections")
     @classmethod
     def _known_sections(cls, value: list[str]) -> list[str]:
-        unknown = sorted(set(value) - set(SECTION_ROLES))
-        if unknown:
-            raise ValueError(f"unknown section {unknown[0]!r} (sections: {', '.join(SECTION_ROLES)})")
-        return value
+        return _known(value, SECTION_ROLES, "section", "sections")
 
     @field_validator("id")
     @classmethod
@@ -106,3 +100,10 @@ class Rule(BaseModel):
                     if name not in allowed:
                         raise ValueError(f"example expects {name!r}, which is not a field of {self.event}")
         return self
+
+
+def _known(value: list[str], known: tuple[str, ...], what: str, plural: str) -> list[str]:
+    unknown = sorted(set(value) - set(known))
+    if unknown:
+        raise ValueError(f"unknown {what} {unknown[0]!r} ({plural}: {', '.join(known)})")
+    return value
