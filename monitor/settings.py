@@ -80,6 +80,13 @@ class StorageSettings(_Strict):
         return value
 
 
+class FilingStoreSettings(_Strict):
+    # Where fetched submissions are kept, compressed, for `rules replay`: relative to the config file.
+    # Instances that share one PostgreSQL database should share one folder too (a mount they all see).
+    folder: str = "filings"  # "off": keep none
+    retention_days: Annotated[int, Field(ge=0)] = 90  # 0: keep them until removed by hand
+
+
 class SlackSettings(_Strict):
     base_url: str = "https://slack.com/api/"
     token_env: str = "SLACK_BOT_TOKEN"  # the bot token is read from this environment variable
@@ -170,6 +177,7 @@ class LoggingSettings(_Strict):
 class Settings(_Strict):
     edgar: EdgarSettings
     storage: StorageSettings = Field(default_factory=StorageSettings)
+    filing_store: FilingStoreSettings = Field(default_factory=FilingStoreSettings)
     slack: SlackSettings = Field(default_factory=SlackSettings)
     console: ConsoleSettings = Field(default_factory=ConsoleSettings)
     webhooks: list[WebhookSettings] = Field(default_factory=list)
@@ -212,6 +220,14 @@ class Settings(_Strict):
     def database_url(self) -> str:
         """The storage URL for SQLAlchemy's async engine; a relative SQLite path sits beside the config."""
         return async_url(self.storage.url, self.path.parent)
+
+    def filing_store_folder(self) -> Path | None:
+        """The filing store's folder, beside the config file unless absolute; None when it is off."""
+        folder = self.filing_store.folder.strip()
+        if folder.lower() == "off":
+            return None
+        path = Path(folder)
+        return path if path.is_absolute() else self.path.parent / path
 
     def instance_name(self) -> str:
         """Stable across restarts of the same daemon, so that it takes its own unfinished claims back."""

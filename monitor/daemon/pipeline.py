@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import mmap
 import os
 from collections.abc import Callable
 from datetime import date, datetime
@@ -18,6 +19,7 @@ from monitor.memory import release_freed_memory
 from monitor.notify.routing import Router
 from rules.engine import RuleSet
 from storage.errors import DatabaseVanished
+from storage.filing_store import FilingStore
 from storage.repository import ProcessedFiling, Store
 from storage.session import utcnow
 from storage.states import FilingState
@@ -27,10 +29,17 @@ log = logging.getLogger(__name__)
 
 class Pipeline:
     def __init__(
-        self, client: EdgarClient, store: Store, rules: RuleBook, router: Router | None, max_attempts: int
+        self,
+        client: EdgarClient,
+        store: Store,
+        rules: RuleBook,
+        router: Router | None,
+        max_attempts: int,
+        archive: FilingStore | None = None,
     ) -> None:
         self.client = client
         self.store = store
+        self.archive = archive  # the filing store: each fetched submission kept for `rules replay`
         self.rules = rules
         self.router = router  # None: store without alerting (a backfill of old days)
         self.max_attempts = max_attempts
@@ -49,6 +58,10 @@ class Pipeline:
             self.on_stored()
         return outcome
 
+    async def _keep(self, accession: str, data: bytes | mmap.mmap) -> None:
+        if self.archive is not None:
+            await asyncio.to_thread(self.archive.put, accession, data)
+
     async def _process(self, item: WorkItem) -> Outcome:
         url = submission_url(self.client.settings.base_url, item.cik, item.accession)
         if not await self.store.claim_filing(item.accession, item.cik, url, item.discovered_at):
@@ -63,7 +76,9 @@ class Pipeline:
             # Reading and the rules are CPU work: off the event loop, so that request pacing stays exact,
             # and no more at once than there are cores: more would only hold more filings in memory.
             async with self._scanning:
-                result = await asyncio.to_thread(_scan_and_release, data, url, ruleset)
+                scanning = asyncio.to_thread(_scan_and_release, data, url, ruleset)
+                # Kept while it is scanned, from the same bytes: the alert waits for neither.
+                result, _ = await asyncio.gather(scanning, self._keep(item.accession, data))
         if result.error is not None:
             return await self._failed(item, url, result.error)
         processed = _processed(item, url, result, ruleset.version, fetched_at)

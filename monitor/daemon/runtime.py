@@ -19,6 +19,7 @@ from monitor.edgar.tickers import TickerError, fetch_tickers
 from monitor.notify.delivery import OutboxDelivery
 from monitor.notify.destinations import Destinations, open_destinations
 from monitor.settings import Settings
+from storage.filing_store import FilingStore
 from storage.repository import Store
 from storage.urls import masked
 
@@ -83,7 +84,9 @@ async def open_app(settings: Settings, rules: RuleBook, alerts: bool = True, rol
             # A backfill of past days stores events without alerting by default: a year of old deals
             # would bury the channel.
             router = destinations.router if alerts else None
-            pipeline = Pipeline(client, store, rules, router, settings.daemon.max_filing_attempts)
+            pipeline = Pipeline(
+                client, store, rules, router, settings.daemon.max_filing_attempts, archive=filing_store_of(settings)
+            )
             forms = settings.edgar.forms
             app = App(
                 settings=settings,
@@ -110,6 +113,15 @@ async def open_app(settings: Settings, rules: RuleBook, alerts: bool = True, rol
                 await asyncio.gather(*app.workers, return_exceptions=True)
     finally:
         await store.close()
+
+
+def filing_store_of(settings: Settings) -> FilingStore | None:
+    """The filing store the config sets, or None when it is off."""
+    folder = settings.filing_store_folder()
+    if folder is None:
+        return None
+    retention = settings.filing_store.retention_days or None
+    return FilingStore(folder, retention, int(settings.edgar.max_body_mb * 1_000_000))
 
 
 def describe(settings: Settings, rules: RuleBook) -> str:

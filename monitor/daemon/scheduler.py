@@ -27,6 +27,15 @@ DATABASE_CHECK_SECONDS = 1.0  # a deleted SQLite file is noticed within a second
 CATCH_UP_SECONDS = 3600  # a daemon running across midnight reads the indexes of days its feed missed
 
 
+PRUNE_SECONDS = 6 * 3600
+
+
+def _prune(app: App) -> None:
+    archive = app.pipeline.archive
+    if archive is not None and (removed := archive.prune()):
+        log.info("filing store: %d copies past the retention removed", removed)
+
+
 class Daemon:
     def __init__(self, settings: Settings, once: bool = False) -> None:
         self.settings = settings
@@ -86,6 +95,8 @@ class Daemon:
             ("rules", self._reload_rules, self.settings.rules.reload_seconds, False),
             # A SQLite file deleted under an idle daemon is noticed within a second, not at the next write.
             ("database", self._check_database(app), DATABASE_CHECK_SECONDS, False),
+            # Copies past the filing store's retention go, at start and four times a day.
+            ("filing store", lambda: asyncio.to_thread(_prune, app), PRUNE_SECONDS, True),
         ]
         for name, job, seconds, at_start in jobs:
             # APScheduler pauses a job added with next_run_time=None: leave it out to start after one interval.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 from dataclasses import replace
 from pathlib import Path
@@ -111,3 +112,30 @@ async def test_status_and_lists_before_the_daemon_ever_ran_say_so_and_create_not
         assert code == 1 and "never.db: no database file there yet: run the daemon" in err, err
         assert "Traceback" not in err
     assert not (tmp_path / "never.db").exists()
+
+
+async def test_the_daemon_keeps_each_fetched_submission_in_the_filing_store(
+    tmp_path: Path, sample_filings: list[FakeFiling]
+) -> None:
+    fake = FakeEdgar()
+    fake.publish(*sample_filings)
+    async with serving(fake.app()) as base_url:
+        config = write_config(tmp_path, base_url, "sqlite:///monitor.db")
+        code, _, err = await command("run", "--config", str(config), "--once")
+    assert code == 0, err
+    kept = sorted(tmp_path.glob("filings/*/*.txt.gz"))
+    assert len(kept) == len(sample_filings)  # beside the config, by default
+    seed = tmp_path / "filings" / SEED_ACCESSION[:10] / f"{SEED_ACCESSION}.txt.gz"
+    served = next(f for f in sample_filings if f.accession == SEED_ACCESSION)
+    assert gzip.decompress(seed.read_bytes()) == served.body
+
+
+async def test_a_filing_store_turned_off_keeps_nothing(tmp_path: Path, sample_filings: list[FakeFiling]) -> None:
+    fake = FakeEdgar()
+    fake.publish(*sample_filings[:1])
+    async with serving(fake.app()) as base_url:
+        config = write_config(tmp_path, base_url, "sqlite:///monitor.db")
+        config.write_text(config.read_text() + '\n[filing_store]\nfolder = "off"\n')
+        code, _, err = await command("run", "--config", str(config), "--once")
+    assert code == 0, err
+    assert not (tmp_path / "filings").exists()
