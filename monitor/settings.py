@@ -85,6 +85,9 @@ class FilingStoreSettings(_Strict):
     # Instances that share one PostgreSQL database should share one folder too (a mount they all see).
     folder: str = "filings"  # "off": keep none
     retention_days: Annotated[int, Field(ge=0)] = 90  # 0: keep them until removed by hand
+    # `rules replay` fetches what the store lacks with this share of [edgar] max_requests_per_second:
+    # the SEC counts requests per address, and a daemon beside it needs the rest.
+    replay_share: Annotated[float, Field(gt=0, le=1)] = 0.5
 
 
 class SlackSettings(_Strict):

@@ -223,6 +223,51 @@ class Store(Progress, Outbox):
             events = await self._events_of(session, filings)
         return [FilingWithEvents(f, events.get(f.id or 0, [])) for f in filings]
 
+    async def filings_in_range(
+        self, since: date, until: date | None = None, forms: list[str] | None = None
+    ) -> list[FilingWithEvents]:
+        """Processed filings filed from `since` to `until` (of `forms`, if given), oldest first: what
+        `rules replay` runs the rules over again."""
+        query = select(FilingRow).where(FilingRow.status == FilingState.DONE, col(FilingRow.filed) >= since)
+        if until is not None:
+            query = query.where(col(FilingRow.filed) <= until)
+        if forms:
+            query = query.where(col(FilingRow.form).in_(forms))
+        query = query.order_by(col(FilingRow.filed), col(FilingRow.id))
+        async with self._sessions() as session:
+            filings = list((await session.exec(query)).all())
+            events = await self._events_of(session, filings)
+        return [FilingWithEvents(f, events.get(f.id or 0, [])) for f in filings]
+
+    async def replace_events(
+        self, accession: str, events: list[Event], rules_version: str, destinations: list[str]
+    ) -> bool:
+        """A filing's events as new rules find them, at once; alerts to `destinations` too when the
+        filing now has events and was never alerted (an alert goes at most once per destination).
+        True when alerts were added."""
+        async with self._transaction() as session:
+            row = await self._locked_filing(session, accession)
+            if row is None or row.id is None:
+                return False
+            for old in (await session.exec(select(EventRow).where(EventRow.filing_id == row.id))).all():
+                await session.delete(old)
+            processed = ProcessedFiling(
+                accession, row.url, row.cik, row.form, row.company, row.filed, events, rules_version
+            )
+            session.add_all(_event_rows(row.id, processed))
+            row.event_count = len(events)
+            row.rules_version = rules_version
+            session.add(row)
+            alerted = (await session.exec(select(AlertRow.id).where(AlertRow.filing_id == row.id))).first()
+            if not events or alerted is not None or not destinations:
+                return False
+            now = utcnow()
+            session.add_all(
+                AlertRow(filing_id=row.id, destination=d, status=AlertState.PENDING, created_at=now)
+                for d in destinations
+            )
+            return True
+
     async def status_counts(self) -> dict[str, int]:
         """How many filings are in each status: done, failed, gave_up, claimed, skipped."""
         async with self._sessions() as session:

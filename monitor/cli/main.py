@@ -18,6 +18,7 @@ from filings.errors import FilingError
 from monitor.cli.alerts import list_alerts, notify_test, print_alerts, retry_alerts
 from monitor.cli.backfill import command_backfill
 from monitor.cli.events import command_events_list
+from monitor.cli.replay import command_replay
 from monitor.cli.rules import command_rules_test
 from monitor.cli.scan import command_scan
 from monitor.cli.status import command_status
@@ -69,6 +70,17 @@ def build_parser() -> argparse.ArgumentParser:
     rules_commands = rules.add_subparsers(dest="rules_command", required=True, parser_class=_Parser)
     test = rules_commands.add_parser("test", help="run the examples embedded in rule files")
     test.add_argument("paths", nargs="*", type=Path, metavar="PATH")
+    again = rules_commands.add_parser("replay", help="run the rules over stored filings and show what changes")
+    _config_option(again)
+    again.add_argument("--since", required=True, type=_day, metavar="YYYY-MM-DD", help="first filing date")
+    again.add_argument("--until", type=_day, metavar="YYYY-MM-DD", help="last filing date (default: all)")
+    again.add_argument("--form", dest="forms", action="append", default=[], metavar="FORM", help="only this form")
+    again.add_argument(
+        "--rules", action="append", default=[], type=Path, metavar="PATH", help="rule file or folder added"
+    )
+    again.add_argument("--apply", action="store_true", help="store the new events (default: a dry run)")
+    again.add_argument("--alert", action="store_true", help="also alert filings that get events and had none")
+    again.add_argument("--workers", type=int, metavar="N", help="processes (default: one per core)")
 
     run = commands.add_parser("run", help="the daemon: poll EDGAR, store events, send alerts")
     _config_option(run)
@@ -144,9 +156,16 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _dispatch(args: argparse.Namespace) -> int:
     if args.command == "scan":
         return command_scan(args.paths, args.rules, args.only_rules, args.json)
-    if args.command == "rules":
+    if args.command == "rules" and args.rules_command == "test":
         return command_rules_test(args.paths)
     settings = load_settings(args.config)
+    if args.command == "rules":
+        configure_logging("DEBUG" if args.verbose else settings.logging.level, settings.logging.json_lines)
+        return asyncio.run(
+            command_replay(
+                settings, args.since, args.until, args.forms, args.rules, args.apply, args.alert, args.workers
+            )
+        )
     if args.command == "events":
         return asyncio.run(command_events_list(settings, args.json, args.limit, args.types, args.since))
     if args.command == "status":
