@@ -32,12 +32,12 @@ rules-test: $(STAMP)
 pytest: $(STAMP)
 	$(BIN)/pytest -q
 
-# Both benchmarks run and print their figures; the target exits non-zero if either missed a target.
+# The benchmarks run and print their figures; the target exits non-zero if any missed a target.
 # The scan is timed beside the release before the extraction work of issue 12 (override: BENCH_BASELINE=rev).
 BENCH_BASELINE ?= 11c7b14
 
 bench: $(STAMP)
-	@$(BIN)/python bench/scan.py --baseline $(BENCH_BASELINE); scan=$$?; $(BIN)/python bench/daemon.py; daemon=$$?; exit $$((scan || daemon))
+	@$(BIN)/python bench/scan.py --baseline $(BENCH_BASELINE); scan=$$?; $(BIN)/python bench/replay.py; replay=$$?; $(BIN)/python bench/daemon.py; daemon=$$?; exit $$((scan || replay || daemon))
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .demo
