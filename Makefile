@@ -30,7 +30,7 @@ rules-test: $(STAMP)
 	$(BIN)/filing-monitor rules test
 
 pytest: $(STAMP)
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q -rs
 
 # The benchmarks run and print their figures; the target exits non-zero if any missed a target.
 # The scan is timed beside the release before the extraction work of issue 12 (override: BENCH_BASELINE=rev).

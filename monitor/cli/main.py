@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import importlib.metadata
 import logging
 import os
 import sys
@@ -17,6 +18,7 @@ from rich.console import Console
 from filings.errors import FilingError
 from monitor.cli.alerts import list_alerts, notify_test, print_alerts, retry_alerts
 from monitor.cli.backfill import command_backfill
+from monitor.cli.checks import command_config_check, command_routes_test
 from monitor.cli.events import command_events_list
 from monitor.cli.replay import command_replay
 from monitor.cli.rules import command_rules_test
@@ -49,6 +51,7 @@ class _Parser(argparse.ArgumentParser):
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="filing-monitor", description="Watch SEC EDGAR and report financings.")
     parser.add_argument("-v", "--verbose", action="store_true", help="log debug details to stderr")
+    parser.add_argument("--version", action="version", version=f"filing-monitor {_version()}")
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     scan = commands.add_parser("scan", help="run the rules on filings already on disk")
@@ -81,6 +84,21 @@ def build_parser() -> argparse.ArgumentParser:
     again.add_argument("--apply", action="store_true", help="store the new events (default: a dry run)")
     again.add_argument("--alert", action="store_true", help="also alert filings that get events and had none")
     again.add_argument("--workers", type=int, metavar="N", help="processes (default: one per core)")
+
+    config = commands.add_parser("config", help="check a config file")
+    config_commands = config.add_subparsers(dest="config_command", required=True, parser_class=_Parser)
+    _config_option(config_commands.add_parser("check", help="every mistake of a config, with file:line"))
+
+    routes = commands.add_parser("routes", help="check the alert routes")
+    routes_commands = routes.add_subparsers(dest="routes_command", required=True, parser_class=_Parser)
+    route_test = routes_commands.add_parser("test", help="where an alert of this form and these events would go")
+    _config_option(route_test)
+    route_test.add_argument("--form", metavar="FORM", help="the filing's form, e.g. 8-K")
+    route_test.add_argument("--cik", metavar="CIK", help="the filer's CIK")
+    route_test.add_argument("--ticker", dest="tickers", action="append", default=[], help="a ticker of the filer")
+    route_test.add_argument(
+        "--event", dest="events", action="append", default=[], metavar="TYPE[:FIELD=VALUE,...]", required=True
+    )
 
     run = commands.add_parser("run", help="the daemon: poll EDGAR, store events, send alerts")
     _config_option(run)
@@ -125,7 +143,27 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _config_option(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--config", required=True, type=Path, metavar="FILE", help="the TOML config file")
+    parser.add_argument(
+        "--config",
+        type=Path,
+        metavar="FILE",
+        default=None,
+        help="the TOML config file (default: $FILING_MONITOR_CONFIG, else ./config.toml)",
+    )
+
+
+def config_path(given: Path | None) -> Path:
+    """--config, else $FILING_MONITOR_CONFIG, else ./config.toml."""
+    if given is not None:
+        return given
+    return Path(os.environ.get("FILING_MONITOR_CONFIG") or "config.toml")
+
+
+def _version() -> str:
+    try:
+        return importlib.metadata.version("filing-monitor")
+    except importlib.metadata.PackageNotFoundError:
+        return "unknown (not installed)"
 
 
 def _day(text: str) -> date:
@@ -158,7 +196,11 @@ def _dispatch(args: argparse.Namespace) -> int:
         return command_scan(args.paths, args.rules, args.only_rules, args.json)
     if args.command == "rules" and args.rules_command == "test":
         return command_rules_test(args.paths)
-    settings = load_settings(args.config)
+    if args.command == "config":
+        return command_config_check(config_path(args.config))
+    settings = load_settings(config_path(args.config))
+    if args.command == "routes":
+        return asyncio.run(command_routes_test(settings, args.form, args.cik, args.tickers, args.events))
     if args.command == "rules":
         configure_logging("DEBUG" if args.verbose else settings.logging.level, settings.logging.json_lines)
         return asyncio.run(

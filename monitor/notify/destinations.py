@@ -58,10 +58,16 @@ async def open_destinations(
                 await notifier.aclose()
 
 
+def configured_routes(settings: Settings) -> tuple[list[Route], Route]:
+    """Every route of the config, on or off, and the default channel's (`routes test` shows them all)."""
+    default = Route(slack_destination(settings.slack.channel), min_amount=settings.slack.min_amount)
+    return [_route(s) for s in settings.routes], default
+
+
 def _router(settings: Settings, notifiers: Mapping[str, Notifier]) -> Router:
     """Routes to destinations that are off (no token, no URL) are left out: no alert waits for them."""
-    routes = [r for r in (_route(s) for s in settings.routes) if r.destination in notifiers]
-    default = Route(slack_destination(settings.slack.channel), min_amount=settings.slack.min_amount)
+    configured, default = configured_routes(settings)
+    routes = [r for r in configured if r.destination in notifiers]
     always = [CONSOLE] if CONSOLE in notifiers else []
     return Router(routes, default if default.destination in notifiers else None, always)
 

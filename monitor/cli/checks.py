@@ -1,0 +1,103 @@
+"""Dry runs: `config check` (every mistake at once, nothing started) and `routes test` (where an alert
+of a given form and events would go, as Alertmanager's `amtool config routes test`)."""
+
+from __future__ import annotations
+
+import re
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from monitor.errors import ConfigError
+from monitor.notify.destinations import configured_routes, open_destinations
+from monitor.settings import Settings, load_settings
+from rules.errors import RuleError, RuleErrors
+from rules.fields import FieldValue, parse_money
+from rules.loader import load_sources
+from storage.states import CONSOLE
+
+
+def command_config_check(path: Path) -> int:
+    """Every problem of the config and of the rules it names, each with file:line; 0 when none."""
+    try:
+        settings = load_settings(path)
+    except ConfigError as error:
+        print("\n".join(sorted(error.problems, key=_line_of)), file=sys.stderr)
+        return 2
+    try:
+        loaded = load_sources(settings.rule_sources())
+    except RuleErrors as errors:
+        print("\n".join(str(error) for error in errors.errors), file=sys.stderr)
+        return 2
+    except RuleError as error:
+        print(str(error), file=sys.stderr)
+        return 2
+    print(
+        f"{path}: OK ({len(loaded.rules)} rules, {len(settings.routes)} routes, "
+        f"storage {settings.storage.url.split('://')[0]}, filing store {settings.filing_store.folder})"
+    )
+    return 0
+
+
+def _line_of(problem: str) -> int:
+    """A problem's line ("config.toml:7: ..."), so that they read in the file's order."""
+    found = re.match(r"^[^:]*:(\d+):", problem)
+    return int(found.group(1)) if found else 0
+
+
+@dataclass(frozen=True, slots=True)
+class TestEvent:
+    """An event as `routes test --event share_sale:gross_proceeds=6000000` gives it."""
+
+    type: str
+    rule: str = ""
+    fields: dict[str, FieldValue] = field(default_factory=dict)
+
+
+def parse_event(text: str) -> TestEvent:
+    """`type` or `type:field=value,field=value`; numbers read as numbers ("6000000", "$6,000,000")."""
+    name, _, rest = text.partition(":")
+    fields: dict[str, FieldValue] = {}
+    for pair in filter(None, rest.split(",")):
+        key, _, value = pair.partition("=")
+        number = parse_money(value) if any(ch.isdigit() for ch in value) else None
+        fields[key.strip()] = number if number is not None else value.strip()
+    return TestEvent(name.strip(), "", fields)
+
+
+async def command_routes_test(
+    settings: Settings, form: str | None, cik: str | None, tickers: list[str], events: list[str]
+) -> int:
+    """One line per destination the alert would go to, and why; routes whose destination is off
+    are named too, as not sent."""
+    parsed = [parse_event(e) for e in events]
+    async with open_destinations(settings) as destinations:
+        live = set(destinations.notifiers)
+        lines = _route_lines(settings, live, form, cik, tickers, parsed)
+    print("\n".join(lines))
+    return 0
+
+
+def _route_lines(
+    settings: Settings, live: set[str], form: str | None, cik: str | None, tickers: list[str], events: list[Any]
+) -> list[str]:
+    # The filer's tickers, as EDGAR's ticker list would map them to its CIK.
+    known = {ticker.upper(): (cik or "").lstrip("0") for ticker in tickers}
+    routes, default = configured_routes(settings)
+    lines = ["console: every alert"] if CONSOLE in live else []
+    took_channel = False
+    for number, route in enumerate(routes, start=1):
+        if not route.matches(form, cik, events, {}, known):
+            continue
+        if route.destination not in live:
+            lines.append(f"not sent: {route.destination}: route {number} (its destination is off)")
+            continue
+        lines.append(f"{route.destination}: route {number}")
+        took_channel = took_channel or route.destination.startswith("slack:")
+    if not took_channel and default.matches(form, cik, events, {}, known):
+        if default.destination in live:
+            lines.append(f"{default.destination}: the default channel")
+        else:
+            lines.append(f"not sent: {default.destination}: the default channel (off: no Slack token or webhook)")
+    return lines or ["no destination: nothing would be sent"]

@@ -1,0 +1,142 @@
+"""`config check` and `routes test`: dry runs with exact output, run as a user runs them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from monitor.cli.main import main
+
+EDGAR = '[edgar]\nuser_agent = "Example Research ops@example.com"\n'
+ROUTES = """
+[slack]
+channel = "#financings"
+
+[[routes]]
+channel = "#big-deals"
+types = ["share_sale"]
+min_amount = 5000000
+
+[[routes]]
+channel = "#watchlist"
+tickers = ["ACME"]
+
+[[webhooks]]
+name = "desk"
+url_env = "DESK_WEBHOOK_URL"
+
+[[routes]]
+webhook = "desk"
+types = ["convertible_note"]
+"""
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "config.toml"
+    path.write_text(text)
+    return path
+
+
+def run(capsys: pytest.CaptureFixture[str], *arguments: str) -> tuple[int, str, str]:
+    code = main(list(arguments))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_config_check_passes_a_good_config(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    config = write(tmp_path, EDGAR)
+    assert run(capsys, "config", "check", "--config", str(config)) == (
+        0,
+        f"{config}: OK (62 rules, 0 routes, storage sqlite, filing store filings)\n",
+        "",
+    )
+
+
+def test_config_check_names_every_mistake_with_its_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    config = write(
+        tmp_path,
+        EDGAR + 'poll_seconds = -1\n[daemon]\nworkers = 0\n[slack]\nchanel = "#x"\n',
+    )
+    code, out, err = run(capsys, "config", "check", "--config", str(config))
+    assert code == 2 and out == ""
+    assert err.splitlines() == [
+        f"{config}:3: [edgar] poll_seconds: Input should be greater than 0",
+        f"{config}:5: [daemon] workers: Input should be greater than or equal to 1",
+        f"{config}:7: [slack] chanel: unknown key (a typo? see config.example.toml)",
+    ]
+
+
+def test_config_check_names_a_broken_rule_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "my-rules").mkdir()
+    (tmp_path / "my-rules" / "bad.toml").write_text('id = "x"\nevent = "share_sale"\ntriggers = ["sold"]\n')
+    config = write(tmp_path, EDGAR + '[rules]\npaths = ["my-rules"]\n')
+    code, _, err = run(capsys, "config", "check", "--config", str(config))
+    assert code == 2 and "bad.toml" in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize(
+    ("arguments", "expected"),
+    [
+        (  # a big sale: its own channel takes it, so the default channel does not
+            ["--form", "8-K", "--event", "share_sale:gross_proceeds=6000000"],
+            "console: every alert\nslack:#big-deals: route 1\n",
+        ),
+        (  # a small one: the default channel
+            ["--form", "8-K", "--event", "share_sale:gross_proceeds=$1,000,000"],
+            "console: every alert\nslack:#financings: the default channel\n",
+        ),
+        (  # the filer on the watch list, by its ticker
+            ["--cik", "0001234567", "--ticker", "ACME", "--event", "warrant"],
+            "console: every alert\nslack:#watchlist: route 2\n",
+        ),
+    ],
+    ids=["big", "small", "ticker"],
+)
+def test_routes_test_says_where_an_alert_goes(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    arguments: list[str],
+    expected: str,
+) -> None:
+    monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-test")
+    config = write(tmp_path, EDGAR + ROUTES)
+    assert run(capsys, "routes", "test", "--config", str(config), *arguments)[:2] == (0, expected)
+
+
+def test_routes_test_names_a_route_whose_destination_is_off(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("SLACK_BOT_TOKEN", raising=False)
+    monkeypatch.delenv("SLACK_WEBHOOK_URL", raising=False)
+    config = write(tmp_path, EDGAR + ROUTES)
+    code, out, _ = run(
+        capsys, "routes", "test", "--config", str(config), "--event", "share_sale:gross_proceeds=6000000"
+    )
+    assert code == 0
+    assert out == (
+        "console: every alert\n"
+        "not sent: slack:#big-deals: route 1 (its destination is off)\n"
+        "not sent: slack:#financings: the default channel (off: no Slack token or webhook)\n"
+    )
+
+
+def test_the_config_is_found_without_config(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = write(tmp_path, EDGAR)
+    monkeypatch.chdir(tmp_path)
+    assert run(capsys, "config", "check")[0] == 0  # ./config.toml
+    other = tmp_path / "elsewhere.toml"
+    other.write_text("not toml [")
+    monkeypatch.setenv("FILING_MONITOR_CONFIG", str(other))
+    code, _, err = run(capsys, "config", "check")
+    assert code == 2 and "elsewhere.toml" in err
+    assert config.exists()
+
+
+def test_version(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exited:
+        main(["--version"])
+    assert exited.value.code == 0 and capsys.readouterr().out.startswith("filing-monitor ")
