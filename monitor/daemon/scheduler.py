@@ -6,7 +6,7 @@ import asyncio
 import logging
 import signal
 from collections.abc import Awaitable, Callable, Coroutine
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -18,6 +18,8 @@ from monitor.edgar.calendar import edgar_today
 from monitor.logs import FailureLog
 from monitor.settings import Settings
 from storage.errors import DatabaseVanished, StorageError
+from storage.session import utcnow
+from storage.states import AlertState
 
 log = logging.getLogger(__name__)
 
@@ -28,6 +30,11 @@ CATCH_UP_SECONDS = 3600  # a daemon running across midnight reads the indexes of
 
 
 PRUNE_SECONDS = 6 * 3600
+
+
+def _aware(moment: datetime) -> datetime:
+    """SQLite gives back the UTC times it was given without their zone."""
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
 def _prune(app: App) -> None:
@@ -53,6 +60,14 @@ class Daemon:
         async with open_app(self.settings, self.rules) as app:
             log.info("filing-monitor started: %s", describe(self.settings, self.rules))
             log.info("alerts to: %s", app.destinations.describe())
+            unusable = len(self.settings.routes) - len(app.destinations.router.routes)
+            if unusable:
+                log.warning(
+                    "%d of %d routes have no usable destination (a Slack token or webhook URL not set): "
+                    "their alerts will not be sent",
+                    unusable,
+                    len(self.settings.routes),
+                )
             app.pipeline.on_fatal = self._stop_for
             self._install_signal_handlers()
             delivery = asyncio.create_task(app.outbox.run())
@@ -73,7 +88,10 @@ class Daemon:
         return ok and self.fatal is None
 
     async def _run_once(self, app: App) -> bool:
-        """Burst mode (demo, cron): catch up, poll once, process everything, deliver, exit."""
+        """Burst mode (demo, cron): catch up, poll once, process everything, deliver, exit. False (exit 1)
+        when the feed could not be read, an alert could not be delivered, or a route has nowhere to go:
+        cron must see it."""
+        started = utcnow()
         await app.retry_failed()
         await app.refresh_tickers()
         await app.index.catch_up(edgar_today())
@@ -82,7 +100,11 @@ class Daemon:
         await _until_stopped(app.outbox.drain(), self._stop)
         if report.failed_forms:
             log.error("the feed could not be read for %s; nothing new was found there", ", ".join(report.failed_forms))
-        return not report.failed_forms
+        failed = [a for a, _ in await app.store.list_alerts([AlertState.FAILED]) if _aware(a.created_at) >= started]
+        if failed:
+            log.error("%d alerts could not be delivered (alerts list shows them; alerts retry sends them)", len(failed))
+        unusable = len(self.settings.routes) > len(app.destinations.router.routes)
+        return not report.failed_forms and not failed and not unusable
 
     async def _run_scheduled(self, app: App) -> None:
         scheduler = AsyncIOScheduler()

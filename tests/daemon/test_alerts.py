@@ -261,3 +261,27 @@ async def test_a_ticker_watchlist_route_and_a_digest_channel_in_the_running_daem
     in_summaries = [a for summary in summaries for a in summary]
     assert sorted(in_summaries) == sorted(set(setup.financing) - neo)  # each once
     assert len(summaries) < len(in_summaries)  # summaries, not one message per filing
+
+
+async def test_run_once_exits_1_when_an_alert_could_not_be_delivered(
+    tmp_path: Path, sample_filings: list[FakeFiling], ruleset: RuleSet, open_store: OpenStore
+) -> None:
+    async with running_services(tmp_path, sample_filings, ruleset, open_store, FakeSlack(token=TOKEN)) as setup:
+        code, _, err = await command(
+            "run", "--config", str(setup.config), "--once", env={"SLACK_BOT_TOKEN": "xoxb-revoked"}
+        )
+        assert code == 1 and "alerts could not be delivered" in err, err
+        code, _, err = await command("alerts", "retry", "--config", str(setup.config), env={"SLACK_BOT_TOKEN": TOKEN})
+        assert code == 0, err
+        code, _, err = await command("run", "--config", str(setup.config), "--once", env={"SLACK_BOT_TOKEN": TOKEN})
+        assert code == 0, err  # nothing failed in this run
+
+
+async def test_run_once_exits_1_and_warns_when_a_route_has_nowhere_to_go(
+    tmp_path: Path, sample_filings: list[FakeFiling], ruleset: RuleSet, open_store: OpenStore
+) -> None:
+    route = '\n[[routes]]\nchannel = "#big-deals"\ntypes = ["share_sale"]\n'
+    async with running_services(tmp_path, sample_filings[:1], ruleset, open_store, FakeSlack(), extra=route) as setup:
+        code, _, err = await command("run", "--config", str(setup.config), "--once")  # no Slack token
+    assert code == 1
+    assert "1 of 1 routes have no usable destination" in err
