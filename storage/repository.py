@@ -207,7 +207,10 @@ class Store(Progress, Outbox):
             query = query.where(col(FilingRow.id).in_(having))
         if filed_since is not None:
             query = query.where(col(FilingRow.filed) >= filed_since)
-        query = query.order_by(col(FilingRow.processed_at).desc(), col(FilingRow.id).desc())
+        # Newest first by the date the list shows, the filing's; then as processed.
+        query = query.order_by(
+            col(FilingRow.filed).desc().nulls_last(), col(FilingRow.processed_at).desc(), col(FilingRow.id).desc()
+        )
         if limit is not None:
             query = query.limit(limit)
         async with self._sessions() as session:

@@ -64,6 +64,9 @@ def print_alerts(rows: list[tuple[AlertRow, FilingRow]], console: Console, as_js
         for alert, filing in rows:
             sys.stdout.write(json.dumps(alert_json(alert, filing)) + "\n")
         return
+    if not rows:
+        console.print("no alerts waiting: every alert was sent (`alerts list --all` shows them)")
+        return
     table = Table(title="Alerts, newest first", show_lines=False)
     for column in ("id", "status", "destination", "filing", "tries", "detail"):
         table.add_column(column, overflow="fold")

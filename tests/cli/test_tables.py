@@ -27,3 +27,15 @@ def test_fields_take_their_type_from_the_event() -> None:
     assert format_fields("warrant", {"warrant_shares": 104000, "exercise_price": 21.0, "term_years": 5}) == (
         "warrant_shares=104,000, exercise_price=$21.00, term_years=5 years"
     )
+
+
+def test_an_empty_alert_list_says_so_instead_of_a_bare_frame() -> None:
+    from io import StringIO
+
+    from rich.console import Console
+
+    from monitor.cli.alerts import print_alerts
+
+    out = StringIO()
+    print_alerts([], Console(file=out, width=80), as_json=False)
+    assert out.getvalue() == "no alerts waiting: every alert was sent (`alerts list --all` shows them)\n"

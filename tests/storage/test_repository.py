@@ -207,3 +207,21 @@ async def test_alerts_are_pending_until_marked_and_a_permanent_failure_stays_fai
         assert await store.pending_alerts() == []
     finally:
         await store.close()
+
+
+async def test_events_are_listed_newest_filing_first_whatever_order_they_were_processed_in(database_url: str) -> None:
+    store = await Store.open(database_url)
+    try:
+        # Processed in this order: a backfill of older days after the daemon's news.
+        for accession, filed in [
+            ("0000000001-25-000001", date(2025, 2, 3)),
+            ("0000000001-20-000001", date(2020, 1, 2)),
+            ("0000000001-24-000001", date(2024, 5, 1)),
+        ]:
+            filing = processed(accession)
+            filing.filed = filed
+            await store.save_processed(filing, [])
+        listed = [f.filing.filed for f in await store.filings_with_events()]
+        assert listed == [date(2025, 2, 3), date(2024, 5, 1), date(2020, 1, 2)]
+    finally:
+        await store.close()
