@@ -1,7 +1,11 @@
 from __future__ import annotations
 
-import pytest
+from io import StringIO
 
+import pytest
+from rich.console import Console
+
+from monitor.cli.alerts import print_alerts
 from rules.catalogue import format_fields, format_value
 
 
@@ -30,12 +34,6 @@ def test_fields_take_their_type_from_the_event() -> None:
 
 
 def test_an_empty_alert_list_says_so_instead_of_a_bare_frame() -> None:
-    from io import StringIO
-
-    from rich.console import Console
-
-    from monitor.cli.alerts import print_alerts
-
     out = StringIO()
     print_alerts([], Console(file=out, width=80), as_json=False)
     assert out.getvalue() == "no alerts waiting: every alert was sent (`alerts list --all` shows them)\n"
