@@ -173,6 +173,17 @@ class Outbox(Database):
             query = select(AlertRow.status, func.count()).group_by(col(AlertRow.status))
             return {status: int(count) for status, count in (await session.exec(query)).all()}
 
+    async def alert_counts_by_destination(self) -> dict[str, dict[str, int]]:
+        """Alerts by destination, then status: the console's and Slack's are not one count."""
+        async with self._sessions() as session:
+            query = select(AlertRow.destination, AlertRow.status, func.count()).group_by(
+                col(AlertRow.destination), col(AlertRow.status)
+            )
+            counts: dict[str, dict[str, int]] = {}
+            for destination, status, count in (await session.exec(query)).all():
+                counts.setdefault(destination, {})[status] = int(count)
+            return counts
+
 
 def _aware(moment: datetime) -> datetime:
     """SQLite hands back naive datetimes from aggregates; every time we store is UTC."""

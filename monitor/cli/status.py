@@ -36,13 +36,14 @@ async def command_status(settings: Settings) -> int:
 async def status_lines(store: Store, database_url: str) -> list[str]:
     covered = await store.covered_at()
     filings = await store.status_counts()
-    alerts = await store.alert_counts()
+    alerts = await store.alert_counts_by_destination()
     lines = [
         f"database: {masked(database_url)}",
         f"feed read back to stored filings at: {covered:%Y-%m-%d %H:%M:%S} UTC" if covered else "feed: never polled",
         "filings: " + _counts(filings, _FILING_STATES),
-        "alerts: " + _counts(alerts, _ALERT_STATES),
     ]
+    # One line a destination: "92 sent" for 46 filings alerted to the console and to Slack told nothing.
+    lines += [f"alerts to {d}: " + _counts(alerts[d], _ALERT_STATES) for d in sorted(alerts)] or ["alerts: none"]
     gaps = await store.gap_days()
     if gaps:
         lines.append("days whose index must fill a feed gap: " + ", ".join(str(d) for d in gaps))

@@ -15,6 +15,7 @@ from monitor.cli.status import status_lines
 from monitor.daemon.index_reader import IndexReader
 from monitor.daemon.queue import Outcome, WorkItem, WorkQueue
 from monitor.edgar.client import EdgarClient
+from rules.events import Event
 from storage.repository import ProcessedFiling, Store
 from tests.conftest import edgar_settings, serving
 
@@ -63,3 +64,11 @@ async def test_a_gap_marked_on_a_day_already_read_is_filled_at_the_next_catch_up
     await store.mark_gap(DAY)
     await read_index_of(DAY, store, FakeEdgar(rate_limit=None))  # nothing is fetched: the day is done
     assert await store.gap_days() == []
+
+
+async def test_alerts_are_counted_per_destination(store: Store) -> None:
+    sale = Event("share_sale", "shares-sold", {"shares": 1000}, "sold 1,000 shares", 0, 10, "8-K")
+    filing = ProcessedFiling("0000000001-24-000001", "http://x/1.txt", "1", "8-K", "X", date(2024, 1, 2), [sale], "v")
+    await store.save_processed(filing, ["console", "slack:#financings"])
+    lines = await status_lines(store, "sqlite:///x.db")
+    assert "alerts to console: 1 waiting" in lines and "alerts to slack:#financings: 1 waiting" in lines

@@ -283,7 +283,7 @@ async def test_a_filing_that_cannot_be_read_is_kept_with_its_error_and_given_up_
     assert code == 0, err
     assert f"filings: {len(sample_filings)} done, 1 given up" in status
     assert f"{broken.accession} gave_up after 2 attempts: " in status and "XML" in status
-    assert "alerts: 4 sent\n" in status  # the console's, one per financing sample
+    assert "alerts to console: 4 sent\n" in status  # one per financing sample, per destination
 
 
 async def test_two_instances_on_one_postgresql_database_share_the_work_without_doubling_it(
