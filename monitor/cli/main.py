@@ -139,7 +139,19 @@ def build_parser() -> argparse.ArgumentParser:
         "--type", action="append", dest="types", metavar="TYPE", help="only this event type (repeatable)"
     )
     listing.add_argument("--since", type=_day, metavar="YYYY-MM-DD", help="only filings filed on or after this day")
+    _verbose_anywhere(parser)
     return parser
+
+
+def _verbose_anywhere(parser: argparse.ArgumentParser) -> None:
+    """`-v` after the command too (`filing-monitor run -v`), not only before it."""
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for sub in action.choices.values():
+                sub.add_argument(
+                    "-v", "--verbose", action="store_true", default=argparse.SUPPRESS, help="log debug details"
+                )
+                _verbose_anywhere(sub)
 
 
 def _config_option(parser: argparse.ArgumentParser) -> None:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from monitor.cli.main import main
+from monitor.cli.main import build_parser, main
 
 EDGAR = '[edgar]\nuser_agent = "Example Research ops@example.com"\n'
 ROUTES = """
@@ -140,3 +140,8 @@ def test_version(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as exited:
         main(["--version"])
     assert exited.value.code == 0 and capsys.readouterr().out.startswith("filing-monitor ")
+
+
+@pytest.mark.parametrize("arguments", [["-v", "config", "check"], ["config", "check", "-v"], ["config", "-v", "check"]])
+def test_verbose_is_taken_before_or_after_the_command(arguments: list[str]) -> None:
+    assert build_parser().parse_args(arguments).verbose is True
