@@ -16,7 +16,7 @@ import time
 import zlib
 from collections import Counter, deque
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from xml.sax.saxutils import escape
 
@@ -76,8 +76,7 @@ class FakeEdgar:
 
     def publish(self, *filings: FakeFiling) -> None:
         for filing in filings:
-            if filing.accepted is None:
-                filing = replace(filing, accepted=datetime.now(UTC))
+            filing = filing.stamped(filing.accepted or datetime.now(UTC))
             self.filings.append(filing)
             self._by_path[filing.path] = filing
 

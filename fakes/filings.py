@@ -7,7 +7,10 @@ import tomllib
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
+_EASTERN = ZoneInfo("America/New_York")
+_SEC_HEADER_LINE = re.compile(rb"<SEC-HEADER>[^\n]*\n")
 SAMPLE_SUFFIXES = {".txt", ".htm", ".html", ".xml"}
 _HEADER_FIELDS = {
     "accession": re.compile(rb"ACCESSION NUMBER:\s*(\S+)"),
@@ -33,6 +36,16 @@ class FakeFiling:
     @property
     def path(self) -> str:
         return f"/Archives/edgar/data/{int(self.cik)}/{self.accession.replace('-', '')}/{self.accession}.txt"
+
+    def stamped(self, accepted: datetime) -> FakeFiling:
+        """Accepted at `accepted`: a submission's header says so in <ACCEPTANCE-DATETIME> (Eastern wall
+        time, no offset), as every real one does; one that already says it keeps its own."""
+        body = self.body
+        header = _SEC_HEADER_LINE.search(body[:5000])
+        if header and b"<ACCEPTANCE-DATETIME>" not in body[:5000]:
+            stamp = f"<ACCEPTANCE-DATETIME>{accepted.astimezone(_EASTERN):%Y%m%d%H%M%S}\n".encode()
+            body = body[: header.end()] + stamp + body[header.end() :]
+        return replace(self, accepted=accepted, body=body)
 
     def renumbered(self, accession: str, day: date | None = None) -> FakeFiling:
         """The same filing under another accession number (and day): many distinct filings from a few files."""

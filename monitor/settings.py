@@ -165,6 +165,14 @@ class DaemonSettings(_Strict):
     lease_seconds: Annotated[float, Field(gt=0)] = 600  # a claim older than this is taken over
 
 
+class MetricsSettings(_Strict):
+    """Prometheus metrics, /healthz and /readyz over HTTP, served by the daemon (`run`)."""
+
+    enabled: bool = False
+    address: str = "127.0.0.1"  # local only unless the operator widens it
+    port: Annotated[int, Field(ge=0, le=65535)] = 9108  # 0: any free port (the start-up log names it)
+
+
 class LoggingSettings(_Strict):
     level: str = "INFO"
     json_lines: bool = Field(default=False, alias="json")
@@ -188,6 +196,7 @@ class Settings(_Strict):
     rules: RulesSettings = Field(default_factory=RulesSettings)
     daemon: DaemonSettings = Field(default_factory=DaemonSettings)
     logging: LoggingSettings = Field(default_factory=LoggingSettings)
+    metrics: MetricsSettings = Field(default_factory=MetricsSettings)
     path: Path = Path("config.toml")
 
     @model_validator(mode="after")

@@ -20,9 +20,9 @@ from storage.database import check_schema, create_engine, migrate
 from storage.errors import StorageError
 from storage.outbox import Outbox
 from storage.progress import Progress
-from storage.session import DEFAULT_LEASE, LOOKUP_CHUNK, utcnow
+from storage.session import DEFAULT_LEASE, LOOKUP_CHUNK, aware, utcnow
 from storage.states import TROUBLED_FILINGS, AlertState, FilingState
-from storage.tables import AlertRow, EventRow, FilingRow
+from storage.tables import AlertRow, EventRow, FilingRow, PollCursor
 from storage.urls import async_url, masked
 
 
@@ -40,6 +40,7 @@ class ProcessedFiling:
     rules_version: str
     discovered_at: datetime | None = None
     fetched_at: datetime | None = None
+    accepted_at: datetime | None = None  # when the SEC accepted it (UTC)
 
 
 @dataclass(slots=True)
@@ -277,6 +278,35 @@ class Store(Progress, Outbox):
             query = select(FilingRow.status, func.count()).group_by(col(FilingRow.status))
             return {status: int(count) for status, count in (await session.exec(query)).all()}
 
+    async def ping(self) -> None:
+        """A write that changes nothing: raises (or waits) when the database would not take the
+        daemon's writes. A read would not tell: SQLite's WAL readers pass another process's lock."""
+        async with self._transaction() as session:
+            await session.exec(update(PollCursor).where(col(PollCursor.name) == "").values(name=""))
+
+    async def lags_since(self, since: datetime) -> list[float]:
+        """Seconds from SEC acceptance to stored, for the filings stored since `since` whose
+        acceptance time is known (the lag `status` reports as percentiles)."""
+        async with self._sessions() as session:
+            query = select(FilingRow.accepted_at, FilingRow.processed_at).where(
+                col(FilingRow.processed_at) >= since,
+                col(FilingRow.accepted_at).is_not(None),
+                col(FilingRow.status) == FilingState.DONE,
+            )
+            rows = (await session.exec(query)).all()
+        return [(aware(stored) - aware(accepted)).total_seconds() for accepted, stored in rows if accepted and stored]
+
+    async def newest_accepted(self) -> FilingRow | None:
+        """The stored filing the SEC accepted last: how far behind the SEC the daemon is."""
+        async with self._sessions() as session:
+            query = (
+                select(FilingRow)
+                .where(col(FilingRow.accepted_at).is_not(None), col(FilingRow.status) == FilingState.DONE)
+                .order_by(col(FilingRow.accepted_at).desc())
+                .limit(1)
+            )
+            return (await session.exec(query)).first()
+
     async def troubled_filings(self, limit: int = 20) -> list[FilingRow]:
         """Filings that failed (to be retried) or were given up, newest first, with their errors."""
         async with self._sessions() as session:
@@ -304,6 +334,7 @@ def _filled(row: FilingRow | None, processed: ProcessedFiling) -> FilingRow:
     row.company = processed.company
     row.filed = processed.filed
     row.discovered_at = row.discovered_at or processed.discovered_at
+    row.accepted_at = processed.accepted_at
     row.fetched_at = processed.fetched_at
     row.processed_at = utcnow()
     row.status = FilingState.DONE

@@ -39,6 +39,11 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+def aware(moment: datetime) -> datetime:
+    """A stored time as aware UTC (SQLite hands back naive times for what was written in UTC)."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
 class Database:
     """One instance's connection; `instance` names it in the claims it takes on filings and alerts."""
 

@@ -21,6 +21,7 @@ class FilingRow(SQLModel, table=True):
     cik: str | None = Field(default=None, max_length=10, index=True)
     filed: date | None = None
     url: str = Field(max_length=500)
+    accepted_at: datetime | None = None  # when the SEC accepted it (the header's, Eastern time, as UTC)
     discovered_at: datetime | None = None  # when a poll or an index first named it (UTC)
     fetched_at: datetime | None = None
     processed_at: datetime | None = None

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import math
+from datetime import datetime, timedelta
+
+from monitor.edgar.calendar import EASTERN, disseminating
 from monitor.escape import for_terminal
 from monitor.settings import Settings
 from storage.repository import Store
+from storage.session import aware, utcnow
 from storage.states import AlertState, FilingState
 from storage.urls import masked
 
@@ -33,7 +38,8 @@ async def command_status(settings: Settings) -> int:
     return 0
 
 
-async def status_lines(store: Store, database_url: str) -> list[str]:
+async def status_lines(store: Store, database_url: str, now: datetime | None = None) -> list[str]:
+    now = now or utcnow()
     covered = await store.covered_at()
     filings = await store.status_counts()
     alerts = await store.alert_counts_by_destination()
@@ -44,6 +50,7 @@ async def status_lines(store: Store, database_url: str) -> list[str]:
     ]
     # One line a destination: "92 sent" for 46 filings alerted to the console and to Slack told nothing.
     lines += [f"alerts to {d}: " + _counts(alerts[d], _ALERT_STATES) for d in sorted(alerts)] or ["alerts: none"]
+    lines += await lag_lines(store, now)
     gaps = await store.gap_days()
     if gaps:
         lines.append("days whose index must fill a feed gap: " + ", ".join(str(d) for d in gaps))
@@ -59,3 +66,41 @@ async def status_lines(store: Store, database_url: str) -> list[str]:
 def _counts(counts: dict[str, int], names: list[tuple[FilingState, str]] | list[tuple[AlertState, str]]) -> str:
     shown = [f"{counts[key]} {label}" for key, label in names if counts.get(key)]
     return ", ".join(shown) or "none"
+
+
+async def lag_lines(store: Store, now: datetime) -> list[str]:
+    """How far behind the SEC: from the newest filing's acceptance time, and the last hour's spread."""
+    newest = await store.newest_accepted()
+    if newest is None or newest.accepted_at is None:
+        return ["behind the SEC: no stored filing has an acceptance time yet"]
+    accepted = aware(newest.accepted_at)
+    stored = aware(newest.processed_at) if newest.processed_at else None
+    after = f", stored {_seconds((stored - accepted).total_seconds())} after" if stored else ""
+    if disseminating(now):
+        head = f"behind the SEC: {_seconds((now - accepted).total_seconds())} (newest filing accepted {_eastern(accepted)}{after})"
+    else:
+        seen = f", stored {_eastern(stored)}" if stored else ""
+        head = f"EDGAR is outside its dissemination hours: last filing accepted {_eastern(accepted)}{seen}"
+    lags = sorted(await store.lags_since(now - timedelta(hours=1)))
+    if not lags:
+        return [head, "lag from acceptance to stored, last hour: no filings stored"]
+    spread = ", ".join(f"p{q} {_seconds(percentile(lags, q))}" for q in (50, 90, 99))
+    return [head, f"lag from acceptance to stored, last hour: {spread}, max {_seconds(lags[-1])} ({len(lags)} filings)"]
+
+
+def percentile(ordered: list[float], q: int) -> float:
+    """The nearest-rank percentile of sorted values: a value that was measured, never an interpolation."""
+    rank = max(1, math.ceil(q / 100 * len(ordered)))
+    return ordered[rank - 1]
+
+
+def _seconds(value: float) -> str:
+    if value < 120:
+        return f"{value:.1f} s"
+    if value < 7200:
+        return f"{value / 60:.1f} min"
+    return f"{value / 3600:.1f} h"
+
+
+def _eastern(moment: datetime) -> str:
+    return f"{moment.astimezone(EASTERN):%Y-%m-%d %H:%M:%S} ET"

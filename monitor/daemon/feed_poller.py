@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -43,6 +44,7 @@ class FeedPoller:
         self.known_run = 2 * workers + 10
         self._failing: set[str] = set()  # forms whose feed failed last time: logged once, and on recovery
         self._unreadable: set[str] = set()  # feed entries already logged as unreadable
+        self._read_at: float | None = None  # monotonic time of the last poll that read every form
 
     async def poll(self) -> PollReport:
         started = utcnow()
@@ -67,14 +69,19 @@ class FeedPoller:
             report.complete = report.complete and complete
         # Oldest first: if the daemon dies mid-batch, what is stored is the older part, which the next
         # poll's stop rule relies on.
+        metrics = self.client.metrics
+        metrics.filings.labels("seen").inc(len(report.new))
         for entry in reversed(report.new):
             if self._skippable(entry):
                 report.skipped += 1
+                metrics.filing("skipped")
                 url = submission_url(self.client.settings.base_url, entry.cik, entry.accession)
                 reason = f"not fetched: items {', '.join(entry.items)}"
                 await self.store.save_skipped(entry.accession, entry.cik, entry.form, entry.company, url, reason)
                 continue
-            await self.queue.submit(WorkItem(entry.accession, entry.cik, entry.form, started))
+            await self.queue.submit(WorkItem(entry.accession, entry.cik, entry.form, started, entry.updated))
+        if not report.failed_forms:
+            self._read_at = time.monotonic()
         if report.complete:
             await self.store.set_covered_at(started)
         elif not report.failed_forms:
@@ -90,6 +97,10 @@ class FeedPoller:
             self.queue.busy,
         )
         return report
+
+    def seconds_since_read(self) -> float | None:
+        """Since the last poll that read the feed of every form; None before the first."""
+        return None if self._read_at is None else time.monotonic() - self._read_at
 
     def _note_unreadable(self, entries: list[str]) -> None:
         """Each unreadable entry logged once (it stays in the feed for a while): the daily index,

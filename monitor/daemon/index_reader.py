@@ -73,6 +73,8 @@ class IndexReader:
         known = await self.store.known(e.accession for e in entries)
         fresh = list({e.accession: e for e in entries if e.accession not in known}.values())
         report.new = len(fresh)
+        # Seen once: the feed may have queued some of them already.
+        self.client.metrics.filings.labels("seen").inc(sum(e.accession not in self.queue for e in fresh))
         if progress:
             progress("listed", len(entries))
             progress("done", len(entries) - len(fresh))

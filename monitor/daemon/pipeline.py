@@ -6,16 +6,19 @@ import asyncio
 import logging
 import mmap
 import os
+import time
 from collections.abc import Callable
 from datetime import date, datetime
 
 from filings.submission import Buffer
 from monitor.daemon.queue import Outcome, WorkItem
 from monitor.daemon.rulebook import RuleBook
+from monitor.edgar.calendar import accepted_utc
 from monitor.edgar.client import EdgarClient, EdgarError
 from monitor.edgar.urls import submission_url
 from monitor.extraction import ScanResult, scan_bytes
 from monitor.memory import release_freed_memory
+from monitor.metrics import Metrics, unserved
 from monitor.notify.routing import Router
 from rules.engine import RuleSet
 from storage.errors import DatabaseVanished
@@ -36,8 +39,10 @@ class Pipeline:
         router: Router | None,
         max_attempts: int,
         archive: FilingStore | None = None,
+        metrics: Metrics | None = None,
     ) -> None:
         self.client = client
+        self.metrics = metrics or unserved()
         self.store = store
         self.archive = archive  # the filing store: each fetched submission kept for `rules replay`
         self.rules = rules
@@ -66,17 +71,20 @@ class Pipeline:
         url = submission_url(self.client.settings.base_url, item.cik, item.accession)
         if not await self.store.claim_filing(item.accession, item.cik, url, item.discovered_at):
             return Outcome.ALREADY_STORED  # done, given up, or another instance is on it
+        started = time.perf_counter()
         try:
             body = await self.client.fetch_body(url)
         except EdgarError as error:
             return await self._failed(item, url, str(error))
         fetched_at = utcnow()
+        self.metrics.fetch_seconds.observe(time.perf_counter() - started)
+        self.metrics.filing("fetched")
         ruleset = self.rules.current  # the rules in force now, kept for this filing even if a reload lands
         with body, body.view() as data:
             # Reading and the rules are CPU work: off the event loop, so that request pacing stays exact,
             # and no more at once than there are cores: more would only hold more filings in memory.
             async with self._scanning:
-                scanning = asyncio.to_thread(_scan_and_release, data, url, ruleset)
+                scanning = asyncio.to_thread(self._timed_scan, data, url, ruleset)
                 # Kept while it is scanned, from the same bytes: the alert waits for neither.
                 result, _ = await asyncio.gather(scanning, self._keep(item.accession, data))
         if result.error is not None:
@@ -84,6 +92,7 @@ class Pipeline:
         processed = _processed(item, url, result, ruleset.version, fetched_at)
         if not await self.store.save_processed(processed, self._destinations(processed, ruleset)):
             return Outcome.ALREADY_STORED
+        self.metrics.stored(processed.accepted_at, utcnow(), [event.type for event in processed.events])
         log.info(
             "stored %s %s %s: %d events",
             item.accession,
@@ -93,6 +102,13 @@ class Pipeline:
         )
         return Outcome.STORED
 
+    def _timed_scan(self, data: Buffer, url: str, ruleset: RuleSet) -> ScanResult:
+        started = time.perf_counter()
+        try:
+            return _scan_and_release(data, url, ruleset)
+        finally:
+            self.metrics.scan_seconds.observe(time.perf_counter() - started)
+
     def _destinations(self, processed: ProcessedFiling, ruleset: RuleSet) -> list[str]:
         if self.router is None or not processed.events:
             return []
@@ -101,6 +117,7 @@ class Pipeline:
 
     async def _failed(self, item: WorkItem, url: str, error: str) -> Outcome:
         row = await self.store.save_failure(item.accession, url, item.cik, error, self.max_attempts, item.discovered_at)
+        self.metrics.filing("gave_up" if row is not None and row.status == FilingState.GAVE_UP else "failed")
         if row is not None:
             level = logging.ERROR if row.status == FilingState.GAVE_UP else logging.WARNING
             log.log(level, "filing %s failed (attempt %d, %s): %s", item.accession, row.attempts, row.status, error)
@@ -129,4 +146,5 @@ def _processed(item: WorkItem, url: str, result: ScanResult, version: str, fetch
         rules_version=version,
         discovered_at=item.discovered_at,
         fetched_at=fetched_at,
+        accepted_at=accepted_utc(header.accepted) or item.accepted_at,
     )

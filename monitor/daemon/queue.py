@@ -27,6 +27,7 @@ class WorkItem:
     cik: str
     form: str | None = None
     discovered_at: datetime | None = None
+    accepted_at: datetime | None = None  # the feed's time for it, used where the header gives none
 
 
 class Outcome(Enum):

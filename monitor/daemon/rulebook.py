@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import threading
+from collections.abc import Callable
 from pathlib import Path
 
 from rules.engine import RuleSet
@@ -24,6 +25,7 @@ class RuleBook:
         self.sources = sources
         self._said: list[str] = []
         self._reloading = threading.Lock()
+        self.on_reload: Callable[[str], None] = lambda outcome: None  # "loaded" or "refused", for metrics
         self._fingerprint = self._read_fingerprint()
         self.current = self._load()  # a broken rule at start-up is a config error: exit 2
 
@@ -44,6 +46,7 @@ class RuleBook:
             ruleset = self._load()
         except RuleError as error:
             log.error("rule change refused, the rules in force (version %s) stay: %s", self.current.version, error)
+            self.on_reload("refused")
             return False
         if ruleset.version == self.current.version:
             if force:
@@ -53,6 +56,7 @@ class RuleBook:
             "rules reloaded: %d rules, version %s (was %s)", len(ruleset.rules), ruleset.version, self.current.version
         )
         self.current = ruleset
+        self.on_reload("loaded")
         return True
 
     def _load(self) -> RuleSet:

@@ -16,6 +16,7 @@ from monitor.daemon.queue import Outcome, Priority, WorkItem, WorkQueue
 from monitor.daemon.rulebook import RuleBook
 from monitor.edgar.client import EdgarClient, EdgarError
 from monitor.edgar.tickers import TickerError, fetch_tickers
+from monitor.metrics import Metrics
 from monitor.notify.delivery import OutboxDelivery
 from monitor.notify.destinations import Destinations, open_destinations
 from monitor.settings import Settings
@@ -39,6 +40,7 @@ class App:
     destinations: Destinations
     outbox: OutboxDelivery
     workers: list[asyncio.Task[None]]
+    metrics: Metrics
 
     async def retry_failed(self) -> list[asyncio.Future[Outcome]]:
         """Queue the filings that failed (within their attempts) and claims left by a dead instance."""
@@ -78,14 +80,23 @@ async def open_app(settings: Settings, rules: RuleBook, alerts: bool = True, rol
     # A backfill beside the daemon is a second instance: it must not take the daemon's claims for its own.
     instance = f"{settings.instance_name()}{'-' + role if role else ''}"
     store = await Store.open(settings.database_url(), instance, lease)
+    metrics = Metrics()
     try:
-        async with EdgarClient(settings.edgar) as client, open_destinations(settings) as destinations:
+        async with EdgarClient(settings.edgar, metrics) as client, open_destinations(settings) as destinations:
             queue = WorkQueue(settings.daemon.queue_size)
+            metrics.queue_depth.set_function(lambda: queue.busy)
+            rules.on_reload = lambda outcome: metrics.rule_reloads.labels(outcome).inc()
             # A backfill of past days stores events without alerting by default: a year of old deals
             # would bury the channel.
             router = destinations.router if alerts else None
             pipeline = Pipeline(
-                client, store, rules, router, settings.daemon.max_filing_attempts, archive=filing_store_of(settings)
+                client,
+                store,
+                rules,
+                router,
+                settings.daemon.max_filing_attempts,
+                archive=filing_store_of(settings),
+                metrics=metrics,
             )
             forms = settings.edgar.forms
             app = App(
@@ -98,8 +109,9 @@ async def open_app(settings: Settings, rules: RuleBook, alerts: bool = True, rol
                 poller=FeedPoller(client, store, queue, settings.daemon.workers),
                 index=IndexReader(client, store, queue, forms),
                 destinations=destinations,
-                outbox=OutboxDelivery(store, destinations.notifiers, destinations.digests),
+                outbox=OutboxDelivery(store, destinations.notifiers, destinations.digests, metrics=metrics),
                 workers=[],
+                metrics=metrics,
             )
             pipeline.on_stored = app.outbox.wake
             app.workers = [

@@ -12,6 +12,7 @@ from typing import Any
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from sqlalchemy.exc import SQLAlchemyError
 
+from monitor.daemon.health import HealthServer, readiness_problems
 from monitor.daemon.rulebook import RuleBook
 from monitor.daemon.runtime import App, describe, open_app
 from monitor.edgar.calendar import edgar_today
@@ -68,8 +69,10 @@ class Daemon:
                     unusable,
                     len(self.settings.routes),
                 )
+            await self._warn_of_unusable_destinations(app)
             app.pipeline.on_fatal = self._stop_for
             self._install_signal_handlers()
+            health = await self._serve_health(app)
             delivery = asyncio.create_task(app.outbox.run())
             try:
                 if self.once:
@@ -81,11 +84,33 @@ class Daemon:
                 await app.stop_workers(STOP_GRACE_SECONDS)
                 delivery.cancel()
                 await asyncio.gather(delivery, return_exceptions=True)
+                if health is not None:
+                    await health.stop()
                 # Alerts this instance was holding go back to the outbox, for another instance or the next start.
                 if self.fatal is None:
                     await app.store.release_alerts()
         log.info("filing-monitor stopped")
         return ok and self.fatal is None
+
+    async def _warn_of_unusable_destinations(self, app: App) -> None:
+        """A destination the config asks for that cannot be used (no token, a token Slack refuses) is
+        said at start, loudly: its alerts would otherwise fail one by one, or never be made."""
+        for destination, why in sorted((await app.destinations.verify()).items()):
+            log.warning("%s cannot be used: %s; its alerts will not be sent until this is fixed", destination, why)
+
+    async def _serve_health(self, app: App) -> HealthServer | None:
+        if not self.settings.metrics.enabled:
+            return None
+        server = HealthServer(self.settings.metrics, app.metrics, lambda: readiness_problems(app))
+        try:
+            base = await server.start()
+        except OSError as error:  # the port is taken, or the address is not ours: the daemon runs without
+            log.error(
+                "metrics not served on %s:%d: %s", self.settings.metrics.address, self.settings.metrics.port, error
+            )
+            return None
+        log.info("metrics at %s/metrics, health at %s/healthz and %s/readyz", base, base, base)
+        return server
 
     async def _run_once(self, app: App) -> bool:
         """Burst mode (demo, cron): catch up, poll once, process everything, deliver, exit. False (exit 1)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from types import SimpleNamespace, TracebackType
 
 import aiohttp
@@ -17,12 +18,14 @@ from tenacity import (
 from monitor.edgar.body import Body
 from monitor.edgar.limiter import FairAccessLimiter, Slot
 from monitor.errors import MonitorError
+from monitor.metrics import Metrics, unserved
 from monitor.retry_after import retry_after_seconds
 from monitor.settings import EdgarSettings
 
 log = logging.getLogger(__name__)
 
 _UNDECLARED_TEXT = "Undeclared Automated Tool"
+_NO_WAIT_SECONDS = 0.001  # the limiter's own bookkeeping: not a wait worth counting
 
 
 class EdgarError(MonitorError):
@@ -53,8 +56,9 @@ class Throttled(TransientError):
 
 
 class EdgarClient:
-    def __init__(self, settings: EdgarSettings) -> None:
+    def __init__(self, settings: EdgarSettings, metrics: Metrics | None = None) -> None:
         self.settings = settings
+        self.metrics = metrics or unserved()
         self.limiter = FairAccessLimiter(settings.max_requests_per_second)
         self.requests = 0
         self._session: aiohttp.ClientSession | None = None
@@ -110,24 +114,33 @@ class EdgarClient:
     async def _fetch_once(self, url: str) -> Body:
         if self._session is None:
             raise RuntimeError("EdgarClient used outside 'async with'")
+        asked = time.monotonic()
         slot = await self.limiter.acquire()
+        self.metrics.waited(time.monotonic() - asked - _NO_WAIT_SECONDS)
         self.requests += 1
+        answer: int | None = None  # the status, for metrics; None when no whole answer came
         try:
             async with self._session.get(url, trace_request_ctx=slot) as response:
                 if response.status == 200:
                     body = await self._bounded_body(url, response)
+                    answer = 200
                     self.limiter.succeeded()
                     return body
+                answer = response.status
                 text = (await response.read())[:2000].decode("latin-1")
                 raise _status_error(url, response.status, text, response.headers.get("Retry-After"))
         except TimeoutError:
+            answer = None
             raise TransientError(f"{url}: no answer within {self.settings.timeout_seconds:g} s") from None
         except aiohttp.ClientPayloadError as error:
+            answer = None
             raise TransientError(f"{url}: truncated body ({error})") from None
         except aiohttp.ClientError as error:
+            answer = None
             raise TransientError(f"{url}: {type(error).__name__}: {error}") from None
         finally:
             slot.mark_sent()  # no-op once the headers left; otherwise the slot stops waiting for them
+            self.metrics.request(answer)
 
     async def _bounded_body(self, url: str, response: aiohttp.ClientResponse) -> Body:
         """The whole body, streamed (past a few MB to a temporary file) and refused past the size cap,

@@ -100,6 +100,10 @@ class FairAccessLimiter:
             log.warning("EDGAR rate-limited us: all requests pause for %.1f s", pause)
         return pause
 
+    def paused_for(self) -> float:
+        """Seconds left of a rate-limit pause (0 when none is in force)."""
+        return max(0.0, self._paused_until - time.monotonic())
+
     def succeeded(self) -> None:
         if self._pause:
             log.info("EDGAR answers normally again: requests resume at the full rate")

@@ -7,7 +7,7 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from monitor.edgar.urls import public_filing_url
 from monitor.errors import MonitorError
@@ -15,6 +15,7 @@ from monitor.settings import http_url
 from rules.catalogue import format_fields
 from rules.fields import FieldValue
 from storage.outbox import PendingAlert
+from storage.session import aware
 
 log = logging.getLogger(__name__)
 
@@ -59,6 +60,7 @@ class Alert:
     filed: date | None
     events: tuple[AlertEvent, ...]
     send_started_at: datetime | None = None  # an earlier send began and its outcome is unknown
+    accepted_at: datetime | None = None  # when the SEC accepted the filing (UTC)
 
     @classmethod
     def from_pending(cls, pending: PendingAlert) -> Alert:
@@ -73,6 +75,7 @@ class Alert:
             filed=filing.filed,
             events=tuple(AlertEvent(e.type, e.rule, dict(e.fields), e.evidence) for e in pending.events),
             send_started_at=pending.alert.send_started_at,
+            accepted_at=aware(filing.accepted_at) if filing.accepted_at else None,
         )
 
     @property
@@ -111,6 +114,13 @@ class Notifier(Protocol):
         ...
 
     async def aclose(self) -> None: ...
+
+
+@runtime_checkable
+class Verifiable(Protocol):
+    """A notifier that can tell, without posting, that its destination would refuse it (a bad token)."""
+
+    async def refusal(self) -> str | None: ...
 
 
 def network_error(name: str, error: BaseException, secret_url: bool = False) -> NotifyError:

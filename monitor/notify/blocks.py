@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from monitor.edgar.calendar import EASTERN
 from monitor.edgar.urls import public_submission_url
 from monitor.escape import for_slack as escape
 from monitor.notify.base import Alert, AlertEvent
@@ -100,6 +101,8 @@ def _filing_line(alert: Alert) -> Block:
     parts = [f"*{escape(alert.form or '?')}* {accession}"]
     if alert.filed:
         parts.append(f"filed {alert.filed.isoformat()}")
+    if alert.accepted_at:
+        parts.append(f"accepted by the SEC {alert.accepted_at.astimezone(EASTERN):%Y-%m-%d %H:%M:%S} ET")
     if alert.cik:
         parts.append(f"CIK {alert.cik}")
     return _section(" · ".join(parts))

@@ -18,6 +18,7 @@ from datetime import timedelta
 from sqlalchemy.exc import SQLAlchemyError
 
 from monitor.logs import FailureLog
+from monitor.metrics import Metrics, unserved
 from monitor.notify.base import Alert, Notifier, NotifyError
 from storage.errors import DatabaseVanished, StorageError
 from storage.repository import Store
@@ -38,8 +39,12 @@ class OutboxDelivery:
         notifiers: dict[str, Notifier],
         digests: dict[str, float] | None = None,
         clock: Callable[[], float] = time.monotonic,
+        metrics: Metrics | None = None,
     ) -> None:
         self.store = store
+        self.metrics = metrics or unserved()
+        # destination -> why it cannot be sent to (a refused token, no notifier), until a send succeeds
+        self.refused: dict[str, str] = {}
         self.notifiers = notifiers
         self.digests = {d: m for d, m in (digests or {}).items() if m > 0}  # destination -> minutes
         self._clock = clock
@@ -138,6 +143,7 @@ class OutboxDelivery:
             problem = f"no destination {destination!r} in the config (removed, or its token is not set)"
             self._report(destination, "missing", problem)
             await self.store.mark_alert_failed(ids, problem, permanent=True)
+            self._count(destination, alerts, "failed")
             return 0
         try:
             alerts = await self._not_yet_delivered(notifier, alerts)
@@ -149,6 +155,7 @@ class OutboxDelivery:
             await self._failed(destination, alerts, error)
             return 0
         await self.store.mark_alert_sent([a.id for a in alerts], delivery.external_id, delivery.delivered_to)
+        self._count(destination, alerts, "sent")
         self._recovered(destination)
         if destination != CONSOLE:  # the console's own line says it
             sent_as = f" ({delivery.external_id})" if delivery.external_id else ""
@@ -176,6 +183,7 @@ class OutboxDelivery:
                 delivery.external_id,
             )
             await self.store.mark_alert_sent([alert_id], delivery.external_id, delivery.delivered_to)
+        self._count(notifier.name, [a for a in alerts if a.id in found], "sent")
         return [a for a in alerts if a.id not in found]
 
     async def _failed(self, destination: str, alerts: Sequence[Alert], error: NotifyError) -> None:
@@ -184,10 +192,13 @@ class OutboxDelivery:
         uncertain = error.maybe_delivered or any(a.send_started_at for a in alerts)
         if not error.retryable:
             await self.store.mark_alert_failed(ids, str(error), permanent=True, maybe_delivered=uncertain)
+            self._count(destination, alerts, "failed")
+            self.refused[destination] = str(error)
             hint = "fix it, then `filing-monitor alerts retry --config FILE`"
             self._report(destination, error.code, f"{error}; alerts are kept as failed: {hint}", level=logging.ERROR)
             return
         await self.store.mark_alert_failed(ids, str(error), permanent=False, maybe_delivered=uncertain)
+        self._count(destination, alerts, "retried")
         failures = self._failures.get(destination, 0) + 1
         self._failures[destination] = failures
         backoff = min(MAX_BACKOFF_SECONDS, 2.0 ** (failures - 1)) * (0.5 + self._random.random() / 2)
@@ -197,6 +208,11 @@ class OutboxDelivery:
             log.debug("%s: rate limited; next send in %.1f s", destination, pause)
         else:
             self._report(destination, error.code, f"{error}; alerts wait in the outbox and are retried")
+
+    def _count(self, destination: str, alerts: Sequence[Alert], state: str) -> None:
+        now = utcnow()
+        for alert in alerts:
+            self.metrics.alerted(destination, state, alert.accepted_at, now)
 
     def _paused(self, destination: str) -> bool:
         return self._paused_until.get(destination, 0.0) > self._clock()
@@ -208,6 +224,7 @@ class OutboxDelivery:
             log.log(level, "%s: %s", destination, message)
 
     def _recovered(self, destination: str) -> None:
+        self.refused.pop(destination, None)
         self._failures.pop(destination, None)
         self._paused_until.pop(destination, None)
         if self._reported.pop(destination, None) is not None:

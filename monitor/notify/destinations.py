@@ -3,6 +3,7 @@ them, and the channels that get digests; closes them when the daemon stops."""
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 import os
@@ -11,7 +12,7 @@ from dataclasses import dataclass, field
 
 import aiohttp
 
-from monitor.notify.base import Notifier
+from monitor.notify.base import Notifier, Verifiable
 from monitor.notify.registry import NOTIFIER_KINDS, route_destination
 from monitor.notify.routing import Route, Router
 from monitor.notify.slack import slack_destination
@@ -27,9 +28,19 @@ class Destinations:
     router: Router
     digests: dict[str, float]  # destination -> minutes between digest messages
     notes: list[str] = field(default_factory=list)  # how each destination is reached, for the start-up log
+    # destination -> why alerts meant for it cannot go (no token, a token Slack refuses)
+    unusable: dict[str, str] = field(default_factory=dict)
 
     def describe(self) -> str:
         return "; ".join(self.notes) or "none"
+
+    async def verify(self) -> dict[str, str]:
+        """Ask each destination that can tell (Slack's auth.test) whether it would refuse us; the
+        refusals join `unusable`, which is returned whole."""
+        checked = [(name, n) for name, n in self.notifiers.items() if isinstance(n, Verifiable)]
+        answers = await asyncio.gather(*(n.refusal() for _, n in checked))
+        self.unusable.update({name: why for (name, _), why in zip(checked, answers, strict=True) if why})
+        return dict(self.unusable)
 
 
 @contextlib.asynccontextmanager
@@ -52,10 +63,24 @@ async def open_destinations(
             slack_destination(c): m for c, m in _channel_digests(settings).items() if slack_destination(c) in notifiers
         }
         try:
-            yield Destinations(notifiers, router, digests, notes)
+            yield Destinations(notifiers, router, digests, notes, _unreachable(settings, notifiers, env))
         finally:
             for notifier in notifiers.values():
                 await notifier.aclose()
+
+
+def _unreachable(settings: Settings, notifiers: Mapping[str, Notifier], env: Mapping[str, str]) -> dict[str, str]:
+    """Destinations the config asks for that are off: a route's, or Slack's own when [slack] is in the file."""
+    configured, default = configured_routes(settings)
+    wanted = [r.destination for r in configured]
+    if "slack" in settings.model_fields_set:
+        wanted.append(default.destination)
+    why = f"no Slack token or webhook URL (${settings.slack.token_env} / ${settings.slack.webhook_env} not set)"
+    return {
+        d: why if d.startswith("slack:") else "off: its URL is not set"
+        for d in dict.fromkeys(wanted)
+        if d not in notifiers
+    }
 
 
 def configured_routes(settings: Settings) -> tuple[list[Route], Route]:

@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import asyncio
+import re
 from collections.abc import AsyncIterator
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
 from fakes.edgar import FakeEdgar
 from fakes.filings import FakeFiling
-from monitor.cli.status import status_lines
+from monitor.cli.status import lag_lines, status_lines
 from monitor.daemon.index_reader import IndexReader
 from monitor.daemon.queue import Outcome, WorkItem, WorkQueue
+from monitor.edgar.calendar import EASTERN
 from monitor.edgar.client import EdgarClient
 from rules.events import Event
 from storage.repository import ProcessedFiling, Store
@@ -72,3 +74,37 @@ async def test_alerts_are_counted_per_destination(store: Store) -> None:
     await store.save_processed(filing, ["console", "slack:#financings"])
     lines = await status_lines(store, "sqlite:///x.db")
     assert "alerts to console: 1 waiting" in lines and "alerts to slack:#financings: 1 waiting" in lines
+
+
+async def _stored(store: Store, accession: str, accepted: datetime) -> None:
+    filing = ProcessedFiling(accession, "u", "1", "8-K", None, None, [], "v", accepted_at=accepted)
+    await store.save_processed(filing, [])
+
+
+async def test_status_says_how_far_behind_the_sec_and_the_last_hours_lag_percentiles(store: Store) -> None:
+    now = datetime.now(UTC)
+    for n, seconds in enumerate([1.0, 2.0, 3.0, 4.0, 30.0], start=1):
+        await _stored(store, f"0000000001-26-{n:06d}", now - timedelta(seconds=seconds))
+    await _stored(store, "0000000001-26-000099", now - timedelta(hours=5))  # stored now, but 5 h late
+    tuesday_noon = datetime(2026, 11, 24, 17, 0, tzinfo=UTC)
+    lines = await lag_lines(store, tuesday_noon)
+    assert lines[0].startswith("behind the SEC: ")
+    newest = (now - timedelta(seconds=1)).astimezone(EASTERN)
+    assert f"(newest filing accepted {newest:%Y-%m-%d %H:%M:%S} ET, stored " in lines[0]
+    # nearest rank: p50 of six is the third, p90 and p99 the sixth (the 5-hour straggler)
+    assert re.fullmatch(r"lag from acceptance to stored, last hour: p50 3\.\d s, p90 5\.0 h, p99 5\.0 h, "
+                        r"max 5\.0 h \(6 filings\)", lines[1]), lines[1]  # fmt: skip
+
+
+async def test_outside_dissemination_hours_status_says_when_the_last_filing_was_accepted(store: Store) -> None:
+    accepted = datetime(2026, 11, 27, 21, 40, tzinfo=UTC)  # Friday 4:40 p.m. Eastern
+    await _stored(store, "0000000001-26-000001", accepted)
+    later = datetime.now(UTC) + timedelta(days=1)  # stored now: more than an hour before the Saturday below
+    saturday = (later + timedelta(days=(5 - later.weekday()) % 7)).replace(hour=15, minute=0)
+    (head, spread) = await lag_lines(store, saturday)
+    assert head.startswith("EDGAR is outside its dissemination hours: last filing accepted 2026-11-27 16:40:00 ET")
+    assert spread == "lag from acceptance to stored, last hour: no filings stored"
+
+
+async def test_status_before_any_acceptance_time_says_so(store: Store) -> None:
+    assert await lag_lines(store, datetime.now(UTC)) == ["behind the SEC: no stored filing has an acceptance time yet"]

@@ -126,7 +126,7 @@ async def test_the_daemon_keeps_each_fetched_submission_in_the_filing_store(
     kept = sorted(tmp_path.glob("filings/*/*.txt.gz"))
     assert len(kept) == len(sample_filings)  # beside the config, by default
     seed = tmp_path / "filings" / SEED_ACCESSION[:10] / f"{SEED_ACCESSION}.txt.gz"
-    served = next(f for f in sample_filings if f.accession == SEED_ACCESSION)
+    served = next(f for f in fake.filings if f.accession == SEED_ACCESSION)
     assert gzip.decompress(seed.read_bytes()) == served.body
 
 

@@ -1,0 +1,168 @@
+"""/metrics, /healthz and /readyz of the running daemon, against the fake EDGAR and the fake Slack:
+the counters say what was stored and sent, the lag histograms hold one sample per filing, and the
+acceptance time reaches the stored filing, the Slack message and `status`."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import sqlite3
+from collections import Counter
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import aiohttp
+from prometheus_client.parser import text_string_to_metric_families
+
+from fakes.filings import FakeFiling
+from fakes.slack import FakeSlack, render_blocks
+from monitor.edgar.calendar import EASTERN
+from rules.engine import RuleSet
+from storage.session import aware
+from tests.daemon.conftest import DaemonProcess, OpenStore, command, stored_count, wait_until
+from tests.daemon.test_alerts import TOKEN, alerts_sent, running_services
+
+METRICS = "\n[metrics]\nenabled = true\nport = 0\n"
+Samples = dict[tuple[str, tuple[tuple[str, str], ...]], float]
+
+
+async def served_at(daemon: DaemonProcess) -> str:
+    """The base URL the daemon's start-up line names (port 0: any free port)."""
+    for _ in range(300):
+        found = re.search(r"metrics at (http://[\d.]+:\d+)/metrics", daemon.text())
+        if found:
+            return found.group(1)
+        daemon.assert_running()
+        await asyncio.sleep(0.1)
+    raise AssertionError(f"no metrics line in the log:\n{daemon.text()[-2000:]}")
+
+
+async def get(url: str) -> tuple[int, str]:
+    async with aiohttp.ClientSession() as session, session.get(url) as response:
+        return response.status, await response.text()
+
+
+async def scrape(base: str) -> Samples:
+    status, text = await get(f"{base}/metrics")
+    assert status == 200
+    samples: Samples = {}
+    for family in text_string_to_metric_families(text):
+        for sample in family.samples:
+            samples[(sample.name, tuple(sorted(sample.labels.items())))] = sample.value
+    return samples
+
+
+def value(samples: Samples, name: str, **labels: str) -> float:
+    return samples.get((name, tuple(sorted(labels.items()))), 0.0)
+
+
+async def test_metrics_count_what_was_stored_and_sent_and_lag_has_one_sample_per_filing(
+    tmp_path: Path, sample_filings: list[FakeFiling], ruleset: RuleSet, open_store: OpenStore
+) -> None:
+    fake = FakeSlack(token=TOKEN, per_channel_per_second=50)
+    async with running_services(tmp_path, sample_filings, ruleset, open_store, fake, extra=METRICS) as setup:
+        daemon = DaemonProcess(setup.config, env={"SLACK_BOT_TOKEN": TOKEN})
+        await daemon.start()
+        base = await served_at(daemon)
+        await wait_until(stored_count(setup.store, len(sample_filings), "done"), 60, daemon)
+        await wait_until(alerts_sent(setup), 60, daemon)
+        samples = await scrape(base)
+        health = await get(f"{base}/healthz")
+        ready = await get(f"{base}/readyz")
+        code, status_text, _ = await command("status", "--config", str(setup.config))
+        assert (await daemon.stop())[0] == 0
+
+    filings = len(sample_filings)
+    assert health == (200, "ok\n") and ready == (200, "ready\n"), ready
+    assert value(samples, "filing_monitor_filings_total", outcome="seen") == filings
+    assert value(samples, "filing_monitor_filings_total", outcome="fetched") == filings
+    assert value(samples, "filing_monitor_filings_total", outcome="stored") == filings
+    assert value(samples, "filing_monitor_filings_total", outcome="failed") == 0
+
+    stored_types = Counter(e.type for f in await setup.store.all_filings() for e in f.events)
+    assert stored_types and all(
+        value(samples, "filing_monitor_events_total", type=name) == n for name, n in stored_types.items()
+    )
+    slack_sent = value(samples, "filing_monitor_alerts_total", destination="slack:#financings", state="sent")
+    assert slack_sent == len(setup.financing) == len(fake.all_messages())
+    assert value(samples, "filing_monitor_alerts_total", destination="console", state="sent") == len(setup.financing)
+
+    # One lag sample per stored filing, and one per alert delivered to Slack; all from this run's acceptances.
+    assert value(samples, "filing_monitor_lag_stored_seconds_count") == filings
+    published = {f.accession: accepted_in_header(f) for f in setup.published}
+    fresh = sum(1 for moment in published.values() if moment > datetime.now(UTC) - timedelta(minutes=5))
+    assert 0 < fresh < filings  # one sample is a real 2024 submission: its header's own, old time counts
+    assert value(samples, "filing_monitor_lag_stored_seconds_bucket", le="60.0") == fresh
+    assert value(samples, "filing_monitor_lag_alerted_seconds_count", destination="slack:#financings") == slack_sent
+    assert value(samples, "filing_monitor_fetch_seconds_count") == filings
+    assert value(samples, "filing_monitor_scan_seconds_count") == filings
+    answered = sum(v for (name, _), v in samples.items() if name == "filing_monitor_edgar_requests_total")
+    assert answered == value(samples, "filing_monitor_edgar_requests_total", outcome="200") > filings
+
+    # The acceptance time: in the stored filing, each Slack message, and `status`.
+    for filing in await setup.store.all_filings():
+        assert filing.filing.accepted_at is not None
+        assert aware(filing.filing.accepted_at) == published[filing.filing.accession]
+    for message in fake.all_messages():
+        accepted = published[message["metadata"]["event_payload"]["accessions"]]
+        eastern = f"{accepted.astimezone(EASTERN):%Y-%m-%d %H:%M:%S} ET"
+        assert f"accepted by the SEC {eastern}" in render_blocks(message["blocks"])
+    assert code == 0 and "lag from acceptance to stored, last hour: p50 " in status_text, status_text
+    assert f"({filings} filings)" in status_text
+    newest = max(published.values())
+    assert f"accepted {newest.astimezone(EASTERN):%Y-%m-%d %H:%M:%S} ET" in status_text
+
+
+def accepted_in_header(filing: FakeFiling) -> datetime:
+    """What the served submission's <ACCEPTANCE-DATETIME> says (Eastern wall time), in UTC."""
+    found = re.search(rb"<ACCEPTANCE-DATETIME>(\d{14})", filing.body)
+    assert found is not None, filing.accession
+    wall = datetime.strptime(found.group(1).decode(), "%Y%m%d%H%M%S")
+    return wall.replace(tzinfo=EASTERN).astimezone(UTC)
+
+
+async def test_readyz_is_unready_while_the_database_does_not_answer_and_ready_again_after(
+    tmp_path: Path, sample_filings: list[FakeFiling], ruleset: RuleSet, open_store: OpenStore
+) -> None:
+    fake = FakeSlack(token=TOKEN)
+    async with running_services(tmp_path, sample_filings[:1], ruleset, open_store, fake, extra=METRICS) as setup:
+        daemon = DaemonProcess(setup.config, env={"SLACK_BOT_TOKEN": TOKEN})
+        await daemon.start()
+        base = await served_at(daemon)
+        await wait_until(_ready(base), 30, daemon)
+        # Another process holds the database's write lock: every read waits, and the daemon's with it.
+        holder = sqlite3.connect(tmp_path / "monitor.db", isolation_level=None)
+        holder.execute("BEGIN EXCLUSIVE")
+        try:
+            status, text = await get(f"{base}/readyz")
+            health = await get(f"{base}/healthz")
+        finally:
+            holder.execute("COMMIT")
+            holder.close()
+        await wait_until(_ready(base), 30, daemon)
+        assert (await daemon.stop())[0] == 0
+    assert status == 503 and "the database did not answer within 2 s" in text, text
+    assert health == (200, "ok\n")  # the process itself still answers
+
+
+async def test_a_token_slack_refuses_is_a_warning_at_start_and_unready(
+    tmp_path: Path, sample_filings: list[FakeFiling], ruleset: RuleSet, open_store: OpenStore
+) -> None:
+    fake = FakeSlack(token=TOKEN)
+    async with running_services(tmp_path, sample_filings[:1], ruleset, open_store, fake, extra=METRICS) as setup:
+        daemon = DaemonProcess(setup.config, env={"SLACK_BOT_TOKEN": "xoxb-revoked"})
+        await daemon.start()
+        base = await served_at(daemon)
+        await wait_until(stored_count(setup.store, 1, "done"), 30, daemon)
+        status, text = await get(f"{base}/readyz")
+        assert (await daemon.stop())[0] == 0
+    assert status == 503 and "slack:#financings unusable: slack:#financings: invalid_auth" in text, text
+    assert "WARNING" in daemon.text() and "slack:#financings cannot be used: " in daemon.text()
+
+
+def _ready(base: str) -> Callable[[], Awaitable[bool]]:
+    async def ready() -> bool:
+        return (await get(f"{base}/readyz"))[0] == 200
+
+    return ready
