@@ -14,6 +14,12 @@ from monitor.escape import for_terminal
 _STANDARD = set(logging.LogRecord("", 0, "", 0, "", None, None).__dict__) | {"message", "asctime"}
 
 
+def fields(event: str, **values: object) -> dict[str, object]:
+    """`extra=` for a log call: what happened, as a name and typed fields. JSON logs carry them
+    beside the message, so a log pipeline filters on `event` and `accession`, not on prose."""
+    return {"event": event, **values}
+
+
 class JsonFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
         data: dict[str, object] = {

@@ -11,8 +11,8 @@ from datetime import timedelta
 from typing import Any
 
 from rich.console import Console
-from rich.table import Table
 
+from monitor.cli.tables import Cell, readable_table
 from monitor.escape import cell, for_terminal
 from monitor.notify.base import NotifyError
 from monitor.notify.delivery import OutboxDelivery
@@ -67,15 +67,14 @@ def print_alerts(rows: list[tuple[AlertRow, FilingRow]], console: Console, as_js
     if not rows:
         console.print("no alerts waiting: every alert was sent (`alerts list --all` shows them)")
         return
-    table = Table(title="Alerts, newest first", show_lines=False)
-    for column in ("id", "status", "destination", "filing", "tries", "detail"):
-        table.add_column(column, overflow="fold")
+    cells: list[tuple[Cell, ...]] = []
     for alert, filing in rows:
         name = " ".join(v for v in (filing.form, filing.company, filing.accession) if v)
         detail = alert.error or (f"ts {alert.external_id}" if alert.external_id else "")
-        cells = (str(alert.id), alert.status, alert.destination, name, str(alert.attempts), detail)
-        table.add_row(*(cell(text) for text in cells))
-    console.print(table)
+        texts = (str(alert.id), alert.status, alert.destination, name, str(alert.attempts), detail)
+        cells.append(tuple(cell(text) for text in texts))
+    columns = ("id", "status", "destination", "filing", "tries", "detail")
+    console.print(readable_table("Alerts, newest first", columns, cells, console.width, show_lines=False))
     failed = sum(1 for a, _ in rows if a.status == AlertState.FAILED)
     if failed:
         console.print(f"{failed} failed: fix the cause, then `filing-monitor alerts retry --config FILE`")

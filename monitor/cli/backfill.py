@@ -9,8 +9,8 @@ from dataclasses import dataclass
 from datetime import date
 
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from monitor.cli.progress import progress_bar
 from monitor.daemon.index_reader import DayReport
 from monitor.daemon.queue import Outcome
 from monitor.daemon.rulebook import RuleBook
@@ -54,19 +54,15 @@ async def backfill(settings: Settings, first: date, last: date, alert: bool, con
     report = BackfillReport()
     async with open_app(settings, rules, alerts=alert, role="backfill") as app:
         log.info("backfill %s to %s: %s", first, last, describe(settings, rules))
-        with Progress(
-            TextColumn("{task.description}"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeElapsedColumn(),
-            console=console,
-            transient=False,
-        ) as progress:
-            task = progress.add_task("backfill", total=0)
+        days = days_between(first, last)
+        with progress_bar(console) as progress:
+            # Days are known at the start (their bar gives the ETA); filings as each day's index is read.
+            day_task = progress.add_task("days", total=len(days))
+            task = progress.add_task("filings", total=None)
 
             def advance(kind: str, count: int) -> None:
                 if kind == "listed":
-                    progress.update(task, total=(progress.tasks[0].total or 0) + count)
+                    progress.update(task, total=(progress.tasks[task].total or 0) + count)
                 else:
                     progress.advance(task, count)
 
@@ -74,9 +70,11 @@ async def backfill(settings: Settings, first: date, last: date, alert: bool, con
             for outcome in await asyncio.gather(*await app.retry_failed()):
                 report.retried += 1
                 report.failed += outcome is Outcome.FAILED
-            for day in days_between(first, last):
-                progress.update(task, description=f"backfill {day}")
+            for day in days:
+                progress.update(day_task, description=f"day {day}")
                 report.add(await app.index.process_day(day, advance))
+                progress.advance(day_task)
+            progress.update(day_task, description="days")
         if alert:
             await app.outbox.drain()
         report.requests = app.client.requests

@@ -8,8 +8,8 @@ from datetime import date
 from pathlib import Path
 
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
+from monitor.cli.progress import progress_bar
 from monitor.daemon.replay import ReplayReport, changes_by_filing, replay
 from monitor.escape import for_terminal
 from monitor.settings import Settings
@@ -32,15 +32,7 @@ async def command_replay(
     console = Console(file=sys.stderr)
     store = await Store.open(settings.database_url(), f"{settings.instance_name()}-replay")
     try:
-        with Progress(
-            TextColumn("replay"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeElapsedColumn(),
-            TimeRemainingColumn(),
-            console=console,
-            transient=True,
-        ) as progress:
+        with progress_bar(console, transient=True) as progress:
             task = progress.add_task("replay", total=None)
             total = len(await store.filings_in_range(since, until, forms or None))
             progress.update(task, total=total)

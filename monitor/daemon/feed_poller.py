@@ -12,6 +12,7 @@ from monitor.edgar.calendar import edgar_today
 from monitor.edgar.client import EdgarClient, EdgarError
 from monitor.edgar.feed import FeedEntry, FeedError, parse_feed
 from monitor.edgar.urls import FEED_PAGE_SIZE, feed_url, submission_url
+from monitor.logs import fields
 from storage.repository import Store
 from storage.session import utcnow
 
@@ -95,6 +96,14 @@ class FeedPoller:
             report.skipped,
             report.pages,
             self.queue.busy,
+            extra=fields(
+                "poll",
+                new=len(report.new),
+                skipped=report.skipped,
+                pages=report.pages,
+                in_progress=self.queue.busy,
+                failed_forms=report.failed_forms,
+            ),
         )
         return report
 

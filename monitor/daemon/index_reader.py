@@ -13,6 +13,7 @@ from monitor.edgar.calendar import days_between, edgar_day
 from monitor.edgar.client import EdgarClient, NotFound
 from monitor.edgar.index import parse_form_index
 from monitor.edgar.urls import daily_index_url
+from monitor.logs import fields
 from storage.repository import Store
 from storage.session import utcnow
 
@@ -101,6 +102,14 @@ class IndexReader:
                     report.new,
                     report.failed,
                     "" if report.published else " (no index published)",
+                    extra=fields(
+                        "catch_up_day",
+                        day=day,
+                        listed=report.listed,
+                        new=report.new,
+                        failed=report.failed,
+                        published=report.published,
+                    ),
                 )
             reports.append(report)
         return reports

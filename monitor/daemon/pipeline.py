@@ -17,6 +17,7 @@ from monitor.edgar.calendar import accepted_utc
 from monitor.edgar.client import EdgarClient, EdgarError
 from monitor.edgar.urls import submission_url
 from monitor.extraction import ScanResult, scan_bytes
+from monitor.logs import fields
 from monitor.memory import release_freed_memory
 from monitor.metrics import Metrics, unserved
 from monitor.notify.routing import Router
@@ -99,6 +100,15 @@ class Pipeline:
             processed.form or "?",
             processed.company or "?",
             len(processed.events),
+            extra=fields(
+                "filing_stored",
+                accession=item.accession,
+                form=processed.form,
+                company=processed.company,
+                cik=processed.cik,
+                events=[event.type for event in processed.events],
+                accepted_at=processed.accepted_at,
+            ),
         )
         return Outcome.STORED
 
@@ -120,7 +130,15 @@ class Pipeline:
         self.metrics.filing("gave_up" if row is not None and row.status == FilingState.GAVE_UP else "failed")
         if row is not None:
             level = logging.ERROR if row.status == FilingState.GAVE_UP else logging.WARNING
-            log.log(level, "filing %s failed (attempt %d, %s): %s", item.accession, row.attempts, row.status, error)
+            log.log(
+                level,
+                "filing %s failed (attempt %d, %s): %s",
+                item.accession,
+                row.attempts,
+                row.status,
+                error,
+                extra=fields("filing_failed", accession=item.accession, attempts=row.attempts, status=row.status),
+            )
         return Outcome.FAILED
 
 

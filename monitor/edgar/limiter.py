@@ -16,6 +16,8 @@ import math
 import time
 from collections import deque
 
+from monitor.logs import fields
+
 log = logging.getLogger(__name__)
 
 # Requests arrive with jitter (the network, a busy server stamping them late): a margin on the
@@ -97,7 +99,11 @@ class FairAccessLimiter:
         was_paused = self._paused_until > time.monotonic()
         self._paused_until = max(self._paused_until, time.monotonic() + pause)
         if not was_paused:
-            log.warning("EDGAR rate-limited us: all requests pause for %.1f s", pause)
+            log.warning(
+                "EDGAR rate-limited us: all requests pause for %.1f s",
+                pause,
+                extra=fields("edgar_throttled", pause_seconds=pause),
+            )
         return pause
 
     def paused_for(self) -> float:

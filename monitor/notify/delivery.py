@@ -17,7 +17,7 @@ from datetime import timedelta
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from monitor.logs import FailureLog
+from monitor.logs import FailureLog, fields
 from monitor.metrics import Metrics, unserved
 from monitor.notify.base import Alert, Notifier, NotifyError
 from storage.errors import DatabaseVanished, StorageError
@@ -159,7 +159,16 @@ class OutboxDelivery:
         self._recovered(destination)
         if destination != CONSOLE:  # the console's own line says it
             sent_as = f" ({delivery.external_id})" if delivery.external_id else ""
-            log.info("alert %s sent to %s%s", ", ".join(a.accession for a in alerts), destination, sent_as)
+            accessions = [a.accession for a in alerts]
+            log.info(
+                "alert %s sent to %s%s",
+                ", ".join(accessions),
+                destination,
+                sent_as,
+                extra=fields(
+                    "alert_sent", accessions=accessions, destination=destination, external_id=delivery.external_id
+                ),
+            )
         return len(ids)
 
     async def _not_yet_delivered(self, notifier: Notifier, alerts: Sequence[Alert]) -> Sequence[Alert]:
@@ -221,7 +230,13 @@ class OutboxDelivery:
         """Log a destination's problem once, not once per alert; a different problem is logged anew."""
         if self._reported.get(destination) != code:
             self._reported[destination] = code
-            log.log(level, "%s: %s", destination, message)
+            log.log(
+                level,
+                "%s: %s",
+                destination,
+                message,
+                extra=fields("destination_problem", destination=destination, code=code),
+            )
 
     def _recovered(self, destination: str) -> None:
         self.refused.pop(destination, None)

@@ -1,12 +1,16 @@
 from __future__ import annotations
 
 from io import StringIO
+from pathlib import Path
 
 import pytest
 from rich.console import Console
 
 from monitor.cli.alerts import print_alerts
+from monitor.cli.tables import print_table
+from monitor.extraction import scan_one
 from rules.catalogue import format_fields, format_value
+from rules.engine import RuleSet
 
 
 @pytest.mark.parametrize(
@@ -37,3 +41,20 @@ def test_an_empty_alert_list_says_so_instead_of_a_bare_frame() -> None:
     out = StringIO()
     print_alerts([], Console(file=out, width=80), as_json=False)
     assert out.getvalue() == "no alerts waiting: every alert was sent (`alerts list --all` shows them)\n"
+
+
+def test_a_narrow_table_never_cuts_a_number_in_two(tmp_path: Path, ruleset: RuleSet) -> None:
+    document = tmp_path / "securities-purchase-agreement-exhibit-10-1-of-the-current-report.htm"
+    document.write_text(
+        "<html><body><p>On November 20, 2026, Acme Widgets Corporation entered into a securities purchase "
+        "agreement under which it sold 2,500,000 shares of its common stock at a price of $5.00 per share, "
+        "for gross proceeds of $12,500,000, in a private placement.</p></body></html>"
+    )
+    result = scan_one(str(document), ruleset)
+    assert result.events, "the sample must raise an event for the table to show it"
+    out = StringIO()
+    print_table([result], Console(file=out, width=64, color_system=None))
+    shown = out.getvalue()
+    for number in ("$12,500,000", "2,500,000", "$5.00"):
+        assert number in shown, shown
+    assert max(len(line) for line in shown.splitlines()) <= 64  # and the table still fits the terminal

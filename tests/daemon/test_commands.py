@@ -31,7 +31,12 @@ async def test_run_once_alerts_each_financing_filing_once_and_events_list_shows_
     seed = next(a for a in alerts if SEED_ACCESSION in a)
     assert "shares=520,324" in seed and "price_per_share=$15.375" in seed and "exercise_price=$21.00" in seed
     assert again == 0 and "ALERT" not in out_again  # nothing new, nothing alerted twice
-    assert all(json.loads(line)["level"] for line in err.splitlines())  # structured logs, one per line
+    records = [json.loads(line) for line in err.splitlines()]  # structured logs, one per line
+    stored = {r["accession"]: r for r in records if r.get("event") == "filing_stored"}  # fields, not prose
+    assert set(stored) == {f.accession for f in sample_filings}
+    assert sorted(stored[SEED_ACCESSION]["events"]) == ["finder_fee", "share_sale", "warrant"]
+    assert stored[SEED_ACCESSION]["cik"] == "930553" and stored[SEED_ACCESSION]["form"] == "8-K"
+    assert any(r.get("event") == "poll" and r["new"] == len(sample_filings) for r in records)
 
     code, listed, err = await command("events", "list", "--config", str(config), "--json")
     assert code == 0, err
