@@ -1,4 +1,4 @@
-"""The daemon's four figures, each against its target, on the fake EDGAR (and fake Slack) in this process.
+"""The daemon's figures, each against its target, on the fake EDGAR (and fake Slack) in this process.
 
     python bench/daemon.py [--filings 500] [--latency-filings 60] [--skip-postgres]
 
@@ -12,7 +12,9 @@
 (e) the peak and steady RSS of the no-limit SQLite run (steady: the median of its second half; target
     <= 150 MB);
 (f) a hostile run: gzip bombs and oversized chunked bodies among good filings, 8 workers, max_body_mb
-    200: peak RSS, a gate (<= 400 MB, or the benchmark exits 1).
+    200: peak RSS, a gate (<= 400 MB, or the benchmark exits 1);
+(g) feed-to-Slack latency when nothing queues: one financing filing every 3 s, 4 forms watched,
+    poll_seconds = 1 (target p50 <= 0.75 s, p99 <= 1.5 s), and what polling costs in requests/s.
 
 Filings are the samples and, where ../shared is beside the project, the corpus, cycled under new
 accession numbers. The daemon runs as a subprocess, exactly as users start it.
@@ -30,7 +32,8 @@ import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+import zlib
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -51,6 +54,9 @@ TARGET_FILINGS_PER_SECOND = 9.0
 TARGET_P50_SECONDS = 1.5
 TARGET_SLACK_SECONDS = 60.0
 TARGET_STEADY_RSS_MB = 150.0
+SPACED_SECONDS = 3.0
+TARGET_SPACED_P50_SECONDS = 0.75
+TARGET_SPACED_P99_SECONDS = 1.5
 GATE_HOSTILE_PEAK_MB = 400.0
 HOSTILE_FILINGS = 48
 SLACK_TOKEN = "xoxb-bench"
@@ -178,7 +184,24 @@ async def drop_postgres(name: str) -> None:
     await admin.close()
 
 
-async def latency(folder: Path, filings: list[FakeFiling], count: int) -> tuple[list[float], list[float]]:
+@dataclass(slots=True)
+class Latency:
+    stored: list[float]  # seconds from publication to stored, a filing each
+    posted: list[float]  # seconds from publication to its Slack message, a financing filing each
+    feed_requests_per_second: float  # what polling costs of the SEC's 10 requests a second
+
+
+def burst_spacing(accession: str) -> float:
+    return 0.3 + (hash(accession) % 100) / 100  # between 0.3 and 1.3 s apart: queues at Slack's 1/s
+
+
+async def latency(
+    folder: Path,
+    filings: list[FakeFiling],
+    count: int,
+    spacing: Callable[[str], float] = burst_spacing,
+    forms: str = '"8-K"',
+) -> Latency:
     """Publish filings one by one to a running daemon; seconds from publication to stored, and from
     publication to the Slack message (filings with events)."""
     fake = FakeEdgar(rate_limit=10)
@@ -188,7 +211,7 @@ async def latency(folder: Path, filings: list[FakeFiling], count: int) -> tuple[
     database = f"sqlite:///{folder / 'latency.db'}"
     config = folder / "latency.toml"
     slack_section = f'\n[slack]\nbase_url = "{slack_url}/api/"\nchannel = "#financings"\n\n[console]\nenabled = false\n'
-    config.write_text(config_text(base_url, database, rate=10, forms='"8-K"', poll=1) + slack_section)
+    config.write_text(config_text(base_url, database, rate=10, forms=forms, poll=1) + slack_section)
     eight_ks = [f for f in filings if f.form == "8-K"]
     published: dict[str, datetime] = {}
     environment = dict(os.environ) | {"SLACK_BOT_TOKEN": SLACK_TOKEN}
@@ -199,10 +222,12 @@ async def latency(folder: Path, filings: list[FakeFiling], count: int) -> tuple[
     store = await Store.open(database)
     try:
         await asyncio.sleep(3)  # start-up: imports, migrations, the first poll
+        feed_before, started = fake.stats.served["feed"], time.monotonic()
         for filing in copies(eight_ks, count, DAY, offset=900_000):
             fake.publish(filing)
             published[filing.accession] = datetime.now(UTC)
-            await asyncio.sleep(0.3 + (hash(filing.accession) % 100) / 100)  # between 0.3 and 1.3 s apart
+            await asyncio.sleep(spacing(filing.accession))
+        polling = (fake.stats.served["feed"] - feed_before) / (time.monotonic() - started)
         deadline = time.monotonic() + 60
         while await store.count_filings("done") < count and time.monotonic() < deadline:
             await asyncio.sleep(0.5)
@@ -225,7 +250,7 @@ async def latency(folder: Path, filings: list[FakeFiling], count: int) -> tuple[
         float(m["ts"]) - published[m["metadata"]["event_payload"]["accessions"]].timestamp()
         for m in slack.all_messages()
     ]
-    return stored, posted
+    return Latency(stored, posted, polling)
 
 
 @contextlib.contextmanager
@@ -260,6 +285,8 @@ async def main() -> int:
     parser.add_argument("--skip-postgres", action="store_true")
     parser.add_argument("--cpu-load", type=int, default=0, help="busy processes beside (a)")
     parser.add_argument("--only-a", action="store_true", help="figure (a) alone")
+    parser.add_argument("--only-g", action="store_true", help="figure (g) alone")
+    parser.add_argument("--spaced-filings", type=int, default=30, help="filings of (g), one every 3 s")
     args = parser.parse_args()
     originals, origin = source_filings()
     filings = copies(originals, args.filings, DAY)
@@ -268,6 +295,10 @@ async def main() -> int:
     results: dict[str, object] = {}
     with tempfile.TemporaryDirectory(prefix="fm-bench-") as temp:
         folder = Path(temp)
+        if args.only_g:
+            ok = await spaced_run(folder, originals, args.spaced_filings, results)
+            print(json.dumps(results))
+            return 0 if ok else 1
         with busy_processes(args.cpu_load):
             limited = await run_backfill(folder, filings, f"sqlite:///{folder / 'a.db'}", rate_limit=10)
         ok = limited.rate >= TARGET_FILINGS_PER_SECOND and limited.refused == 0
@@ -305,7 +336,8 @@ async def main() -> int:
                 await drop_postgres(postgres[1])
             print(f"(b) no limit, PostgreSQL: {figure.rate:.1f} filings/s ({figure.seconds:.1f} s, start-up included)")
             results["b_postgres_filings_per_second"] = round(figure.rate, 1)
-        delays, posted = await latency(folder, originals, args.latency_filings)
+        measured = await latency(folder, originals, args.latency_filings)
+        delays, posted = measured.stored, measured.posted
         if len(delays) < args.latency_filings:
             print(f"(c) latency: only {len(delays)} of {args.latency_filings} filings stored in time")
             return 1
@@ -326,8 +358,38 @@ async def main() -> int:
             )
             results["d_slack_p50_seconds"] = round(s50, 2)
             results["d_slack_p99_seconds"] = round(s99, 2)
+        gate_ok = await spaced_run(folder, originals, args.spaced_filings, results) and gate_ok
     print(json.dumps(results))
     return 0 if gate_ok else 1
+
+
+def spaced(accession: str) -> float:
+    """3 s apart on average, each at another moment of the 1 s poll cycle (exactly 3 s would put every
+    filing at the same point of it, and measure that point alone)."""
+    return SPACED_SECONDS - 0.5 + (zlib.crc32(accession.encode()) % 100) / 100
+
+
+async def spaced_run(folder: Path, originals: list[FakeFiling], count: int, results: dict[str, object]) -> bool:
+    """(g): one financing filing every 3 s, four forms watched, poll_seconds = 1: nothing queues at
+    Slack, so this is the daemon's own feed-to-Slack time."""
+    financing = [f for f in originals if f.form == "8-K" and b"NEOTHERAPEUTICS" in f.body[:5000]]
+    measured = await latency(folder, financing, count, spacing=spaced, forms='"8-K", "8-K/A", "D", "424B5"')
+    if len(measured.posted) < count:
+        print(f"(g) spaced feed-to-Slack: only {len(measured.posted)} of {count} messages in time")
+        return False
+    p50, p99 = statistics.median(measured.posted), percentile(measured.posted, 0.99)
+    ok = p50 <= TARGET_SPACED_P50_SECONDS and p99 <= TARGET_SPACED_P99_SECONDS
+    print(
+        f"(g) feed-to-Slack, one financing filing every {SPACED_SECONDS:g} s, 4 forms, poll_seconds = 1, "
+        f"{len(measured.posted)} filings: p50 {p50:.2f} s, p99 {p99:.2f} s; polling costs "
+        f"{measured.feed_requests_per_second:.2f} requests/s; target p50 <= {TARGET_SPACED_P50_SECONDS} s, "
+        f"p99 <= {TARGET_SPACED_P99_SECONDS} s: ratios {p50 / TARGET_SPACED_P50_SECONDS:.2f}, "
+        f"{p99 / TARGET_SPACED_P99_SECONDS:.2f} {'MET' if ok else 'NOT MET'}"
+    )
+    results["g_spaced_p50_seconds"] = round(p50, 2)
+    results["g_spaced_p99_seconds"] = round(p99, 2)
+    results["g_polling_requests_per_second"] = round(measured.feed_requests_per_second, 2)
+    return ok
 
 
 async def hostile_run(folder: Path, originals: list[FakeFiling], results: dict[str, object]) -> bool:

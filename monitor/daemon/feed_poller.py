@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import logging
 import time
 from dataclasses import dataclass, field
@@ -21,6 +22,7 @@ log = logging.getLogger(__name__)
 # A filing accepted after hours is disseminated the next business morning, days later over a long
 # weekend: a page is only old news once all of it was accepted this long before the high-water mark.
 FEED_OVERLAP = timedelta(days=4)
+LISTED_KEPT = 20_000  # accessions remembered from earlier polls: ten full polls of 20 pages
 
 
 @dataclass(slots=True)
@@ -43,33 +45,35 @@ class FeedPoller:
         # Workers finish a few filings out of order; a run of this many known filings at the end of a
         # page means that every older one is stored too, even after a crash mid-batch.
         self.known_run = 2 * workers + 10
-        self._failing: set[str] = set()  # forms whose feed failed last time: logged once, and on recovery
+        self._failing = False  # the feed failed last time: logged once, and on recovery
+        # Every filing (any form) that complete polls listed: the high-water mark. Reaching a run of
+        # them, a poll has reached where the last complete poll began; all below was read then.
+        self._listed_before: dict[str, None] = {}
         self._unreadable: set[str] = set()  # feed entries already logged as unreadable
         self._read_at: float | None = None  # monotonic time of the last poll that read every form
 
     async def poll(self) -> PollReport:
+        """One read of the unfiltered feed (one request a page, whatever the number of forms watched),
+        filtered here to the watched forms."""
         started = utcnow()
         report = PollReport()
-        seen: set[str] = set()
         covered = await self.store.covered_at()
-        for form in self.forms:
-            try:
-                entries, complete, pages = await self._new_entries(form, seen, covered)
-            except (EdgarError, FeedError) as error:
-                level = logging.DEBUG if form in self._failing else logging.WARNING
-                log.log(level, "feed for %s not read (each poll retries; logged again on recovery): %s", form, error)
-                self._failing.add(form)
-                report.failed_forms.append(form)
-                report.complete = False
-                continue
-            if form in self._failing:
-                self._failing.discard(form)
-                log.info("feed for %s read again", form)
-            report.pages += pages
-            report.new.extend(entries)
-            report.complete = report.complete and complete
-        # Oldest first: if the daemon dies mid-batch, what is stored is the older part, which the next
-        # poll's stop rule relies on.
+        try:
+            entries, complete, pages, listed = await self._new_entries(covered)
+        except (EdgarError, FeedError) as error:
+            level = logging.DEBUG if self._failing else logging.WARNING
+            log.log(level, "feed not read (each poll retries; logged again on recovery): %s", error)
+            self._failing = True
+            report.failed_forms = list(self.forms)
+            report.complete = False
+            entries, complete, pages, listed = [], False, 0, []
+        else:
+            if self._failing:
+                self._failing = False
+                log.info("feed read again")
+        report.pages, report.new, report.complete = pages, entries, report.complete and complete
+        if report.complete:
+            self._remember(listed)
         metrics = self.client.metrics
         metrics.filings.labels("seen").inc(len(report.new))
         for entry in reversed(report.new):
@@ -126,28 +130,44 @@ class FeedPoller:
         wanted = self.only_items
         return bool(wanted) and entry.form.startswith("8-K") and bool(entry.items) and not wanted & set(entry.items)
 
-    async def _new_entries(
-        self, form: str, seen: set[str], covered: datetime | None
-    ) -> tuple[list[FeedEntry], bool, int]:
-        """New filings of one form, whether the pages read reach back to what is stored, pages read."""
+    async def _new_entries(self, covered: datetime | None) -> tuple[list[FeedEntry], bool, int, list[str]]:
+        """New filings of the watched forms; whether the pages read reach back to the high-water mark
+        (or the feed's end); pages read; every accession listed."""
         wanted = set(self.forms)
         new: list[FeedEntry] = []
+        seen: set[str] = set()
+        listed_here: list[str] = []
         for page in range(self.max_pages):
-            url = feed_url(self.client.settings.base_url, form, page * FEED_PAGE_SIZE)
+            url = feed_url(self.client.settings.base_url, "", page * FEED_PAGE_SIZE)
             page_read = parse_feed(await self.client.fetch(url))
             self._note_unreadable(page_read.unreadable)
             listed, raw_count = page_read.entries, page_read.raw_count
+            listed_here.extend(e.accession for e in listed)
             entries = [e for e in listed if e.form in wanted]
-            # `type=` is a prefix: pages can fill with forms we do not watch, which are never stored
-            # and so never "known"; for such a page, its acceptance times tell when it is old news.
-            older = not entries and covered is not None and _older_than(listed, covered - FEED_OVERLAP)
-            known = await self.store.known(e.accession for e in entries)
-            flags = [e.accession in known or e.accession in self.queue or e.accession in seen for e in entries]
-            new.extend(e for e, old in zip(entries, flags, strict=True) if not old)
+            stored = await self.store.known(e.accession for e in entries)
+            known = {e.accession for e in entries if e.accession in stored or e.accession in self.queue} | seen
+            new.extend(e for e in entries if e.accession not in known)
             seen.update(e.accession for e in entries)
-            if raw_count < FEED_PAGE_SIZE or older or _ends_with_known_run(flags, self.known_run):
-                return new, True, page + 1
-        return new, False, self.max_pages
+            read_before = [e.accession in self._listed_before or e.accession in known for e in listed]
+            watched_known = [e.accession in known for e in entries]
+            # Most of the feed is forms we do not watch: a page is old news once it reaches what the
+            # last complete poll listed, or ends with a run of stored filings (the first poll after a
+            # start), or was all accepted well before the high-water mark.
+            older = covered is not None and _older_than(listed, covered - FEED_OVERLAP)
+            reached = _ends_with_known_run(read_before, self.known_run) or _ends_with_known_run(
+                watched_known, self.known_run
+            )
+            if raw_count < FEED_PAGE_SIZE or older or reached:
+                return new, True, page + 1, listed_here
+        return new, False, self.max_pages, listed_here
+
+    def _remember(self, listed: list[str]) -> None:
+        for accession in listed:
+            self._listed_before[accession] = None
+        excess = len(self._listed_before) - LISTED_KEPT
+        if excess > 0:
+            for accession in list(itertools.islice(self._listed_before, excess)):
+                del self._listed_before[accession]
 
 
 def _older_than(entries: list[FeedEntry], moment: datetime) -> bool:

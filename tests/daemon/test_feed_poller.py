@@ -205,3 +205,41 @@ async def test_8ks_whose_items_hold_no_financing_are_not_fetched_when_asked_but_
     skipped = await store.filing(earnings[0].accession)
     assert skipped is not None and skipped.filing.status == "skipped" and "2.02" in (skipped.filing.error or "")
     assert again.new == []  # skipped filings are seen: the next poll neither re-pages nor re-queues them
+
+
+def form_4s(count: int, first: int) -> list[FakeFiling]:
+    return [replace(f, form="4") for f in filings(count, first=first)]
+
+
+async def test_a_poll_costs_one_request_whatever_the_number_of_forms_watched(store: Store) -> None:
+    fake = FakeEdgar(rate_limit=None)
+    fake.publish(*filings(3), replace(filings(1, first=3)[0], form="D"), *form_4s(20, first=10))
+    forms = ["8-K", "8-K/A", "D", "424B5"]
+    async with (
+        serving(fake.app()) as base_url,
+        EdgarClient(edgar_settings(base_url, max_requests_per_second=100, forms=forms)) as client,
+    ):
+        report = await FeedPoller(client, store, WorkQueue(1000), workers=4).poll()
+    assert fake.stats.served["feed"] == 1  # one page of the unfiltered feed, not one feed per form
+    assert sorted(e.form for e in report.new) == ["8-K", "8-K", "8-K", "D"]  # the Form 4s filtered out here
+
+
+async def test_on_a_feed_mostly_of_unwatched_forms_a_poll_stops_at_the_high_water_mark(store: Store) -> None:
+    # A busy day: ten pages of Form 4s around a few 8-Ks. Once read, the next poll reads one page, not
+    # every page down to `feed_pages` (no run of stored 8-Ks ends a page of Form 4s).
+    fake = FakeEdgar(rate_limit=None, feed_depth=10_000)
+    fake.publish(*form_4s(500, first=0), *filings(5, first=500), *form_4s(500, first=505))
+    queue = WorkQueue(1000)
+    async with (
+        serving(fake.app()) as base_url,
+        EdgarClient(edgar_settings(base_url, max_requests_per_second=100, forms=["8-K"], feed_pages=20)) as client,
+    ):
+        poller = FeedPoller(client, store, queue, workers=4)
+        first = await poller.poll()
+        assert (len(first.new), first.pages, first.complete) == (5, 11, True)
+        await store_done(store, await queued(queue))
+        fake.publish(*form_4s(60, first=2000), *filings(1, first=2060), *form_4s(30, first=2061))
+        before = fake.stats.served["feed"]
+        second = await poller.poll()
+    assert [e.accession for e in second.new] == [filings(1, first=2060)[0].accession]
+    assert (second.pages, fake.stats.served["feed"] - before, second.complete) == (2, 2, True)
