@@ -95,8 +95,16 @@ class Daemon:
     async def _warn_of_unusable_destinations(self, app: App) -> None:
         """A destination the config asks for that cannot be used (no token, a token Slack refuses) is
         said at start, loudly: its alerts would otherwise fail one by one, or never be made."""
-        for destination, why in sorted((await app.destinations.verify()).items()):
-            log.warning("%s cannot be used: %s; its alerts will not be sent until this is fixed", destination, why)
+        refused = await app.destinations.verify()
+        for destination, why in sorted(app.destinations.unusable.items()):
+            log.warning(
+                "%s cannot be used: %s; its alerts are kept as failed until this is fixed "
+                "(then `filing-monitor alerts retry`)",
+                destination,
+                why,
+            )
+        for destination, error in refused.items():
+            app.outbox.already_reported(destination, error.code)  # said once, here, not again at each alert
 
     async def _serve_health(self, app: App) -> HealthServer | None:
         if not self.settings.metrics.enabled:

@@ -120,7 +120,7 @@ class Notifier(Protocol):
 class Verifiable(Protocol):
     """A notifier that can tell, without posting, that its destination would refuse it (a bad token)."""
 
-    async def refusal(self) -> str | None: ...
+    async def refusal(self) -> NotifyError | None: ...
 
 
 def network_error(name: str, error: BaseException, secret_url: bool = False) -> NotifyError:

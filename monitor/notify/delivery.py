@@ -226,6 +226,10 @@ class OutboxDelivery:
     def _paused(self, destination: str) -> bool:
         return self._paused_until.get(destination, 0.0) > self._clock()
 
+    def already_reported(self, destination: str, code: str) -> None:
+        """A problem the start-up check already logged: delivery does not log it again."""
+        self._reported[destination] = code
+
     def _report(self, destination: str, code: str, message: str, level: int = logging.WARNING) -> None:
         """Log a destination's problem once, not once per alert; a different problem is logged anew."""
         if self._reported.get(destination) != code:

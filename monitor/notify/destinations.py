@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 import aiohttp
 
-from monitor.notify.base import Notifier, Verifiable
+from monitor.notify.base import Notifier, NotifyError, Verifiable
 from monitor.notify.registry import NOTIFIER_KINDS, route_destination
 from monitor.notify.routing import Route, Router
 from monitor.notify.slack import slack_destination
@@ -34,13 +34,14 @@ class Destinations:
     def describe(self) -> str:
         return "; ".join(self.notes) or "none"
 
-    async def verify(self) -> dict[str, str]:
+    async def verify(self) -> dict[str, NotifyError]:
         """Ask each destination that can tell (Slack's auth.test) whether it would refuse us; the
-        refusals join `unusable`, which is returned whole."""
+        refusals join `unusable` and are returned."""
         checked = [(name, n) for name, n in self.notifiers.items() if isinstance(n, Verifiable)]
         answers = await asyncio.gather(*(n.refusal() for _, n in checked))
-        self.unusable.update({name: why for (name, _), why in zip(checked, answers, strict=True) if why})
-        return dict(self.unusable)
+        refused = {name: error for (name, _), error in zip(checked, answers, strict=True) if error is not None}
+        self.unusable.update({name: str(error) for name, error in refused.items()})
+        return refused
 
 
 @contextlib.asynccontextmanager

@@ -120,13 +120,13 @@ class SlackNotifier:
         ts = str(response.get("ts") or "")
         return Delivery(external_id=ts or None, delivered_to=self._channel_id, detail=f"posted, ts {ts}")
 
-    async def refusal(self) -> str | None:
+    async def refusal(self) -> NotifyError | None:
         """Why Slack would refuse our messages (auth.test: a bad, revoked or wrong kind of token), or
         None; a network fault or a busy Slack is not a refusal (delivery retries through those)."""
         try:
             await self._call(self._client.auth_test())
         except NotifyError as error:
-            return None if error.retryable else str(error)
+            return None if error.retryable else error
         return None
 
     async def find_delivered(self, alerts: Sequence[Alert]) -> dict[int, Delivery]:
