@@ -31,7 +31,8 @@ rules-test: $(STAMP)
 	$(BIN)/filing-monitor rules test
 
 pytest: $(STAMP)
-	$(BIN)/pytest -q -rs
+	@# File by file, not a bare line of dots for minutes; -rs: each skipped test says why.
+	$(BIN)/pytest -rs --durations=5
 
 # The benchmarks run and print their figures; the target exits non-zero if any missed a target.
 # The scan is timed beside the release before the extraction work of issue 12 (override: BENCH_BASELINE=rev).
