@@ -64,11 +64,13 @@ def test_the_daemon_refuses_such_a_rule_at_start_and_on_reload(
 ) -> None:
     folder = user_pack(tmp_path, NARROW)
     book = RuleBook([DEFAULT_PACKS, folder])
+    outcomes: list[str] = []
+    book.on_reload = outcomes.append  # what the daemon's metrics count
     version = book.current.version
     (folder / "rule.toml").write_text(EVERYTHING)
     with caplog.at_level(logging.ERROR):
         assert book.reload_if_changed() is False
-    assert book.current.version == version
+    assert book.current.version == version and outcomes == ["refused"]
     assert "rule change refused" in caplog.text and "rule.toml:1: rule 'everything' raised" in caplog.text
     with pytest.raises(RuleError, match="raised a share_sale event on benign text"):
         RuleBook([DEFAULT_PACKS, folder])
