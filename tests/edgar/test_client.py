@@ -14,24 +14,31 @@ from fakes.filings import FakeFiling
 from monitor.edgar.client import EdgarClient, EdgarError, NotFound
 from monitor.edgar.limiter import FairAccessLimiter
 from monitor.edgar.urls import submission_url
+from monitor.metrics import Metrics
 from tests.conftest import edgar_settings, serving
 
 BODY = b"<SEC-DOCUMENT>" + b"A filing body that is long enough to be worth compressing. " * 400
 FILING = FakeFiling("0000123456-26-000042", "123456", "8-K", "EXAMPLE INC", date(2026, 11, 24), BODY)
 
 
-async def fetch_once(fake: FakeEdgar, **settings: object) -> bytes:
-    async with serving(fake.app()) as base_url, EdgarClient(edgar_settings(base_url, **settings)) as client:
+async def fetch_once(fake: FakeEdgar, metrics: Metrics | None = None, **settings: object) -> bytes:
+    async with serving(fake.app()) as base_url, EdgarClient(edgar_settings(base_url, **settings), metrics) as client:
         return await client.fetch(submission_url(base_url, FILING.cik, FILING.accession))
 
 
-@pytest.mark.parametrize("kind", ["429", "403", "500", "503", "slow", "truncated"])
-async def test_each_failure_is_retried_until_the_whole_body_arrives(kind: str) -> None:
+@pytest.mark.parametrize(
+    ("kind", "counted_as"),
+    [("429", "429"), ("403", "403"), ("500", "5xx"), ("503", "5xx"), ("slow", "error"), ("truncated", "error")],
+)
+async def test_each_failure_is_retried_until_the_whole_body_arrives_and_counted(kind: str, counted_as: str) -> None:
     fake = FakeEdgar(faults=FaultPlan(rate=1.0, kinds=(kind,), limit=2, slow_seconds=1.5))
     fake.publish(FILING)
-    assert await fetch_once(fake, max_attempts=4) == BODY
+    metrics = Metrics()
+    assert await fetch_once(fake, metrics, max_attempts=4) == BODY
     assert fake.stats.faults[kind] == 2
     assert fake.stats.requests == 3  # two faults, then the answer
+    counted = {s.labels["outcome"]: s.value for s in metrics.requests.collect()[0].samples if s.name.endswith("_total")}
+    assert counted == {counted_as: 2, "200": 1}  # each request once, by what came back
 
 
 async def test_a_failure_that_outlasts_every_attempt_is_an_error_naming_the_url() -> None:
