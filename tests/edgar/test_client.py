@@ -37,7 +37,8 @@ async def test_each_failure_is_retried_until_the_whole_body_arrives_and_counted(
     assert await fetch_once(fake, metrics, max_attempts=4) == BODY
     assert fake.stats.faults[kind] == 2
     assert fake.stats.requests == 3  # two faults, then the answer
-    counted = {s.labels["outcome"]: s.value for s in metrics.requests.collect()[0].samples if s.name.endswith("_total")}
+    (family,) = metrics.requests.collect()
+    counted = {s.labels["outcome"]: s.value for s in family.samples if s.name.endswith("_total")}
     assert counted == {counted_as: 2, "200": 1}  # each request once, by what came back
 
 
