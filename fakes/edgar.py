@@ -18,7 +18,9 @@ from collections import Counter, deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from datetime import time as dt_time
 from xml.sax.saxutils import escape
+from zoneinfo import ZoneInfo
 
 from aiohttp import web
 
@@ -26,6 +28,7 @@ from fakes.filings import FakeFiling
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 FAULT_KINDS = ("429", "403", "500", "503", "slow", "truncated")
+_EASTERN = ZoneInfo("America/New_York")
 _DAILY_INDEX = re.compile(r"form\.(\d{8})\.idx$")
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
 _RATE_PAGE = "<html><body><h1>Your Request Originates from an Undeclared Automated Tool</h1></body></html>"
@@ -49,6 +52,15 @@ class Stats:
     faults: Counter[str] = field(default_factory=Counter)
     served: Counter[str] = field(default_factory=Counter)  # feed, submission, index, missing
     max_in_window: int = 0
+
+
+def _accepted_on(day: date) -> datetime:
+    """When a filing of `day` was accepted, where the test does not say: now for today's (a filing
+    published live), the afternoon of its day for an older one (a 2000 8-K was not accepted today)."""
+    now = datetime.now(UTC)
+    if day >= now.astimezone(_EASTERN).date():
+        return now
+    return datetime.combine(day, dt_time(16, 0), _EASTERN).astimezone(UTC)
 
 
 class FakeEdgar:
@@ -76,7 +88,7 @@ class FakeEdgar:
 
     def publish(self, *filings: FakeFiling) -> None:
         for filing in filings:
-            filing = filing.stamped(filing.accepted or datetime.now(UTC))
+            filing = filing.stamped(filing.accepted or _accepted_on(filing.day))
             self.filings.append(filing)
             self._by_path[filing.path] = filing
 

@@ -208,7 +208,7 @@ async def test_8ks_whose_items_hold_no_financing_are_not_fetched_when_asked_but_
 
 
 def form_4s(count: int, first: int) -> list[FakeFiling]:
-    return [replace(f, form="4") for f in filings(count, first=first)]
+    return [replace(f, form="4") for f in filings(count, edgar_today(), first=first)]
 
 
 async def test_a_poll_costs_one_request_whatever_the_number_of_forms_watched(store: Store) -> None:
@@ -228,7 +228,8 @@ async def test_on_a_feed_mostly_of_unwatched_forms_a_poll_stops_at_the_high_wate
     # A busy day: ten pages of Form 4s around a few 8-Ks. Once read, the next poll reads one page, not
     # every page down to `feed_pages` (no run of stored 8-Ks ends a page of Form 4s).
     fake = FakeEdgar(rate_limit=None, feed_depth=10_000)
-    fake.publish(*form_4s(500, first=0), *filings(5, first=500), *form_4s(500, first=505))
+    # Today's filings, accepted as published: no page is old enough for the acceptance-time rule.
+    fake.publish(*form_4s(500, first=0), *filings(5, edgar_today(), first=500), *form_4s(500, first=505))
     queue = WorkQueue(1000)
     async with (
         serving(fake.app()) as base_url,
@@ -238,8 +239,8 @@ async def test_on_a_feed_mostly_of_unwatched_forms_a_poll_stops_at_the_high_wate
         first = await poller.poll()
         assert (len(first.new), first.pages, first.complete) == (5, 11, True)
         await store_done(store, await queued(queue))
-        fake.publish(*form_4s(60, first=2000), *filings(1, first=2060), *form_4s(30, first=2061))
+        fake.publish(*form_4s(60, first=2000), *filings(1, edgar_today(), first=2060), *form_4s(30, first=2061))
         before = fake.stats.served["feed"]
         second = await poller.poll()
-    assert [e.accession for e in second.new] == [filings(1, first=2060)[0].accession]
+    assert [e.accession for e in second.new] == [filings(1, edgar_today(), first=2060)[0].accession]
     assert (second.pages, fake.stats.served["feed"] - before, second.complete) == (2, 2, True)

@@ -17,10 +17,10 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from fakes.filings import FakeFiling
 from fakes.slack import FakeSlack, render_blocks
-from monitor.edgar.calendar import EASTERN
+from monitor.edgar.calendar import EASTERN, edgar_today
 from rules.engine import RuleSet
 from storage.session import aware
-from tests.daemon.conftest import DaemonProcess, OpenStore, command, stored_count, wait_until
+from tests.daemon.conftest import DaemonProcess, OpenStore, command, renumbered_copies, stored_count, wait_until
 from tests.daemon.test_alerts import TOKEN, alerts_sent, running_services
 
 METRICS = "\n[metrics]\nenabled = true\nport = 0\n"
@@ -61,11 +61,12 @@ async def test_metrics_count_what_was_stored_and_sent_and_lag_has_one_sample_per
     tmp_path: Path, sample_filings: list[FakeFiling], ruleset: RuleSet, open_store: OpenStore
 ) -> None:
     fake = FakeSlack(token=TOKEN, per_channel_per_second=50)
-    async with running_services(tmp_path, sample_filings, ruleset, open_store, fake, extra=METRICS) as setup:
+    today = renumbered_copies(sample_filings, len(sample_filings), edgar_today())  # accepted as published
+    async with running_services(tmp_path, today, ruleset, open_store, fake, extra=METRICS) as setup:
         daemon = DaemonProcess(setup.config, env={"SLACK_BOT_TOKEN": TOKEN})
         await daemon.start()
         base = await served_at(daemon)
-        await wait_until(stored_count(setup.store, len(sample_filings), "done"), 60, daemon)
+        await wait_until(stored_count(setup.store, len(today), "done"), 60, daemon)
         await wait_until(alerts_sent(setup), 60, daemon)
         samples = await scrape(base)
         health = await get(f"{base}/healthz")
