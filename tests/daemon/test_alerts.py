@@ -42,6 +42,7 @@ class Setup:
     store: Store
     financing: dict[str, FakeFiling]  # accession -> filing, for filings with at least one event
     published: list[FakeFiling]  # as the fake EDGAR serves them (stamped with their acceptance time)
+    edgar: FakeEdgar
 
 
 @asynccontextmanager
@@ -66,7 +67,7 @@ async def running_services(
         edgar: dict[str, object] = {"max_requests_per_second": 8, "poll_seconds": 1.0}
         config = write_config(tmp_path, edgar_url, url, edgar=edgar, slack=slack_settings | (slack or {}), extra=extra)
         financing = {f.accession: f for f in filings if expected_events(f, ruleset)}
-        yield Setup(fake_slack, config, await open_store(url), financing, fake_edgar.filings)
+        yield Setup(fake_slack, config, await open_store(url), financing, fake_edgar.filings, fake_edgar)
     assert fake_edgar.stats.violations == 0
 
 

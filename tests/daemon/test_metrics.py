@@ -15,6 +15,7 @@ from pathlib import Path
 import aiohttp
 from prometheus_client.parser import text_string_to_metric_families
 
+from fakes.edgar import FaultPlan
 from fakes.filings import FakeFiling
 from fakes.slack import FakeSlack, render_blocks
 from monitor.edgar.calendar import EASTERN, edgar_today
@@ -145,6 +146,33 @@ async def test_readyz_is_unready_while_the_database_does_not_answer_and_ready_ag
         assert (await daemon.stop())[0] == 0
     assert status == 503 and "the database did not answer within 2 s" in text, text
     assert health == (200, "ok\n")  # the process itself still answers
+
+
+async def test_readyz_is_unready_while_edgar_rate_limits_us_and_the_feed_goes_unread(
+    tmp_path: Path, sample_filings: list[FakeFiling], ruleset: RuleSet, open_store: OpenStore
+) -> None:
+    fake = FakeSlack(token=TOKEN)
+    async with running_services(tmp_path, sample_filings[:1], ruleset, open_store, fake, extra=METRICS) as setup:
+        daemon = DaemonProcess(setup.config, env={"SLACK_BOT_TOKEN": TOKEN})
+        await daemon.start()
+        base = await served_at(daemon)
+        await wait_until(_ready(base), 30, daemon)
+        setup.edgar.faults = FaultPlan(rate=1.0, kinds=("429",))  # every request: Request Rate Threshold Exceeded
+        await wait_until(_unready_saying("the feed was last read", base), 30, daemon)
+        _, throttled = await get(f"{base}/readyz")
+        setup.edgar.faults = FaultPlan()
+        await wait_until(_ready(base), 60, daemon)
+        assert (await daemon.stop())[0] == 0
+    assert "EDGAR rate-limited us: requests pause for " in throttled, throttled
+    assert "s ago (it is polled every 1 s)" in throttled
+
+
+def _unready_saying(words: str, base: str) -> Callable[[], Awaitable[bool]]:
+    async def unready() -> bool:
+        status, text = await get(f"{base}/readyz")
+        return status == 503 and words in text
+
+    return unready
 
 
 async def test_a_token_slack_refuses_is_a_warning_at_start_and_unready(
