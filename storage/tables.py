@@ -21,10 +21,11 @@ class FilingRow(SQLModel, table=True):
     cik: str | None = Field(default=None, max_length=10, index=True)
     filed: date | None = None
     url: str = Field(max_length=500)
-    accepted_at: datetime | None = None  # when the SEC accepted it (the header's, Eastern time, as UTC)
+    # when the SEC accepted it (the header's, Eastern time, as UTC)
+    accepted_at: datetime | None = Field(default=None, index=True)
     discovered_at: datetime | None = None  # when a poll or an index first named it (UTC)
     fetched_at: datetime | None = None
-    processed_at: datetime | None = None
+    processed_at: datetime | None = Field(default=None, index=True)
     status: str = Field(max_length=10, index=True)  # a FilingState (storage.states)
     claimed_by: str | None = Field(default=None, max_length=100)  # the instance working on it (or that did)
     claimed_until: datetime | None = None  # after this, another instance may take it over
