@@ -8,7 +8,8 @@ import asyncio
 import re
 import sqlite3
 from collections import Counter
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -22,7 +23,7 @@ from monitor.edgar.calendar import EASTERN, edgar_today
 from rules.engine import RuleSet
 from storage.session import aware
 from tests.daemon.conftest import DaemonProcess, OpenStore, command, renumbered_copies, stored_count, wait_until
-from tests.daemon.test_alerts import TOKEN, alerts_sent, running_services
+from tests.daemon.test_alerts import TOKEN, Setup, alerts_sent, running_services
 
 METRICS = "\n[metrics]\nenabled = true\nport = 0\n"
 Samples = dict[tuple[str, tuple[tuple[str, str], ...]], float]
@@ -124,15 +125,25 @@ def accepted_in_header(filing: FakeFiling) -> datetime:
     return wall.replace(tzinfo=EASTERN).astimezone(UTC)
 
 
-async def test_readyz_is_unready_while_the_database_does_not_answer_and_ready_again_after(
-    tmp_path: Path, sample_filings: list[FakeFiling], ruleset: RuleSet, open_store: OpenStore
-) -> None:
-    fake = FakeSlack(token=TOKEN)
-    async with running_services(tmp_path, sample_filings[:1], ruleset, open_store, fake, extra=METRICS) as setup:
+@asynccontextmanager
+async def ready_daemon(
+    tmp_path: Path, filings: list[FakeFiling], ruleset: RuleSet, open_store: OpenStore
+) -> AsyncIterator[tuple[Setup, DaemonProcess, str]]:
+    """A daemon serving its metrics, once /readyz says ready; stopped cleanly at the end."""
+    async with running_services(tmp_path, filings, ruleset, open_store, FakeSlack(token=TOKEN), extra=METRICS) as setup:
         daemon = DaemonProcess(setup.config, env={"SLACK_BOT_TOKEN": TOKEN})
         await daemon.start()
         base = await served_at(daemon)
         await wait_until(_ready(base), 30, daemon)
+        yield setup, daemon, base
+        await wait_until(_ready(base), 60, daemon)  # and ready again, whatever the test did
+        assert (await daemon.stop())[0] == 0
+
+
+async def test_readyz_is_unready_while_the_database_does_not_answer_and_ready_again_after(
+    tmp_path: Path, sample_filings: list[FakeFiling], ruleset: RuleSet, open_store: OpenStore
+) -> None:
+    async with ready_daemon(tmp_path, sample_filings[:1], ruleset, open_store) as (_, _, base):
         # Another process holds the database's write lock: every read waits, and the daemon's with it.
         holder = sqlite3.connect(tmp_path / "monitor.db", isolation_level=None)
         holder.execute("BEGIN EXCLUSIVE")
@@ -142,8 +153,6 @@ async def test_readyz_is_unready_while_the_database_does_not_answer_and_ready_ag
         finally:
             holder.execute("COMMIT")
             holder.close()
-        await wait_until(_ready(base), 30, daemon)
-        assert (await daemon.stop())[0] == 0
     assert status == 503 and "the database did not answer within 2 s" in text, text
     assert health == (200, "ok\n")  # the process itself still answers
 
@@ -151,18 +160,11 @@ async def test_readyz_is_unready_while_the_database_does_not_answer_and_ready_ag
 async def test_readyz_is_unready_while_edgar_rate_limits_us_and_the_feed_goes_unread(
     tmp_path: Path, sample_filings: list[FakeFiling], ruleset: RuleSet, open_store: OpenStore
 ) -> None:
-    fake = FakeSlack(token=TOKEN)
-    async with running_services(tmp_path, sample_filings[:1], ruleset, open_store, fake, extra=METRICS) as setup:
-        daemon = DaemonProcess(setup.config, env={"SLACK_BOT_TOKEN": TOKEN})
-        await daemon.start()
-        base = await served_at(daemon)
-        await wait_until(_ready(base), 30, daemon)
+    async with ready_daemon(tmp_path, sample_filings[:1], ruleset, open_store) as (setup, daemon, base):
         setup.edgar.faults = FaultPlan(rate=1.0, kinds=("429",))  # every request: Request Rate Threshold Exceeded
         await wait_until(_unready_saying("the feed was last read", base), 30, daemon)
         _, throttled = await get(f"{base}/readyz")
         setup.edgar.faults = FaultPlan()
-        await wait_until(_ready(base), 60, daemon)
-        assert (await daemon.stop())[0] == 0
     assert "EDGAR rate-limited us: requests pause for " in throttled, throttled
     assert "s ago (it is polled every 1 s)" in throttled
 
