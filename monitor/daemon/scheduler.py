@@ -107,7 +107,9 @@ class Daemon:
             app.outbox.already_reported(destination, error.code)  # said once, here, not again at each alert
 
     async def _serve_health(self, app: App) -> HealthServer | None:
-        if not self.settings.metrics.enabled:
+        # A `--once` run (cron, the demo) ends before a scraper would come, and would take the port
+        # of a daemon running beside it.
+        if not self.settings.metrics.enabled or self.once:
             return None
         server = HealthServer(self.settings.metrics, app.metrics, lambda: readiness_problems(app))
         try:

@@ -143,7 +143,7 @@ async def ready_daemon(
 async def test_readyz_is_unready_while_the_database_does_not_answer_and_ready_again_after(
     tmp_path: Path, sample_filings: list[FakeFiling], ruleset: RuleSet, open_store: OpenStore
 ) -> None:
-    async with ready_daemon(tmp_path, sample_filings[:1], ruleset, open_store) as (_, _, base):
+    async with ready_daemon(tmp_path, sample_filings[:1], ruleset, open_store) as (_, daemon, base):
         # Another process holds the database's write lock: every read waits, and the daemon's with it.
         holder = sqlite3.connect(tmp_path / "monitor.db", isolation_level=None)
         holder.execute("BEGIN EXCLUSIVE")
@@ -155,6 +155,7 @@ async def test_readyz_is_unready_while_the_database_does_not_answer_and_ready_ag
             holder.close()
     assert status == 503 and "the database did not answer within 2 s" in text, text
     assert health == (200, "ok\n")  # the process itself still answers
+    assert "Traceback" not in daemon.text(), daemon.text()[-3000:]
 
 
 async def test_readyz_is_unready_while_edgar_rate_limits_us_and_the_feed_goes_unread(
