@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable
 
 from aiohttp import web
 from sqlalchemy.exc import SQLAlchemyError
@@ -23,7 +22,6 @@ log = logging.getLogger(__name__)
 
 DATABASE_ANSWER_SECONDS = 2.0
 STALE_POLLS = 3  # the feed may miss this many polls (a slow page, a retry) before the daemon is unready
-Readiness = Callable[[], Awaitable[list[str]]]
 
 
 class HealthServer:
@@ -50,6 +48,7 @@ class HealthServer:
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
+        await self.readiness.close()
 
     async def _metrics(self, request: web.Request) -> web.Response:
         return web.Response(body=self.metrics.exposition(), headers={"Content-Type": CONTENT_TYPE})
@@ -58,38 +57,56 @@ class HealthServer:
         return web.Response(text="ok\n")
 
     async def _readyz(self, request: web.Request) -> web.Response:
-        problems = await self.readiness()
+        problems = await self.readiness.problems()
         if not problems:
             return web.Response(text="ready\n")
         return web.Response(status=503, text="not ready:\n" + "".join(f"- {p}\n" for p in problems))
 
 
-async def readiness_problems(app: App) -> list[str]:
+class Readiness:
     """Why the daemon cannot do its job now; [] when it can."""
-    problems = []
-    database = await _database_problem(app)
-    if database:
-        problems.append(database)
-    poll_seconds = app.settings.edgar.poll_seconds
-    age = app.poller.seconds_since_read()
-    stale_after = STALE_POLLS * poll_seconds + app.settings.edgar.timeout_seconds
-    if age is None:
-        problems.append("the feed has not been read yet")
-    elif age > stale_after:
-        problems.append(f"the feed was last read {age:.0f} s ago (it is polled every {poll_seconds:g} s)")
-    pause = app.client.limiter.paused_for()
-    if pause > 0:
-        problems.append(f"EDGAR rate-limited us: requests pause for {pause:.1f} s more")
-    unusable = app.destinations.unusable | app.outbox.refused
-    problems += [f"{destination} unusable: {why}" for destination, why in sorted(unusable.items())]
-    return problems
 
+    def __init__(self, app: App) -> None:
+        self.app = app
+        # The database check is never cancelled: a write cancelled while it waited for a lock could
+        # leave its transaction open, holding the lock the daemon's own writes then wait for. One
+        # runs at a time; a scrape that finds it still running reports the database as not answering.
+        self._ping: asyncio.Task[None] | None = None
 
-async def _database_problem(app: App) -> str | None:
-    try:
-        await asyncio.wait_for(app.store.ping(), DATABASE_ANSWER_SECONDS)
-    except TimeoutError:
-        return f"the database did not answer within {DATABASE_ANSWER_SECONDS:g} s"
-    except (StorageError, SQLAlchemyError, OSError) as error:
-        return f"the database does not answer: {' '.join(str(error).split())[:200]}"
-    return None
+    async def problems(self) -> list[str]:
+        app = self.app
+        problems = []
+        database = await self._database_problem()
+        if database:
+            problems.append(database)
+        poll_seconds = app.settings.edgar.poll_seconds
+        age = app.poller.seconds_since_read()
+        stale_after = STALE_POLLS * poll_seconds + app.settings.edgar.timeout_seconds
+        if age is None:
+            problems.append("the feed has not been read yet")
+        elif age > stale_after:
+            problems.append(f"the feed was last read {age:.0f} s ago (it is polled every {poll_seconds:g} s)")
+        pause = app.client.limiter.paused_for()
+        if pause > 0:
+            problems.append(f"EDGAR rate-limited us: requests pause for {pause:.1f} s more")
+        unusable = app.destinations.unusable | app.outbox.refused
+        problems += [f"{destination} unusable: {why}" for destination, why in sorted(unusable.items())]
+        return problems
+
+    async def _database_problem(self) -> str | None:
+        if self._ping is None or self._ping.done():
+            self._ping = asyncio.create_task(self.app.store.ping())
+        done, _ = await asyncio.wait({self._ping}, timeout=DATABASE_ANSWER_SECONDS)
+        if not done:
+            return f"the database did not answer within {DATABASE_ANSWER_SECONDS:g} s"
+        error = self._ping.exception()
+        if error is None:
+            return None
+        if isinstance(error, (StorageError, SQLAlchemyError, OSError)):
+            return f"the database does not answer: {' '.join(str(error).split())[:200]}"
+        raise error
+
+    async def close(self) -> None:
+        """Give a check still waiting on the database a moment to end its transaction."""
+        if self._ping is not None and not self._ping.done():
+            await asyncio.wait({self._ping}, timeout=DATABASE_ANSWER_SECONDS)

@@ -12,7 +12,7 @@ from typing import Any
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from sqlalchemy.exc import SQLAlchemyError
 
-from monitor.daemon.health import HealthServer, readiness_problems
+from monitor.daemon.health import HealthServer, Readiness
 from monitor.daemon.rulebook import RuleBook
 from monitor.daemon.runtime import App, describe, open_app
 from monitor.edgar.calendar import edgar_today
@@ -111,7 +111,7 @@ class Daemon:
         # of a daemon running beside it.
         if not self.settings.metrics.enabled or self.once:
             return None
-        server = HealthServer(self.settings.metrics, app.metrics, lambda: readiness_problems(app))
+        server = HealthServer(self.settings.metrics, app.metrics, Readiness(app))
         try:
             base = await server.start()
         except OSError as error:  # the port is taken, or the address is not ours: the daemon runs without

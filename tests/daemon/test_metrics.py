@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import re
 import sqlite3
+import time
 from collections import Counter
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
@@ -143,17 +144,26 @@ async def ready_daemon(
 async def test_readyz_is_unready_while_the_database_does_not_answer_and_ready_again_after(
     tmp_path: Path, sample_filings: list[FakeFiling], ruleset: RuleSet, open_store: OpenStore
 ) -> None:
-    async with ready_daemon(tmp_path, sample_filings[:1], ruleset, open_store) as (_, daemon, base):
+    async with ready_daemon(tmp_path, sample_filings[:1], ruleset, open_store) as (setup, daemon, base):
         # Another process holds the database's write lock: every read waits, and the daemon's with it.
         holder = sqlite3.connect(tmp_path / "monitor.db", isolation_level=None)
         holder.execute("BEGIN EXCLUSIVE")
         try:
+            asked = time.monotonic()
             status, text = await get(f"{base}/readyz")
+            answered_in = time.monotonic() - asked
             health = await get(f"{base}/healthz")
         finally:
             holder.execute("COMMIT")
             holder.close()
+        released = time.monotonic()
+        await wait_until(_ready(base), 5, daemon)
+        setup.edgar.publish(*renumbered_copies(sample_filings[:1], 1, edgar_today(), first=7))
+        await wait_until(stored_count(setup.store, 2, "done"), 6, daemon)
+        assert time.monotonic() - released < 8  # the daemon writes again at once
     assert status == 503 and "the database did not answer within 2 s" in text, text
+    # In 2 s, not when the database lets go: cancelling the waiting check waited out SQLite's 30 s busy timeout.
+    assert answered_in < 4, answered_in
     assert health == (200, "ok\n")  # the process itself still answers
     assert "Traceback" not in daemon.text(), daemon.text()[-3000:]
 
