@@ -201,6 +201,7 @@ async def latency(
     count: int,
     spacing: Callable[[str], float] = burst_spacing,
     forms: str = '"8-K"',
+    name: str = "latency",
 ) -> Latency:
     """Publish filings one by one to a running daemon; seconds from publication to stored, and from
     publication to the Slack message (filings with events)."""
@@ -208,8 +209,8 @@ async def latency(
     slack = FakeSlack(token=SLACK_TOKEN)
     runner, base_url = await serve(fake.app())
     slack_runner, slack_url = await serve(slack.app())
-    database = f"sqlite:///{folder / 'latency.db'}"
-    config = folder / "latency.toml"
+    database = f"sqlite:///{folder / f'{name}.db'}"  # each run its own database: none finds its filings stored
+    config = folder / f"{name}.toml"
     slack_section = f'\n[slack]\nbase_url = "{slack_url}/api/"\nchannel = "#financings"\n\n[console]\nenabled = false\n'
     config.write_text(config_text(base_url, database, rate=10, forms=forms, poll=1) + slack_section)
     eight_ks = [f for f in filings if f.form == "8-K"]
@@ -373,7 +374,8 @@ async def spaced_run(folder: Path, originals: list[FakeFiling], count: int, resu
     """(g): one financing filing every 3 s, four forms watched, poll_seconds = 1: nothing queues at
     Slack, so this is the daemon's own feed-to-Slack time."""
     financing = [f for f in originals if f.form == "8-K" and b"NEOTHERAPEUTICS" in f.body[:5000]]
-    measured = await latency(folder, financing, count, spacing=spaced, forms='"8-K", "8-K/A", "D", "424B5"')
+    forms = '"8-K", "8-K/A", "D", "424B5"'
+    measured = await latency(folder, financing, count, spacing=spaced, forms=forms, name="spaced")
     if len(measured.posted) < count:
         print(f"(g) spaced feed-to-Slack: only {len(measured.posted)} of {count} messages in time")
         return False
