@@ -27,13 +27,17 @@ log = logging.getLogger(__name__)
 ARRIVAL_MARGIN_SECONDS = 0.05
 MAX_PAUSE_SECONDS = 120.0
 _RECHECK_SECONDS = 0.002  # while an allowed request has not left yet
+# A process cannot know what the one before it (killed, restarted) sent in its last second, but that
+# one had ended before this one began: counting a full window as sent at this moment (imported
+# before any request can leave) is enough, and start-up's own second pays for it.
+_PROCESS_STARTED = time.monotonic()
 
 
 class Slot:
     __slots__ = ("allowed_at", "sent_at")
 
     def __init__(self, sent_at: float | None = None) -> None:
-        self.allowed_at = time.monotonic()
+        self.allowed_at = time.monotonic() if sent_at is None else sent_at
         self.sent_at = sent_at
 
     def mark_sent(self) -> None:
@@ -43,7 +47,11 @@ class Slot:
 
 class FairAccessLimiter:
     def __init__(
-        self, requests_per_second: float, margin: float = ARRIVAL_MARGIN_SECONDS, fresh_start: bool = False
+        self,
+        requests_per_second: float,
+        margin: float = ARRIVAL_MARGIN_SECONDS,
+        fresh_start: bool = False,
+        started_at: float = _PROCESS_STARTED,
     ) -> None:
         # At most floor(rate) requests in any one-second window; below one a second, one per 1/rate s.
         self.capacity = max(1, math.floor(requests_per_second))
@@ -53,9 +61,7 @@ class FairAccessLimiter:
         self._paused_until = 0.0
         self._pause = 0.0
         if not fresh_start:
-            # A process cannot know what the one before it (killed, restarted) sent in its last
-            # second: count that second as full, which costs one second at start-up.
-            self._slots.extend(Slot(time.monotonic()) for _ in range(self.capacity))
+            self._slots.extend(Slot(started_at) for _ in range(self.capacity))
 
     async def acquire(self) -> Slot:
         """Wait for room in the window; every task of the client shares the one limiter.

@@ -122,6 +122,19 @@ def test_the_limiter_never_allows_more_than_the_whole_number_of_requests_a_secon
     assert slow.capacity == 1 and slow.window > 2.0
 
 
+async def test_a_new_process_waits_out_only_the_window_the_one_before_it_may_have_filled() -> None:
+    # A restarted process cannot know what its predecessor sent in its last second, but that one had
+    # ended before this one started: start-up's own time counts towards the wait.
+    just_started = FairAccessLimiter(10, margin=0.0, started_at=time.monotonic())
+    begun = time.monotonic()
+    await just_started.acquire()
+    assert time.monotonic() - begun >= 0.95
+    started_a_second_ago = FairAccessLimiter(10, margin=0.0, started_at=time.monotonic() - 1.0)
+    begun = time.monotonic()
+    await started_a_second_ago.acquire()
+    assert time.monotonic() - begun < 0.1
+
+
 async def test_the_window_runs_from_when_a_request_left_not_from_when_it_was_allowed() -> None:
     # A busy loop or a new connection can hold a request back after the limiter allowed it; counting
     # from the allowance would let the next ones crowd into the window the server sees.
