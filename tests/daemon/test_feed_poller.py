@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from collections.abc import AsyncIterator
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
@@ -41,14 +43,22 @@ async def store(tmp_path: Path) -> AsyncIterator[Store]:
     await opened.close()
 
 
+@contextlib.asynccontextmanager
+async def poller_of(fake: FakeEdgar, store: Store, queue: WorkQueue, **settings: object) -> AsyncIterator[FeedPoller]:
+    """A poller of the fake's feed through a real client, fast enough that no test waits on the limit."""
+    async with (
+        serving(fake.app()) as base_url,
+        EdgarClient(edgar_settings(base_url, max_requests_per_second=100, **settings)) as client,
+    ):
+        yield FeedPoller(client, store, queue, workers=4)
+
+
 async def queued(queue: WorkQueue) -> list[str]:
     items: list[str] = []
 
     async def take(item: WorkItem) -> Outcome:
         items.append(item.accession)
         return Outcome.STORED
-
-    import asyncio
 
     worker = asyncio.create_task(queue.run_worker(take))
     await queue.drained()
@@ -61,11 +71,7 @@ async def test_a_burst_larger_than_a_page_is_paged_through_and_queued_oldest_fir
     published = filings(250)
     fake.publish(*published)
     queue = WorkQueue(1000)
-    async with (
-        serving(fake.app()) as base_url,
-        EdgarClient(edgar_settings(base_url, max_requests_per_second=100, forms=["8-K"], feed_pages=10)) as client,
-    ):
-        watcher = FeedPoller(client, store, queue, workers=4)
+    async with poller_of(fake, store, queue, forms=["8-K"], feed_pages=10) as watcher:
         report = await watcher.poll()
         assert (len(report.new), report.pages, report.complete) == (250, 3, True)
         assert await queued(queue) == [f.accession for f in published]  # oldest first
@@ -85,11 +91,8 @@ async def test_a_hole_left_by_a_crash_behind_a_few_stored_filings_is_still_found
     # first page (#149-#50) ends with one known filing; the hole is on the next page.
     await store_done(store, [f.accession for n, f in enumerate(published) if n < 51 and n != 48])
     queue = WorkQueue(1000)
-    async with (
-        serving(fake.app()) as base_url,
-        EdgarClient(edgar_settings(base_url, max_requests_per_second=100, forms=["8-K"], feed_pages=10)) as client,
-    ):
-        report = await FeedPoller(client, store, queue, workers=4).poll()
+    async with poller_of(fake, store, queue, forms=["8-K"], feed_pages=10) as poller:
+        report = await poller.poll()
     assert sorted(e.accession for e in report.new) == sorted(
         [published[48].accession] + [f.accession for f in published[51:]]
     )
@@ -98,11 +101,8 @@ async def test_a_hole_left_by_a_crash_behind_a_few_stored_filings_is_still_found
 async def test_a_poll_that_runs_out_of_pages_marks_today_for_the_daily_index(store: Store) -> None:
     fake = FakeEdgar(rate_limit=None)
     fake.publish(*filings(250))
-    async with (
-        serving(fake.app()) as base_url,
-        EdgarClient(edgar_settings(base_url, max_requests_per_second=100, forms=["8-K"], feed_pages=2)) as client,
-    ):
-        report = await FeedPoller(client, store, WorkQueue(1000), workers=4).poll()
+    async with poller_of(fake, store, WorkQueue(1000), forms=["8-K"], feed_pages=2) as poller:
+        report = await poller.poll()
     assert (report.complete, len(report.new)) == (False, 200)
     assert await store.gap_days() == [edgar_today()]
     assert await store.covered_at() is None  # the high-water mark does not move past a gap
@@ -116,11 +116,8 @@ async def test_pages_of_forms_we_do_not_watch_stop_the_paging_once_older_than_th
     proxies = [replace(f, form="DEF 14A", accepted=last_month) for f in filings(500)]  # `type=D` matches them
     fake.publish(*proxies)
     await store.set_covered_at(datetime.now(UTC) - timedelta(hours=1))
-    async with (
-        serving(fake.app()) as base_url,
-        EdgarClient(edgar_settings(base_url, max_requests_per_second=100, forms=["D"], feed_pages=10)) as client,
-    ):
-        report = await FeedPoller(client, store, WorkQueue(1000), workers=4).poll()
+    async with poller_of(fake, store, WorkQueue(1000), forms=["D"], feed_pages=10) as poller:
+        report = await poller.poll()
     assert (report.pages, report.new, report.complete) == (1, [], True)
 
 
@@ -169,8 +166,6 @@ async def test_an_index_day_is_marked_done_only_once_its_filings_are_processed(s
         await store_done(store, [item.accession])
         return Outcome.STORED
 
-    import asyncio
-
     worker = asyncio.create_task(queue.run_worker(process))
     async with (
         serving(fake.app()) as base_url,
@@ -194,12 +189,9 @@ async def test_8ks_whose_items_hold_no_financing_are_not_fetched_when_asked_but_
     old_style = filings(1, first=4)[0]  # no items in its summary: always fetched
     fake.publish(*earnings, deal, old_style)
     queue = WorkQueue(10)
-    async with serving(fake.app()) as base_url:
-        settings = edgar_settings(base_url, max_requests_per_second=100, forms=["8-K"], only_items=["1.01", "3.02"])
-        async with EdgarClient(settings) as client:
-            watcher = FeedPoller(client, store, queue, workers=4)
-            report = await watcher.poll()
-            again = await watcher.poll()
+    async with poller_of(fake, store, queue, forms=["8-K"], only_items=["1.01", "3.02"]) as watcher:
+        report = await watcher.poll()
+        again = await watcher.poll()
     assert report.skipped == 3 and len(report.new) == 5
     assert sorted(await queued(queue)) == sorted([deal.accession, old_style.accession])
     skipped = await store.filing(earnings[0].accession)
@@ -215,11 +207,8 @@ async def test_a_poll_costs_one_request_whatever_the_number_of_forms_watched(sto
     fake = FakeEdgar(rate_limit=None)
     fake.publish(*filings(3), replace(filings(1, first=3)[0], form="D"), *form_4s(20, first=10))
     forms = ["8-K", "8-K/A", "D", "424B5"]
-    async with (
-        serving(fake.app()) as base_url,
-        EdgarClient(edgar_settings(base_url, max_requests_per_second=100, forms=forms)) as client,
-    ):
-        report = await FeedPoller(client, store, WorkQueue(1000), workers=4).poll()
+    async with poller_of(fake, store, WorkQueue(1000), forms=forms) as poller:
+        report = await poller.poll()
     assert fake.stats.served["feed"] == 1  # one page of the unfiltered feed, not one feed per form
     assert sorted(e.form for e in report.new) == ["8-K", "8-K", "8-K", "D"]  # the Form 4s filtered out here
 
@@ -231,11 +220,7 @@ async def test_on_a_feed_mostly_of_unwatched_forms_a_poll_stops_at_the_high_wate
     # Today's filings, accepted as published: no page is old enough for the acceptance-time rule.
     fake.publish(*form_4s(500, first=0), *filings(5, edgar_today(), first=500), *form_4s(500, first=505))
     queue = WorkQueue(1000)
-    async with (
-        serving(fake.app()) as base_url,
-        EdgarClient(edgar_settings(base_url, max_requests_per_second=100, forms=["8-K"], feed_pages=20)) as client,
-    ):
-        poller = FeedPoller(client, store, queue, workers=4)
+    async with poller_of(fake, store, queue, forms=["8-K"], feed_pages=20) as poller:
         first = await poller.poll()
         assert (len(first.new), first.pages, first.complete) == (5, 11, True)
         await store_done(store, await queued(queue))
