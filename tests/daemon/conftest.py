@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import os
 import signal
@@ -11,6 +12,7 @@ import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import date
 from pathlib import Path
+from typing import Any, NamedTuple
 
 import pytest
 
@@ -19,7 +21,7 @@ from fakes.filings import FakeFiling, load_samples
 from monitor.extraction import scan_bytes
 from rules.engine import RuleSet
 from storage.repository import Store
-from tests.conftest import ROOT, SAMPLES
+from tests.conftest import ROOT, SAMPLES, serving
 
 
 def write_config(
@@ -53,6 +55,21 @@ def write_config(
     config = folder / "config.toml"
     config.write_text("\n".join(_toml_section(name, values) for name, values in sections.items()) + extra)
     return config
+
+
+class Served(NamedTuple):
+    fake: FakeEdgar
+    base_url: str
+    config: Path
+
+
+@contextlib.asynccontextmanager
+async def edgar_publishing(folder: Path, *filings: FakeFiling, **config: Any) -> AsyncIterator[Served]:
+    """A fake EDGAR serving `filings`, and a config in `folder` for a daemon on SQLite that reads it."""
+    fake = FakeEdgar()
+    fake.publish(*filings)
+    async with serving(fake.app()) as base_url:
+        yield Served(fake, base_url, write_config(folder, base_url, "sqlite:///monitor.db", **config))
 
 
 def _toml_section(name: str, values: dict[str, object]) -> str:
@@ -190,8 +207,3 @@ async def open_store() -> AsyncIterator[OpenStore]:
     yield open_one
     for store in opened:
         await store.close()
-
-
-@pytest.fixture
-def fake_edgar() -> FakeEdgar:
-    return FakeEdgar(rate_limit=10)

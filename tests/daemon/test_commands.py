@@ -7,10 +7,8 @@ import json
 from dataclasses import replace
 from pathlib import Path
 
-from fakes.edgar import FakeEdgar
 from fakes.filings import FakeFiling
-from tests.conftest import serving
-from tests.daemon.conftest import command, write_config
+from tests.daemon.conftest import command, edgar_publishing, write_config
 
 SEED_ACCESSION = "0000930553-00-000010"
 
@@ -18,10 +16,7 @@ SEED_ACCESSION = "0000930553-00-000010"
 async def test_run_once_alerts_each_financing_filing_once_and_events_list_shows_them_as_scan_does(
     tmp_path: Path, sample_filings: list[FakeFiling]
 ) -> None:
-    fake = FakeEdgar()
-    fake.publish(*sample_filings)
-    async with serving(fake.app()) as base_url:
-        config = write_config(tmp_path, base_url, "sqlite:///monitor.db", logging={"json": True})
+    async with edgar_publishing(tmp_path, *sample_filings, logging={"json": True}) as (_, base_url, config):
         code, out, err = await command("run", "--config", str(config), "--once")
         assert code == 0, err
         again, out_again, _ = await command("run", "--config", str(config), "--once")
@@ -100,10 +95,9 @@ async def test_feed_entries_with_a_bad_date_or_a_control_character_are_still_fet
 ) -> None:
     seed = next(f for f in sample_filings if f.accession == SEED_ACCESSION)
     others = [f for f in sample_filings if f.accession != SEED_ACCESSION]
-    fake = FakeEdgar()
-    fake.publish(replace(seed, feed_date="2026-99-99"), replace(others[0], company=others[0].company + "\x0b\x1b[2J"))
-    async with serving(fake.app()) as base_url:
-        config = write_config(tmp_path, base_url, "sqlite:///monitor.db")
+    async with edgar_publishing(
+        tmp_path, replace(seed, feed_date="2026-99-99"), replace(others[0], company=others[0].company + "\x0b\x1b[2J")
+    ) as (fake, _, config):
         code, out, err = await command("run", "--config", str(config), "--once")
     assert code == 0, err
     assert "Traceback" not in err
@@ -122,10 +116,7 @@ async def test_status_and_lists_before_the_daemon_ever_ran_say_so_and_create_not
 async def test_the_daemon_keeps_each_fetched_submission_in_the_filing_store(
     tmp_path: Path, sample_filings: list[FakeFiling]
 ) -> None:
-    fake = FakeEdgar()
-    fake.publish(*sample_filings)
-    async with serving(fake.app()) as base_url:
-        config = write_config(tmp_path, base_url, "sqlite:///monitor.db")
+    async with edgar_publishing(tmp_path, *sample_filings) as (fake, _, config):
         code, _, err = await command("run", "--config", str(config), "--once")
     assert code == 0, err
     kept = sorted(tmp_path.glob("filings/*/*.txt.gz"))
@@ -136,10 +127,7 @@ async def test_the_daemon_keeps_each_fetched_submission_in_the_filing_store(
 
 
 async def test_a_filing_store_turned_off_keeps_nothing(tmp_path: Path, sample_filings: list[FakeFiling]) -> None:
-    fake = FakeEdgar()
-    fake.publish(*sample_filings[:1])
-    async with serving(fake.app()) as base_url:
-        config = write_config(tmp_path, base_url, "sqlite:///monitor.db")
+    async with edgar_publishing(tmp_path, *sample_filings[:1]) as (_, _, config):
         config.write_text(config.read_text() + '\n[filing_store]\nfolder = "off"\n')
         code, _, err = await command("run", "--config", str(config), "--once")
     assert code == 0, err

@@ -6,10 +6,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from fakes.edgar import FakeEdgar
 from fakes.filings import FakeFiling
-from tests.conftest import serving
-from tests.daemon.conftest import command, write_config
+from tests.daemon.conftest import command, edgar_publishing
 
 SEED = "0000930553-00-000010"
 NOTES = "0000912345-99-000123"
@@ -24,12 +22,9 @@ async def events_by_filing(config: Path) -> dict[str, list[str]]:
 async def test_replay_shows_stores_and_alerts_what_the_full_rules_add(
     tmp_path: Path, sample_filings: list[FakeFiling]
 ) -> None:
-    fake = FakeEdgar()
-    fake.publish(*sample_filings)
-    async with serving(fake.app()) as base_url:
-        config = write_config(
-            tmp_path, base_url, "sqlite:///monitor.db", rules={"disable": ["warrant", "convertible_note", "finder_fee"]}
-        )
+    async with edgar_publishing(
+        tmp_path, *sample_filings, rules={"disable": ["warrant", "convertible_note", "finder_fee"]}
+    ) as (fake, _, config):
         code, out, err = await command("run", "--config", str(config), "--once")
         assert code == 0, err
         before = await events_by_filing(config)
@@ -69,10 +64,7 @@ async def test_replay_shows_stores_and_alerts_what_the_full_rules_add(
 async def test_replay_fetches_what_the_filing_store_lacks_within_the_limit(
     tmp_path: Path, sample_filings: list[FakeFiling]
 ) -> None:
-    fake = FakeEdgar()
-    fake.publish(*sample_filings)
-    async with serving(fake.app()) as base_url:
-        config = write_config(tmp_path, base_url, "sqlite:///monitor.db")
+    async with edgar_publishing(tmp_path, *sample_filings) as (fake, _, config):
         code, _, err = await command("run", "--config", str(config), "--once")
         assert code == 0, err
         kept = tmp_path / "filings" / SEED[:10] / f"{SEED}.txt.gz"
