@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -125,7 +127,7 @@ class Catalogue:
 def event_type(name: str) -> EventType:
     """The catalogue's entry; an unknown name (an older database's, a pack no longer loaded) gets a
     plain one: its fields are shown as stored."""
-    return CATALOGUE.types.get(name) or EventType(name, name.replace("_", " ").capitalize(), {})
+    return current_catalogue().types.get(name) or EventType(name, name.replace("_", " ").capitalize(), {})
 
 
 def declarations(source: TomlFile) -> list[EventType]:
@@ -166,10 +168,11 @@ def declare_leniently(files: list[Path]) -> None:
 
 
 def declare_all(source: TomlFile) -> list[str]:
-    """Declare a file's event types into the catalogue in force; their names."""
+    """Declare a file's event types into the current catalogue (a candidate while rules load); their names."""
     declared = declarations(source)
+    catalogue = current_catalogue()
     for n, event in enumerate(declared):
-        CATALOGUE.declare(event, source.line_of(("event", n, "name")))
+        catalogue.declare(event, source.line_of(("event", n, "name")))
     return [event.name for event in declared]
 
 
@@ -259,6 +262,35 @@ def _builtin() -> Catalogue:
 
 
 CATALOGUE = _builtin()
+# The catalogue a load is building, or a scan was loaded with; unset: the one in force (CATALOGUE).
+_CURRENT: ContextVar[Catalogue | None] = ContextVar("catalogue", default=None)
+
+
+def current_catalogue() -> Catalogue:
+    """The catalogue this thread of work reads: a candidate being loaded, the one a rule set was
+    loaded with, or else the one in force."""
+    return _CURRENT.get() or CATALOGUE
+
+
+@contextmanager
+def using(catalogue: Catalogue) -> Iterator[Catalogue]:
+    """Read types from `catalogue` inside the block: a rule set scans with the types it was loaded with."""
+    token = _CURRENT.set(catalogue)
+    try:
+        yield catalogue
+    finally:
+        _CURRENT.reset(token)
+
+
+def candidate() -> Catalogue:
+    """A copy of the catalogue in force for a load to declare into: a refused load leaves the one
+    in force as it was (an edit that drops a type's field must not reach filings scanned meanwhile)."""
+    return Catalogue(dict(current_catalogue().types))
+
+
+def adopt(catalogue: Catalogue) -> None:
+    """Put a loaded catalogue in force, whole: one assignment, never a half-declared state."""
+    CATALOGUE.types = catalogue.types
 
 
 def format_value(value: FieldValue, kind: str = "") -> str:

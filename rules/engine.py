@@ -13,6 +13,7 @@ from typing import Any
 from filings.captions import scale_at
 from filings.model import LONE_DOCUMENT_TYPES, Document, Filing
 from filings.sections import Sections
+from rules.catalogue import Catalogue, current_catalogue, using
 from rules.dates import is_stale, reference_date
 from rules.events import Event, Partial, merge
 from rules.fields import NAME, SERIES_FIELD, TYPES, FieldValue
@@ -33,8 +34,10 @@ log = logging.getLogger(__name__)
 class RuleSet:
     """A loaded rule set, compiled once and shared by every scan."""
 
-    def __init__(self, rules: list[CompiledRule]) -> None:
+    def __init__(self, rules: list[CompiledRule], catalogue: Catalogue | None = None) -> None:
         self.rules = rules
+        # The event types the rules were loaded with: a scan reads these, whatever a later load declares.
+        self.catalogue = catalogue or Catalogue(dict(current_catalogue().types))
         self.version = rules_digest(rules)
         trigger_index: dict[str, int] = {}
         self._rules_of_trigger: list[list[int]] = []
@@ -99,6 +102,11 @@ class RuleSet:
 
 def scan_filing(filing: Filing, ruleset: RuleSet) -> list[Event]:
     """Every financing event in a filing: Form D data first, then what the rules find in the text."""
+    with using(ruleset.catalogue):
+        return _scan(filing, ruleset)
+
+
+def _scan(filing: Filing, ruleset: RuleSet) -> list[Event]:
     partials: list[Partial] = []
     header = filing.header
     reference = reference_date(filing)

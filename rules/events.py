@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from rules.catalogue import CATALOGUE, Check, event_type
+from rules.catalogue import Check, current_catalogue, event_type
 from rules.fields import FieldValue
 
 
@@ -61,7 +61,7 @@ def merge(partials: list[Partial]) -> list[Event]:
     for partial in partials:
         by_type[partial.type].append(partial)
     events: list[Event] = []
-    for name in CATALOGUE.names():  # in the catalogue's order: built-in types first
+    for name in current_catalogue().names():  # in the catalogue's order: built-in types first
         found = by_type.get(name, [])
         if any(not p.supplement for p in found):
             events.extend(_merge_type(name, found))
@@ -70,7 +70,7 @@ def merge(partials: list[Partial]) -> list[Event]:
 
 
 def _key(partial: Partial) -> str | None:
-    key_field = CATALOGUE[partial.type].key_field
+    key_field = current_catalogue()[partial.type].key_field
     value = partial.fields.get(key_field) if key_field else None
     return partial.series or (str(value) if value is not None else None)
 
@@ -126,8 +126,9 @@ def _key_of_sentence(partial: Partial, keyed: list[tuple[Partial, str]]) -> str 
 def _event(members: list[Partial], shared: list[Partial]) -> Event:
     fields: dict[str, FieldValue] = {}
     names = {name for p in members + shared for name in p.fields}
-    order = list(CATALOGUE[(members or shared)[0].type].fields)
-    for name in sorted(names, key=order.index):
+    order = list(current_catalogue()[(members or shared)[0].type].fields)
+    # A field the type no longer declares (rules changed under a scan) goes last rather than failing.
+    for name in sorted(names, key=lambda n: order.index(n) if n in order else len(order)):
         value = _vote(name, members) if any(name in p.fields for p in members) else _vote(name, shared)
         if value is not None:
             fields[name] = value

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from filings.model import FORM_D_SUMMARY_TYPE, Filing, FormD
-from rules.catalogue import CATALOGUE
+from rules.catalogue import current_catalogue
 from rules.events import Event
 from rules.fields import FieldValue
 
@@ -18,7 +18,8 @@ def form_d_events(filing: Filing) -> list[Event]:
     if form_d.business_combination and not form_d.total_sold:
         return []  # securities issued in a merger or exchange, not sold for cash
     # The catalogue says which types receive Form D's data (rules/catalogue.toml, `form_d`).
-    sale, fee_type = CATALOGUE.form_d_type("amount_sold"), CATALOGUE.form_d_type("sales_commissions")
+    catalogue = current_catalogue()
+    sale, fee_type = catalogue.form_d_type("amount_sold"), catalogue.form_d_type("sales_commissions")
     events = []
     if sale:
         events.append(_event(sale, _sale_fields(form_d), summary.text, summary.offset, "Total amount sold"))

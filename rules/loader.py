@@ -13,7 +13,7 @@ from typing import TypeVar
 import re2
 from pydantic import ValidationError
 
-from rules.catalogue import CATALOGUE, declare_all
+from rules.catalogue import Catalogue, adopt, candidate, current_catalogue, declare_all, using
 from rules.errors import RuleError, RuleErrors
 from rules.model import Rule
 from rules.patterns import (
@@ -126,6 +126,7 @@ class LoadedRules:
     rules: list[CompiledRule]
     overrides: list[str]  # "rule 'x' of FILE replaces the shipped one": said once at start-up
     notes: list[str]  # why some rules can find nothing (a supplement without its base)
+    catalogue: Catalogue  # the event types these rules were compiled against
 
 
 def load_rules(paths: list[Path] | None = None) -> list[CompiledRule]:
@@ -134,9 +135,19 @@ def load_rules(paths: list[Path] | None = None) -> list[CompiledRule]:
     return load_sources(RuleSources(tuple(paths or [DEFAULT_PACKS]), shipped=False)).rules
 
 
-def load_sources(sources: RuleSources) -> LoadedRules:
+def load_sources(sources: RuleSources, put_in_force: bool = True) -> LoadedRules:
     """The rules in force: event types declared first (a rule may use a type another file declares),
-    then every rule compiled; a user rule replaces the shipped rule of its id."""
+    then every rule compiled; a user rule replaces the shipped rule of its id. The types are declared
+    into a candidate catalogue, put in force only when everything loaded (and `put_in_force`): a
+    refused load changes nothing."""
+    with using(candidate()) as catalogue:
+        loaded = _load_into(sources, catalogue)
+    if put_in_force:
+        adopt(catalogue)
+    return loaded
+
+
+def _load_into(sources: RuleSources, catalogue: Catalogue) -> LoadedRules:
     errors: list[RuleError] = []
     shipped = _read_all(sources.shipped_files(), errors)
     user = _read_all(sources.user_files(), errors)
@@ -156,7 +167,7 @@ def load_sources(sources: RuleSources) -> LoadedRules:
         if shipped.id == rule.id
     ]
     rules = [rule for rule in shipped_rules if rule.id not in replaced] + user_rules
-    return LoadedRules(rules, overrides, supplement_notes(rules))
+    return LoadedRules(rules, overrides, supplement_notes(rules), catalogue)
 
 
 def supplement_notes(rules: list[CompiledRule]) -> list[str]:
@@ -275,7 +286,7 @@ def _compile(
         rule = Rule.model_validate(table)
     except ValidationError as error:
         raise _rule_error(source, error, place, block(), defaulted or set()) from None
-    fields = field_types_for(CATALOGUE[rule.event].kinds())
+    fields = field_types_for(current_catalogue()[rule.event].kinds())
 
     def pattern(text: str, fields: dict[str, str], raw: bool) -> CompiledPattern:
         try:

@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from filings.roles import ROLES
 from filings.sections import ROLES as SECTION_ROLES
-from rules.catalogue import CATALOGUE
+from rules.catalogue import current_catalogue
 from rules.fields import FieldValue
 
 _ID = re.compile(r"^[a-z0-9][a-z0-9_.-]*$")
@@ -57,8 +57,8 @@ class Rule(BaseModel):
     @field_validator("event")
     @classmethod
     def _a_catalogued_event(cls, value: str) -> str:
-        if value not in CATALOGUE:
-            raise ValueError(f"unknown event type {value!r} (known: {', '.join(CATALOGUE)})")
+        if value not in current_catalogue():
+            raise ValueError(f"unknown event type {value!r} (known: {', '.join(current_catalogue())})")
         return value
 
     @field_validator("roles", "not_roles")
@@ -90,7 +90,7 @@ class Rule(BaseModel):
     def _fields_belong_to_the_event(self) -> Rule:
         if not self.patterns and not self.regex:
             raise ValueError("a rule needs at least one entry in 'patterns' or 'regex'")
-        allowed = CATALOGUE[self.event].fields
+        allowed = current_catalogue()[self.event].fields
         for name in self.set:
             if name not in allowed:
                 raise ValueError(f"set: {name!r} is not a field of {self.event} ({', '.join(allowed)})")

@@ -6,7 +6,7 @@ import contextlib
 import os
 import tempfile
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import asyncpg
@@ -15,6 +15,7 @@ from aiohttp import web
 from aiohttp.test_utils import TestServer
 
 from monitor.settings import EdgarSettings
+from rules.catalogue import CATALOGUE
 from rules.engine import RuleSet
 from rules.loader import load_rules
 
@@ -36,6 +37,14 @@ def shared_path(*parts: str) -> Path:
             pytest.fail(message)
         pytest.skip(message)
     return path
+
+
+@pytest.fixture(autouse=True)
+def catalogue_as_it_was() -> Iterator[None]:
+    """Each test starts from the event types in force before it: a pack one test loads is no other's."""
+    types = dict(CATALOGUE.types)
+    yield
+    CATALOGUE.types = types
 
 
 @pytest.fixture(scope="session")

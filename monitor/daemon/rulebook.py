@@ -8,6 +8,7 @@ import threading
 from collections.abc import Callable
 from pathlib import Path
 
+from rules.catalogue import adopt, using
 from rules.engine import RuleSet
 from rules.errors import RuleError, RuleErrors
 from rules.loader import line_of_rule, load_sources
@@ -28,6 +29,7 @@ class RuleBook:
         self.on_reload: Callable[[str], None] = lambda outcome: None  # "loaded" or "refused", for metrics
         self._fingerprint = self._read_fingerprint()
         self.current = self._load()  # a broken rule at start-up is a config error: exit 2
+        adopt(self.current.catalogue)
 
     def reload_if_changed(self, force: bool = False) -> bool:
         """Load the rule files again if any changed (or when forced); True when new rules are in force.
@@ -48,7 +50,8 @@ class RuleBook:
             log.error("rule change refused, the rules in force (version %s) stay: %s", self.current.version, error)
             self.on_reload("refused")
             return False
-        if ruleset.version == self.current.version:
+        # A type's titles are no part of the rules' version, and still worth putting in force.
+        if ruleset.version == self.current.version and ruleset.catalogue.types == self.current.catalogue.types:
             if force:
                 log.info("rules re-read: unchanged (version %s)", ruleset.version)
             return False
@@ -56,15 +59,17 @@ class RuleBook:
             "rules reloaded: %d rules, version %s (was %s)", len(ruleset.rules), ruleset.version, self.current.version
         )
         self.current = ruleset
+        adopt(ruleset.catalogue)
         self.on_reload("loaded")
         return True
 
     def _load(self) -> RuleSet:
         """The rules, refused whole when one raises an event on benign text: a rule that matches too
         much would alert on every filing."""
-        loaded = load_sources(self.sources)
+        loaded = load_sources(self.sources, put_in_force=False)
         rules = loaded.rules
-        hits = benign_hits(rules, benign_samples(list(self.sources.paths)))
+        with using(loaded.catalogue):
+            hits = benign_hits(rules, benign_samples(list(self.sources.paths)))
         if hits:
             errors = [
                 RuleError(hit.rule.path, hit.describe().partition(": ")[2], line_of_rule(hit.rule.path, hit.rule.id))
@@ -72,7 +77,7 @@ class RuleBook:
             ]
             raise RuleErrors(errors)
         self._say(loaded.overrides, loaded.notes)
-        return RuleSet(rules)
+        return RuleSet(rules, loaded.catalogue)
 
     def _say(self, overrides: list[str], notes: list[str]) -> None:
         """Overrides and rules that can find nothing: said at start-up, and again only when they change."""
