@@ -58,13 +58,15 @@ class Store(Progress, Outbox):
         engine = create_engine(async_url(url, Path.cwd()))
         try:
             await migrate(engine)
+            store = cls(engine, instance, lease)  # after the migration made the file: it knows the file
+            await store.expire_dead_claims({FilingRow: FilingState.CLAIMED, AlertRow: AlertState.SENDING})
         except (OSError, TimeoutError, SQLAlchemyError, StorageError) as error:
             await engine.dispose()
             reason = getattr(error, "orig", None) or error
             raise StorageError(
                 f"cannot open the database {masked(engine.url.render_as_string(False))}: {reason}"
             ) from None
-        return cls(engine, instance, lease)
+        return store
 
     @classmethod
     async def open_for_reading(cls, url: str) -> Store:

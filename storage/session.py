@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import os
+import secrets
+import socket
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import ColumnElement, and_, or_
+from sqlalchemy import ColumnElement, and_, or_, update
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -35,6 +37,42 @@ def _identity(path: Path) -> tuple[int, int] | None:
     return found.st_dev, found.st_ino
 
 
+def _machine() -> str:
+    """This host, and its process-id namespace: containers sharing a host name do not share pids."""
+    try:
+        namespace = os.readlink("/proc/self/ns/pid").strip("pid:[]")
+    except OSError:
+        namespace = "0"
+    return f"{socket.gethostname()[:30]}/{namespace[:12]}"
+
+
+def process_claimant(name: str) -> str:
+    """Who a claim belongs to: the configured instance name, this host and process, and a token of this
+    process's life. Two processes on one config (cron's `run --once` beside the daemon, two daemons)
+    are two claimants, so neither takes the other's claims for its own."""
+    return f"{name[:30]}@{_machine()}:{os.getpid()}:{secrets.token_hex(4)}"
+
+
+def dead_here(claimant: str, me: str) -> bool:
+    """Whether a claimant was a process of this machine that has ended: its claims can be taken at
+    once rather than after their lease (a restart takes up its earlier life's work). A claimant of
+    another machine, or one we cannot tell about, is alive until its lease ends."""
+    rest = claimant.rpartition("@")[2] if "@" in claimant else ""
+    where, _, process = rest.partition(":")
+    pid, _, _token = process.partition(":")
+    if not rest or where != _machine() or not pid.isdigit():
+        return False
+    if int(pid) == os.getpid():
+        return claimant != me  # our pid, another token: an earlier life of this process's pid (a container restart)
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except OSError:
+        return False  # it exists, owned by someone else
+    return False
+
+
 def utcnow() -> datetime:
     return datetime.now(UTC)
 
@@ -49,7 +87,8 @@ class Database:
 
     def __init__(self, engine: AsyncEngine, instance: str = "local", lease: timedelta = DEFAULT_LEASE) -> None:
         self.engine = engine
-        self.instance = instance
+        self.name = instance
+        self.instance = process_claimant(instance)
         self.lease = lease
         self._sessions = async_sessionmaker(engine, class_=AsyncSession, expire_on_commit=False)
         self._file = _sqlite_file(engine)
@@ -76,10 +115,30 @@ class Database:
             yield session
 
     def _takeable(self, table: type[FilingRow] | type[AlertRow], free: str, held: str) -> ColumnElement[bool]:
-        """Rows anyone may claim: `free` ones, and `held` ones whose lease ran out (their instance died)
-        or that this instance itself held in an earlier life (a restart under the same name)."""
+        """Rows this process may claim: `free` ones, and `held` ones whose lease ran out (their process
+        died, or was ended: see `expire_dead_claims`) or that this process itself holds."""
         stale = or_(col(table.claimed_until) < utcnow(), col(table.claimed_by) == self.instance)
         return or_(col(table.status) == free, and_(col(table.status) == held, stale))
+
+    async def expire_dead_claims(self, held: dict[type[FilingRow] | type[AlertRow], str]) -> int:
+        """End the leases of claims held by processes of this machine that are gone (an earlier life of
+        this daemon, killed): their work is taken up now, not after the lease. Claims of a process that
+        still runs (a daemon beside `run --once`) are left alone. The number of claims ended."""
+        ended = 0
+        for table, state in held.items():
+            async with self._sessions() as session:
+                query = select(table.claimed_by).where(col(table.status) == state).distinct()
+                holders = [h for h in (await session.exec(query)).all() if h]
+            dead = [h for h in holders if dead_here(h, self.instance) or _an_older_release(h, self.name)]
+            if dead:
+                async with self._transaction() as session:
+                    result = await session.exec(
+                        update(table)
+                        .where(col(table.status) == state, col(table.claimed_by).in_(dead))
+                        .values(claimed_until=utcnow() - timedelta(seconds=1))
+                    )
+                    ended += int(result.rowcount or 0)
+        return ended
 
     async def _events_of(self, session: AsyncSession, filings: list[FilingRow]) -> dict[int, list[EventRow]]:
         grouped: dict[int, list[EventRow]] = {}
@@ -93,3 +152,9 @@ class Database:
             for event in (await session.exec(query)).all():
                 grouped.setdefault(event.filing_id, []).append(event)
         return grouped
+
+
+def _an_older_release(claimant: str, name: str) -> bool:
+    """A claim written before claimants named their process (the bare instance name): this
+    instance's earlier life, taken up as before."""
+    return claimant == name[:100]

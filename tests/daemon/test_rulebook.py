@@ -23,9 +23,11 @@ def test_a_refused_edit_that_drops_a_field_leaves_the_type_and_the_scans_as_they
     book = RuleBook([DEFAULT_PACKS, folder])
     pack = folder / "reverse_split.toml"
     # The edit drops effective_date from the type and breaks a pattern: the whole load is refused.
-    edited = pack.read_text().replace(
-        'fields.effective_date = { kind = "date", title = "Effective date" }\n', ""
-    ).replace('headline = ["ratio", "effective_date"]', 'headline = ["ratio"]')
+    edited = (
+        pack.read_text()
+        .replace('fields.effective_date = { kind = "date", title = "Effective date" }\n', "")
+        .replace('headline = ["ratio", "effective_date"]', 'headline = ["ratio"]')
+    )
     pack.write_text(edited.replace("{ratio} reverse [stock] split", "{ratio} reverse [stock split"))
 
     assert book.reload_if_changed() is False

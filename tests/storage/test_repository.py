@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 import asyncio
+import subprocess
 from datetime import UTC, date, datetime, timedelta
 
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import text
+from sqlalchemy import text, update
 from sqlalchemy.engine import Connection
+from sqlmodel import col
 
 from rules.events import Event
 from storage.database import MIGRATIONS, migrate
 from storage.repository import ProcessedFiling, Store
-from storage.tables import metadata
+from storage.tables import FilingRow, metadata
 
 ACCESSION = "0000930553-00-000010"
 
@@ -225,3 +227,36 @@ async def test_events_are_listed_newest_filing_first_whatever_order_they_were_pr
         assert listed == [date(2025, 2, 3), date(2024, 5, 1), date(2020, 1, 2)]
     finally:
         await store.close()
+
+
+async def test_one_name_in_two_live_processes_is_two_claimants_and_a_dead_ones_claims_are_taken_at_start(
+    database_url: str,
+) -> None:
+    beside = await Store.open(database_url, "same-config")
+    cron = await Store.open(database_url, "same-config")  # `run --once` beside the daemon, one config
+    try:
+        assert beside.instance != cron.instance
+        assert await beside.claim_filing(ACCESSION, "930553", "u", None)
+        assert not await cron.claim_filing(ACCESSION, "930553", "u", None)  # the daemon's live claim
+        assert ACCESSION not in [r.accession for r in await cron.retryable_filings()]
+        # An earlier life of the daemon, killed: its pid is gone from this machine.
+        dead_pid = _pid_of_an_ended_process()
+        earlier = beside.instance.rsplit(":", 2)[0] + f":{dead_pid}:deadbeef"
+        async with beside._transaction() as session:
+            await session.exec(
+                update(FilingRow).where(col(FilingRow.accession) == ACCESSION).values(claimed_by=earlier)
+            )
+        restarted = await Store.open(database_url, "same-config")
+        try:
+            assert await restarted.claim_filing(ACCESSION, "930553", "u", None)  # at once, not after the lease
+        finally:
+            await restarted.close()
+    finally:
+        await beside.close()
+        await cron.close()
+
+
+def _pid_of_an_ended_process() -> int:
+    process = subprocess.Popen(["true"])
+    process.wait()
+    return process.pid

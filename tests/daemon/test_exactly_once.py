@@ -1,0 +1,76 @@
+"""Exactly once whatever the operator does (issue 22): one config run twice, a database deleted or
+moved, a token set late. Slack's messages are counted at the fake, the network edge."""
+
+from __future__ import annotations
+
+import asyncio
+from collections import Counter
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+
+from fakes.filings import FakeFiling
+from fakes.process import EdgarProcess
+from fakes.slack import FakeSlack
+from monitor.edgar.calendar import edgar_today
+from storage.repository import Store
+from tests.conftest import serving
+from tests.daemon.conftest import (
+    DaemonProcess,
+    command,
+    renumbered_copies,
+    stored_count,
+    wait_until,
+    write_config,
+)
+
+TOKEN = "xoxb-shared"
+
+
+def posted(slack: FakeSlack) -> Counter[str]:
+    return Counter(m["metadata"]["event_payload"]["accessions"] for m in slack.all_messages())
+
+
+def messages(slack: FakeSlack, count: int) -> Callable[[], Awaitable[bool]]:
+    async def arrived() -> bool:
+        return len(slack.all_messages()) >= count
+
+    return arrived
+
+
+def logged(daemon: DaemonProcess, text: str) -> Callable[[], Awaitable[bool]]:
+    async def found() -> bool:
+        return text in daemon.text()
+
+    return found
+
+
+async def with_events(store: Store) -> list[str]:
+    return [s.filing.accession for s in await store.all_filings() if s.events]
+
+
+async def test_one_config_run_twice_and_by_cron_beside_them_posts_each_filing_once(
+    tmp_path: Path, sample_filings: list[FakeFiling]
+) -> None:
+    slack = FakeSlack(token=TOKEN, per_channel_per_second=5)
+    published = renumbered_copies(sample_filings, 20, edgar_today())
+    async with EdgarProcess(rate_limit=20) as edgar, serving(slack.app()) as slack_url:
+        config = write_config(tmp_path, edgar.base_url, "sqlite:///monitor.db", slack={"base_url": f"{slack_url}/api/"})
+        daemons = [DaemonProcess(config, env={"SLACK_BOT_TOKEN": TOKEN}) for _ in range(2)]
+        daemons[1].log = tmp_path / "second.log"
+        for daemon in daemons:
+            await daemon.start()
+        for daemon in daemons:
+            await wait_until(logged(daemon, "poll:"), 30, daemon)
+        await edgar.publish(*published)
+        once = asyncio.create_task(command("run", "--config", str(config), "--once", env={"SLACK_BOT_TOKEN": TOKEN}))
+        store = await Store.open(f"sqlite:///{tmp_path / 'monitor.db'}")
+        await wait_until(stored_count(store, len(published), "done"), 90, daemons[0])
+        alerted = await with_events(store)
+        await wait_until(messages(slack, len(alerted)), 60, daemons[0])
+        await once
+        await asyncio.sleep(2)  # time for a duplicate to arrive, were there one
+        for daemon in daemons:
+            await daemon.stop()
+        await store.close()
+    assert len(alerted) >= 10
+    assert posted(slack) == Counter(alerted)
