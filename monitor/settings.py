@@ -22,7 +22,8 @@ _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # inf and nan are no intervals or sizes: refused here, not found in a loop at run time.
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 _LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
@@ -98,6 +99,9 @@ class SlackSettings(_Strict):
     timeout_seconds: Annotated[float, Field(gt=0)] = 10
     min_amount: Annotated[float, Field(ge=0)] = 0  # the default route's size filter (0: every alert)
     digest_minutes: Annotated[float, Field(ge=0)] = 0  # the default route's digest (0: one message per filing)
+    # Before its first post to a channel, a process reads this many days of the channel's history for
+    # filings already posted (a new or emptied database, a move between databases); 0: no look.
+    history_days: Annotated[float, Field(ge=0, le=90)] = 3
 
     @field_validator("base_url")
     @classmethod

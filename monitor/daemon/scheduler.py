@@ -61,11 +61,11 @@ class Daemon:
         async with open_app(self.settings, self.rules) as app:
             log.info("filing-monitor started: %s", describe(self.settings, self.rules))
             log.info("alerts to: %s", app.destinations.describe())
-            unusable = len(self.settings.routes) - len(app.destinations.router.routes)
+            unusable = app.destinations.routes_off
             if unusable:
                 log.warning(
                     "%d of %d routes have no usable destination (a Slack token or webhook URL not set): "
-                    "their alerts will not be sent",
+                    "their alerts are kept as failed, for `alerts retry` once it is set",
                     unusable,
                     len(self.settings.routes),
                 )
@@ -138,7 +138,7 @@ class Daemon:
         failed = [a for a, _ in await app.store.list_alerts([AlertState.FAILED]) if _aware(a.created_at) >= started]
         if failed:
             log.error("%d alerts could not be delivered (alerts list shows them; alerts retry sends them)", len(failed))
-        unusable = len(self.settings.routes) > len(app.destinations.router.routes)
+        unusable = app.destinations.routes_off > 0
         return not report.failed_forms and not failed and not unusable
 
     async def _run_scheduled(self, app: App) -> None:

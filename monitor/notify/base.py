@@ -100,6 +100,7 @@ class Delivery:
     external_id: str | None = None  # e.g. Slack's message ts
     delivered_to: str | None = None  # e.g. the Slack channel's id
     detail: str = ""  # what the destination said, for `notify test`
+    already_there: bool = False  # found at the destination (posted by an earlier life): nothing was sent
 
 
 class Notifier(Protocol):

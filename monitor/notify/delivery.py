@@ -161,8 +161,9 @@ class OutboxDelivery:
             sent_as = f" ({delivery.external_id})" if delivery.external_id else ""
             accessions = [a.accession for a in alerts]
             log.info(
-                "alert %s sent to %s%s",
+                "alert %s %s %s%s",
                 ", ".join(accessions),
+                "already in the channel, not sent again:" if delivery.already_there else "sent to",
                 destination,
                 sent_as,
                 extra=fields(

@@ -30,6 +30,7 @@ class Destinations:
     notes: list[str] = field(default_factory=list)  # how each destination is reached, for the start-up log
     # destination -> why alerts meant for it cannot go (no token, a token Slack refuses)
     unusable: dict[str, str] = field(default_factory=dict)
+    routes_off: int = 0  # routes of the config whose destination is not open
 
     def describe(self) -> str:
         return "; ".join(self.notes) or "none"
@@ -55,16 +56,16 @@ async def open_destinations(
         notes: list[str] = []
         for kind in NOTIFIER_KINDS:
             notifiers.update(kind.open(settings, env, session, notes))
-        router = _router(settings, notifiers)
-        if len(router.routes) < len(settings.routes):
-            notes.append(
-                f"{len(settings.routes) - len(router.routes)} of {len(settings.routes)} routes off (destination off)"
-            )
+        unreachable = _unreachable(settings, notifiers, env)
+        router = _router(settings, notifiers, unreachable)
+        off = sum(1 for r in configured_routes(settings)[0] if r.destination not in notifiers)
+        if off:
+            notes.append(f"{off} of {len(settings.routes)} routes off (destination off)")
         digests: dict[str, float] = {
             slack_destination(c): m for c, m in _channel_digests(settings).items() if slack_destination(c) in notifiers
         }
         try:
-            yield Destinations(notifiers, router, digests, notes, _unreachable(settings, notifiers, env))
+            yield Destinations(notifiers, router, digests, notes, unreachable, off)
         finally:
             for notifier in notifiers.values():
                 await notifier.aclose()
@@ -90,12 +91,15 @@ def configured_routes(settings: Settings) -> tuple[list[Route], Route]:
     return [_route(s) for s in settings.routes], default
 
 
-def _router(settings: Settings, notifiers: Mapping[str, Notifier]) -> Router:
-    """Routes to destinations that are off (no token, no URL) are left out: no alert waits for them."""
+def _router(settings: Settings, notifiers: Mapping[str, Notifier], unreachable: Mapping[str, str]) -> Router:
+    """Routes to destinations that are open, and to those the config asks for that are off (a token
+    not set yet): their alerts are kept as failed, for `alerts retry` once it is set. The default
+    channel of a config without [slack] and without a token is no such destination."""
     configured, default = configured_routes(settings)
-    routes = [r for r in configured if r.destination in notifiers]
+    wanted = set(notifiers) | set(unreachable)
+    routes = [r for r in configured if r.destination in wanted]
     always = [CONSOLE] if CONSOLE in notifiers else []
-    return Router(routes, default if default.destination in notifiers else None, always)
+    return Router(routes, default if default.destination in wanted else None, always)
 
 
 def _route(route: RouteSettings) -> Route:

@@ -3,6 +3,11 @@
 Every message carries metadata naming its filings' accession numbers. When a send's outcome is
 unknown (the daemon died after Slack answered, or the answer timed out), the channel's history is
 read back for that metadata before anything is sent again: a filing is never posted twice.
+
+Slack is also the record of last resort: before its first post to a channel, a process reads the
+channel's recent history once (`[slack] history_days`) and keeps, per channel id, which filings
+are already there. A daemon restarted on a new, emptied or other database, or two destinations
+that name one channel two ways, find the message there and do not post it again.
 """
 
 from __future__ import annotations
@@ -28,6 +33,8 @@ from storage.states import Destination
 METADATA_TYPE = "filing_monitor_alert"
 HISTORY_MARGIN_SECONDS = 600  # our clock against Slack's message timestamps
 PAGE_SIZE = 200  # conversations.history and .list: messages or channels per page
+MAX_HISTORY_PAGES = 25  # the look before a first post reads at most 5,000 messages
+DIGEST_LIMIT = 100  # accessions read from one message's metadata (a digest names up to 40)
 # Slack's chat.postMessage takes about one message a second a channel; the margin covers network jitter.
 MESSAGE_INTERVAL_SECONDS = 1.05
 KIND = "slack"  # destinations "slack:#channel"
@@ -93,17 +100,63 @@ class Pacer:
             self._next = self._clock() + self.interval
 
 
+class ChannelLedger:
+    """Which filings a channel already shows, read once from its history and kept up by our posts.
+    One per channel id, shared by every destination that resolves to it; its lock makes a look and
+    the post that follows one step."""
+
+    def __init__(self, channel_id: str) -> None:
+        self.channel_id = channel_id
+        self.lock = asyncio.Lock()
+        self.posted: dict[str, str] | None = None  # accession -> ts; None until the history is read
+
+    def found(self, alerts: Sequence[Alert]) -> dict[str, str]:
+        return {a.accession: self.posted[a.accession] for a in alerts if self.posted and a.accession in self.posted}
+
+    def record(self, alerts: Sequence[Alert], ts: str) -> None:
+        if self.posted is not None:
+            self.posted.update((a.accession, ts) for a in alerts)
+
+
 class SlackNotifier:
     """chat.postMessage with a bot token to one channel (a name such as #financings, or an id)."""
 
-    def __init__(self, name: str, channel: str, client: AsyncWebClient, pacer: Pacer | None = None) -> None:
+    def __init__(
+        self,
+        name: str,
+        channel: str,
+        client: AsyncWebClient,
+        pacer: Pacer | None = None,
+        ledgers: dict[str, ChannelLedger] | None = None,
+        history_days: float = 0,
+    ) -> None:
         self.name = name
         self.channel = channel
         self._client = client
         self._channel_id: str | None = channel if _CHANNEL_ID.match(channel) else None
         self.pacer = pacer or Pacer()
+        self._ledgers = ledgers if ledgers is not None else {}
+        self.history_days = history_days  # 0: no look at the channel before a first post
+        self._unreadable: str | None = None  # why the history cannot be read (said once)
 
     async def send(self, alerts: Sequence[Alert]) -> Delivery:
+        ledger = await self._ledger()
+        if ledger is None:
+            return await self._post(alerts)
+        async with ledger.lock:
+            if ledger.posted is None:
+                ledger.posted = await self._posted_lately(ledger.channel_id)
+            already = ledger.found(alerts)
+            fresh = [a for a in alerts if a.accession not in already]
+            if not fresh:
+                ts = next(iter(already.values()))
+                detail = f"already in the channel, ts {ts}"
+                return Delivery(ts, ledger.channel_id, detail, already_there=True)
+            delivery = await self._post(fresh)
+            ledger.record(fresh, delivery.external_id or "")
+            return delivery
+
+    async def _post(self, alerts: Sequence[Alert]) -> Delivery:
         message = message_for(alerts)
         await self.pacer.wait()
         response = await self._call(
@@ -119,6 +172,50 @@ class SlackNotifier:
         self._channel_id = str(response.get("channel") or self._channel_id or "") or None
         ts = str(response.get("ts") or "")
         return Delivery(external_id=ts or None, delivered_to=self._channel_id, detail=f"posted, ts {ts}")
+
+    async def _ledger(self) -> ChannelLedger | None:
+        """This channel's ledger, or None where the history is not read (off, or Slack will not let us)."""
+        if self.history_days <= 0 or self._unreadable is not None:
+            return None
+        try:
+            channel_id = await self._resolved_channel()
+        except NotifyError as error:
+            if _transient(error):
+                raise
+            self._cannot_read(error)
+            return None
+        return self._ledgers.setdefault(channel_id, ChannelLedger(channel_id))
+
+    async def _posted_lately(self, channel_id: str) -> dict[str, str] | None:
+        """accession -> ts of our messages in the channel's last `history_days`; a Slack that will not
+        show its history (a missing scope) gives None: we post, as before this check existed."""
+        oldest = f"{time.time() - self.history_days * 86400:.6f}"
+        posted: dict[str, str] = {}
+        history = self._client.conversations_history
+        try:
+            pages = 0
+            async for page in self._pages(history, channel=channel_id, oldest=oldest, include_all_metadata=True):
+                for message in page.get("messages") or []:
+                    for accession in _named_accessions(message):
+                        posted.setdefault(accession, str(message.get("ts") or ""))
+                pages += 1
+                if pages >= MAX_HISTORY_PAGES:
+                    break
+        except NotifyError as error:
+            if _transient(error):
+                raise
+            self._cannot_read(error)
+            return None
+        return posted
+
+    def _cannot_read(self, error: NotifyError) -> None:
+        self._unreadable = str(error)
+        log.warning(
+            "%s: cannot read the channel's history (%s): a filing already posted there by another database "
+            "cannot be recognised (grant channels:history and channels:read)",
+            self.name,
+            error.code,
+        )
 
     async def refusal(self) -> NotifyError | None:
         """Why Slack would refuse our messages (auth.test: a bad, revoked or wrong kind of token), or
@@ -259,17 +356,33 @@ def _accessions_in(message: dict[str, Any], wanted: Collection[str]) -> list[str
     return [a for a in wanted if accession_link_in(text, a)]
 
 
+def _named_accessions(message: dict[str, Any]) -> list[str]:
+    """The filings a message of ours names in its metadata."""
+    metadata = message.get("metadata") or {}
+    if metadata.get("event_type") != METADATA_TYPE:
+        return []
+    return str((metadata.get("event_payload") or {}).get("accessions") or "").split()[:DIGEST_LIMIT]
+
+
 def _transient(error: NotifyError) -> bool:
     return error.code == "ratelimited" or error.code.startswith("http_5") or error.maybe_delivered
 
 
 def slack_destination(channel: str) -> Destination:
-    return Destination.of(KIND, channel)
+    """A channel's destination name: `big-deals`, `#big-deals` and `#Big-Deals` are one channel
+    (Slack's names are lower case), an id stays an id."""
+    return Destination.of(KIND, channel_name(channel))
+
+
+def channel_name(channel: str) -> str:
+    channel = channel.strip()
+    return channel if _CHANNEL_ID.match(channel) else "#" + channel.lstrip("#").lower()
 
 
 def slack_channels(settings: Settings) -> list[str]:
     """The default channel and every channel a route names, each once."""
-    return list(dict.fromkeys([settings.slack.channel, *(r.channel for r in settings.routes if r.channel)]))
+    named = [settings.slack.channel, *(r.channel for r in settings.routes if r.channel)]
+    return list(dict.fromkeys(channel_name(c) for c in named))
 
 
 def open_slack(
@@ -284,7 +397,13 @@ def open_slack(
         # No retry handlers: a retry inside slack-sdk could post twice; the outbox retries, after a lookup.
         client = AsyncWebClient(token=token, base_url=base_url, session=session, retry_handlers=[])
         notes.append(f"Slack {', '.join(channels)} (bot token from ${slack.token_env})")
-        return {slack_destination(c): SlackNotifier(slack_destination(c), c, client) for c in channels}
+        ledgers: dict[str, ChannelLedger] = {}  # per channel id, whichever name a route gives it
+        return {
+            slack_destination(c): SlackNotifier(
+                slack_destination(c), c, client, ledgers=ledgers, history_days=slack.history_days
+            )
+            for c in channels
+        }
     if webhook_url and not usable_url(webhook_url, f"${slack.webhook_env}", notes):
         return {}
     if webhook_url:

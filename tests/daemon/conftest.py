@@ -50,8 +50,9 @@ def write_config(
         "daemon": {"workers": 4, "retry_seconds": 1} | (daemon or {}),
         "rules": {"reload_seconds": 0.2} | (rules or {}),
         "logging": logging or {},
-        "slack": slack or {},
     }
+    if slack is not None:  # a config without [slack] and no token alerts on the console only
+        sections["slack"] = slack
     config = folder / "config.toml"
     config.write_text("\n".join(_toml_section(name, values) for name, values in sections.items()) + extra)
     return config

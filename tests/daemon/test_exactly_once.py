@@ -74,3 +74,56 @@ async def test_one_config_run_twice_and_by_cron_beside_them_posts_each_filing_on
         await store.close()
     assert len(alerted) >= 10
     assert posted(slack) == Counter(alerted)
+
+
+async def test_a_database_deleted_under_the_daemon_and_restarted_posts_nothing_twice(
+    tmp_path: Path, sample_filings: list[FakeFiling]
+) -> None:
+    slack = FakeSlack(token=TOKEN, per_channel_per_second=5)
+    published = renumbered_copies(sample_filings, 6, edgar_today())
+    database = tmp_path / "monitor.db"
+    async with EdgarProcess(rate_limit=20) as edgar, serving(slack.app()) as slack_url:
+        await edgar.publish(*published)
+        config = write_config(tmp_path, edgar.base_url, "sqlite:///monitor.db", slack={"base_url": f"{slack_url}/api/"})
+        first = DaemonProcess(config, env={"SLACK_BOT_TOKEN": TOKEN})
+        await first.start()
+        store = await Store.open(f"sqlite:///{database}")
+        await wait_until(stored_count(store, len(published), "done"), 60, first)
+        alerted = await with_events(store)
+        await store.close()
+        await wait_until(messages(slack, len(alerted)), 60, first)
+        for file in tmp_path.glob("monitor.db*"):
+            file.unlink()  # as an operator's clean-up would, under the running daemon
+        assert first.process is not None
+        assert await asyncio.wait_for(first.process.wait(), 30) == 1  # it stops rather than write to a ghost
+        second = DaemonProcess(config, env={"SLACK_BOT_TOKEN": TOKEN})
+        second.log = tmp_path / "second.log"
+        await second.start()  # a fresh database; the feed still lists every filing
+        store = await Store.open(f"sqlite:///{database}")
+        await wait_until(stored_count(store, len(published), "done"), 60, second)
+        await wait_until(logged(second, "already in the channel"), 30, second)
+        await asyncio.sleep(2)
+        await second.stop()
+        await store.close()
+    assert posted(slack) == Counter(alerted)
+
+
+async def test_alerts_made_without_a_token_are_kept_and_sent_once_by_alerts_retry(
+    tmp_path: Path, sample_filings: list[FakeFiling]
+) -> None:
+    slack = FakeSlack(token=TOKEN, per_channel_per_second=5)
+    published = renumbered_copies(sample_filings, 4, edgar_today())
+    async with EdgarProcess(rate_limit=20) as edgar, serving(slack.app()) as slack_url:
+        await edgar.publish(*published)
+        config = write_config(tmp_path, edgar.base_url, "sqlite:///monitor.db", slack={"base_url": f"{slack_url}/api/"})
+        code, _, err = await command("run", "--config", str(config), "--once", env={"SLACK_BOT_TOKEN": ""})
+        assert code == 1 and "kept as failed" in err  # cron sees that alerts are waiting
+        assert slack.all_messages() == []
+        store = await Store.open(f"sqlite:///{tmp_path / 'monitor.db'}")
+        alerted = await with_events(store)
+        await store.close()
+        code, _, err = await command("alerts", "retry", "--config", str(config), env={"SLACK_BOT_TOKEN": TOKEN})
+        assert code == 0, err
+        code, _, err = await command("alerts", "retry", "--config", str(config), env={"SLACK_BOT_TOKEN": TOKEN})
+        assert code == 0, err
+    assert alerted and posted(slack) == Counter(alerted)

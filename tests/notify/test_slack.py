@@ -29,19 +29,20 @@ TOKEN = "xoxb-test-token"
 ACCESSION = "0000930553-00-000010"
 
 
-def settings(slack_url: str, **extra: Any) -> Settings:
+def settings(slack_url: str, history_days: float = 3, **extra: Any) -> Settings:
+    slack = {"base_url": f"{slack_url}/api/", "channel": "#financings", "timeout_seconds": 0.5}
     values: dict[str, Any] = {
         "edgar": {"user_agent": "Tests tests@example.com"},
-        "slack": {"base_url": f"{slack_url}/api/", "channel": "#financings", "timeout_seconds": 0.5},
+        "slack": slack | {"history_days": history_days},
     }
     return Settings.model_validate(values | extra)
 
 
 @contextlib.asynccontextmanager
-async def slack(fake: FakeSlack, **env: str) -> AsyncIterator[tuple[Destinations, str]]:
+async def slack(fake: FakeSlack, history_days: float = 3, **env: str) -> AsyncIterator[tuple[Destinations, str]]:
     async with serving(fake.app()) as url:
         environ = env or {"SLACK_BOT_TOKEN": TOKEN}
-        async with open_destinations(settings(url), environ) as destinations:
+        async with open_destinations(settings(url, history_days), environ) as destinations:
             yield destinations, url
 
 
@@ -94,7 +95,7 @@ async def test_a_500_is_retryable_and_may_have_been_delivered() -> None:
 
 async def test_a_timed_out_post_that_arrived_is_found_in_the_history_by_channel_name() -> None:
     fake = FakeSlack(faults=SlackFaults(rate=1.0, kinds=("slow",), slow_seconds=1.0))
-    async with slack(fake) as (destinations, _):
+    async with slack(fake, history_days=0) as (destinations, _):  # no look before the post: it times out
         notifier = destinations.notifiers["slack:#financings"]
         with pytest.raises(NotifyError) as timed_out:
             await notifier.send([alert()])
@@ -108,7 +109,7 @@ async def test_a_timed_out_post_that_arrived_is_found_in_the_history_by_channel_
 
 async def test_the_history_lookup_pages_back_to_the_send_and_no_further() -> None:
     fake = FakeSlack(per_channel_per_second=10_000)
-    async with slack(fake) as (destinations, _):
+    async with slack(fake, history_days=0) as (destinations, _):
         notifier = destinations.notifiers["slack:#financings"]
         assert isinstance(notifier, SlackNotifier)
         notifier.pacer = Pacer(0.0)  # a Slack that takes any rate: 451 messages at once
@@ -187,7 +188,7 @@ async def test_where_history_cannot_be_read_the_uncertain_alert_is_sent_again_no
     fake = FakeSlack(history=False, faults=SlackFaults(rate=1.0, kinds=("slow",), slow_seconds=1.0))
     store = await store_with_one_alert(tmp_path)
     try:
-        async with slack(fake) as (destinations, _):
+        async with slack(fake, history_days=0) as (destinations, _):
             outbox = OutboxDelivery(store, destinations.notifiers)
             assert await outbox.deliver_pending() == 0  # timed out: it may have arrived
             fake.faults.rate = 0.0
@@ -202,7 +203,7 @@ async def test_killed_between_slacks_answer_and_the_commit_the_restart_does_not_
     fake = FakeSlack()
     store = await store_with_one_alert(tmp_path)
     try:
-        async with slack(fake) as (destinations, _):
+        async with slack(fake, history_days=0) as (destinations, _):
             # The first life: claim, record, send, and die before the sent mark is committed.
             (claimed,) = await store.claim_alerts()
             await store.mark_send_started([claimed.alert.id or 0])
@@ -241,7 +242,9 @@ async def test_a_malformed_webhook_url_turns_its_destination_off_without_showing
     ])  # fmt: skip
     async with open_destinations(config, {"CRM_URL": url, "SLACK_WEBHOOK_URL": url}) as destinations:
         assert "webhook:crm" not in destinations.notifiers and "slack:#financings" not in destinations.notifiers
-        assert destinations.router.routes == []  # nothing is routed to it, so nothing waits or retries forever
+        # Still routed: its alerts are kept as failed (never tried, never lost) for `alerts retry`.
+        assert [r.destination for r in destinations.router.routes] == ["webhook:crm"]
+        assert destinations.routes_off == 1
         described = destinations.describe()
     assert "not an http(s) URL" in described
     assert "SECRET" not in described + caplog.text
@@ -284,3 +287,43 @@ async def test_the_pacer_spaces_calls_by_its_interval_and_lets_a_late_one_throug
     now[0] += 5.0
     await pacer.wait()
     assert slept == [1.0]
+
+
+async def test_a_filing_already_in_the_channel_is_not_posted_again_by_a_process_that_does_not_remember_it() -> None:
+    fake = FakeSlack(per_channel_per_second=10_000)
+    async with slack(fake) as (destinations, _):
+        first = await destinations.notifiers["slack:#financings"].send([alert(1)])
+    # A new process, its database new or emptied: the channel's history says what is there.
+    async with slack(fake) as (destinations, _):
+        notifier = destinations.notifiers["slack:#financings"]
+        again = await notifier.send([alert(1)])
+        await notifier.send([alert(2)])
+        await notifier.send([alert(2)])  # its own post is remembered without reading history again
+    assert again.external_id == first.external_id and "already in the channel" in again.detail
+    assert [m["metadata"]["event_payload"]["accessions"] for m in fake.messages["C0FINANCE"]] == [
+        alert(1).accession,
+        alert(2).accession,
+    ]
+    assert fake.stats.calls["conversations.history"] == 2  # once per process
+
+
+async def test_one_channel_named_two_ways_is_one_destination_and_gets_one_message() -> None:
+    fake = FakeSlack()
+    async with serving(fake.app()) as url:
+        config = settings(url, routes=[{"name": "a", "channel": "financings"}, {"name": "b", "channel": "#Financings"}])
+        async with open_destinations(config, {"SLACK_BOT_TOKEN": TOKEN}) as destinations:
+            assert [d for d in destinations.notifiers if d.startswith("slack:")] == ["slack:#financings"]
+            await destinations.notifiers["slack:#financings"].send([alert()])
+    assert len(fake.messages["C0FINANCE"]) == 1
+
+
+async def test_without_history_scope_the_look_is_skipped_once_with_a_warning_and_alerts_still_go(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    fake = FakeSlack(history=False)
+    async with slack(fake) as (destinations, _):
+        notifier = destinations.notifiers["slack:#financings"]
+        await notifier.send([alert(1)])
+        await notifier.send([alert(2)])
+    assert len(fake.messages["C0FINANCE"]) == 2
+    assert sum("cannot read the channel's history" in r.getMessage() for r in caplog.records) == 1
