@@ -80,6 +80,7 @@ class FakeEdgar:
         self.published_days: set[date] = set()  # days whose daily index is out
         self.tickers: dict[str, str] = {}  # ticker -> CIK, served as company_tickers.json
         self.hostile = dict(hostile or {})  # accession -> the hostile answer served in its place
+        self.feed_entries: list[bytes] = []  # raw <entry> elements served atop the feed's first page
         self._by_path: dict[str, FakeFiling] = {}
         self._arrivals: deque[float] = deque()
         self._random = random.Random(self.faults.seed)
@@ -148,6 +149,9 @@ class FakeEdgar:
         count = min(int(request.query.get("count", "40") or 40), 100)
         visible = [f for f in reversed(self.filings[-self.feed_depth :]) if f.form.startswith(form)]
         body = atom_feed(visible[start : start + count])
+        if start == 0 and self.feed_entries:
+            at = body.index(b"<entry>") if b"<entry>" in body else body.rindex(b"</feed>")
+            body = body[:at] + b"".join(self.feed_entries) + body[at:]
         return _maybe_gzipped(
             request, web.Response(body=body, content_type="application/atom+xml", charset="ISO-8859-1")
         )
@@ -235,6 +239,30 @@ async def _truncated(request: web.Request, complete: web.StreamResponse) -> web.
     if request.transport is not None:
         request.transport.close()
     return response
+
+
+def hostile_feed_entries() -> list[bytes]:
+    """Four feed entries an attacker or a broken feed could serve: a 5,000-digit CIK, a raw `&` and an
+    undefined entity, an 80 KB title, a 10 MB summary."""
+    digits = b"9" * 5000
+
+    def entry(title: bytes, summary: bytes, accession: bytes, cik: bytes = b"1") -> bytes:
+        link = b"https://www.sec.gov/Archives/edgar/data/" + cik + b"/x/" + accession + b"-index.htm"
+        return (
+            b"<entry>\n<title>" + title + b"</title>\n"
+            b'<link rel="alternate" type="text/html" href="' + link + b'"/>\n'
+            b'<summary type="html">' + summary + b"</summary>\n"
+            b"<updated>2026-11-24T16:05:12-05:00</updated>\n"
+            b'<category scheme="https://www.sec.gov/" label="form type" term="8-K"/>\n'
+            b"<id>urn:tag:sec.gov,2008:accession-number=" + accession + b"</id>\n</entry>\n"
+        )
+
+    return [
+        entry(b"8-K - HUGE CIK CO (" + digits + b") (Filer)", b"Filed: 2026-11-24", b"0000000901-26-000001", digits),
+        entry(b"8-K - AT&T &nbsp; HOLDINGS (0000000902) (Filer)", b"Filed: 2026-11-24 &copy;", b"0000000902-26-000002"),
+        entry(b"8-K - " + b"LONG " * 16_000 + b"(0000000903) (Filer)", b"Filed: 2026-11-24", b"0000000903-26-000003"),
+        entry(b"8-K - BIG SUMMARY (0000000904) (Filer)", b"x" * 10_000_000, b"0000000904-26-000004"),
+    ]
 
 
 def atom_feed(filings: list[FakeFiling]) -> bytes:

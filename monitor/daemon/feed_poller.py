@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import logging
 import time
@@ -139,7 +140,8 @@ class FeedPoller:
         listed_here: list[str] = []
         for page in range(self.max_pages):
             url = feed_url(self.client.settings.base_url, "", page * FEED_PAGE_SIZE)
-            page_read = parse_feed(await self.client.fetch(url))
+            # Off the event loop: a page of hostile entries must not hold up polls, sends and health checks.
+            page_read = await asyncio.to_thread(parse_feed, await self.client.fetch(url))
             self._note_unreadable(page_read.unreadable)
             listed, raw_count = page_read.entries, page_read.raw_count
             listed_here.extend(e.accession for e in listed)

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from fakes.edgar import FakeEdgar
+from fakes.edgar import FakeEdgar, hostile_feed_entries
 from fakes.filings import FakeFiling
 from monitor.daemon.feed_poller import FeedPoller, _ends_with_known_run
 from monitor.daemon.index_reader import IndexReader
@@ -229,3 +229,16 @@ async def test_on_a_feed_mostly_of_unwatched_forms_a_poll_stops_at_the_high_wate
         second = await poller.poll()
     assert [e.accession for e in second.new] == [filings(1, edgar_today(), first=2060)[0].accession]
     assert (second.pages, fake.stats.served["feed"] - before, second.complete) == (2, 2, True)
+
+
+async def test_a_page_with_hostile_entries_still_queues_its_good_filings(store: Store) -> None:
+    fake = FakeEdgar(rate_limit=None)
+    published = filings(2, edgar_today())
+    fake.publish(*published)
+    fake.feed_entries = hostile_feed_entries()
+    queue = WorkQueue(100)
+    async with poller_of(fake, store, queue, forms=["8-K"]) as watcher:
+        report = await watcher.poll()
+    assert sorted(e.accession for e in report.new) == sorted(
+        [*(f.accession for f in published), "0000000902-26-000002"]
+    )

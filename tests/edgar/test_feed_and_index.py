@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from fakes.edgar import FakeEdgar, atom_feed, form_index
+from fakes.edgar import FakeEdgar, atom_feed, form_index, hostile_feed_entries
 from fakes.filings import FakeFiling
 from monitor.edgar.client import EdgarClient
 from monitor.edgar.feed import FeedError, parse_feed
@@ -163,3 +163,32 @@ async def test_the_ticker_list_is_read_through_the_polite_client() -> None:
         tickers = await fetch_tickers(client)
     assert tickers == {"NEOT": "930553", "BRK-B": "1067983"}
     assert fake.stats.served["tickers"] == 1 and fake.stats.undeclared == 0
+
+
+def test_hostile_entries_cost_only_themselves_and_the_good_ones_are_read() -> None:
+    day = date(2026, 11, 24)
+    good = [FakeFiling(f"0000000001-26-00000{n}", str(n), "8-K", f"GOOD {n} INC", day, b"") for n in (1, 2)]
+    page = atom_feed(good)
+    at = page.index(b"<entry>")
+    hostile = hostile_feed_entries()
+    body = page[:at] + hostile[0] + hostile[1] + page[at:].replace(b"</entry>", b"</entry>" + hostile[2], 1)
+    body = body.replace(b"</feed>", hostile[3] + b"</feed>")
+
+    read = parse_feed(body)
+
+    by_accession = {e.accession: e for e in read.entries}
+    assert set(by_accession) == {good[0].accession, good[1].accession, "0000000902-26-000002"}
+    assert by_accession["0000000902-26-000002"].company == "AT&T &nbsp; HOLDINGS"  # a raw & is text
+    assert read.raw_count == 6
+    assert len(read.unreadable) == 3  # the 5,000-digit CIK, the 80 KB title, the 10 MB summary
+    assert any("0000000904-26-000004" in why for why in read.unreadable)
+
+
+def test_one_malformed_entry_costs_itself_not_the_page() -> None:
+    day = date(2026, 11, 24)
+    good = [FakeFiling(f"0000000001-26-00000{n}", str(n), "8-K", f"GOOD {n} INC", day, b"") for n in (1, 2)]
+    page = atom_feed(good)
+    broken = page.replace(b"<title>8-K - GOOD 1 INC", b"<title><b>8-K - GOOD 1 INC", 1)  # an unclosed tag
+    read = parse_feed(broken)
+    assert [e.accession for e in read.entries] == [good[1].accession]
+    assert len(read.unreadable) == 1
