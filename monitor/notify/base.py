@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -137,6 +138,18 @@ def network_error(name: str, error: BaseException, secret_url: bool = False) -> 
     else:
         what = str(error) or type(error).__name__
     return NotifyError(f"{name}: {what}", True, code=type(error).__name__, maybe_delivered=True)
+
+
+_CODE_WORD = re.compile(r"^[A-Za-z_]{1,40}$")
+
+
+def shown_body(body: str) -> str:
+    """What of an error answer from a secret URL (a webhook's) may be logged and stored: a code word
+    such as `invalid_token`, never free text, which may echo the request line and so the secret."""
+    body = body.strip()
+    if not body:
+        return ""
+    return body if _CODE_WORD.match(body) else "(answer withheld: it may quote the secret URL)"
 
 
 def usable_url(url: str, what: str, notes: list[str]) -> bool:

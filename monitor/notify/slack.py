@@ -24,7 +24,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
-from monitor.notify.base import Alert, Delivery, Notifier, NotifyError, network_error, usable_url
+from monitor.notify.base import Alert, Delivery, Notifier, NotifyError, network_error, shown_body, usable_url
 from monitor.notify.blocks import Message, accession_link_in, alert_message, digest_message
 from monitor.retry_after import retry_after_seconds
 from monitor.settings import Settings
@@ -315,7 +315,9 @@ class SlackWebhookNotifier:
             raise NotifyError(f"{self.name}: rate limited", True, code="ratelimited", retry_after=retry_after)
         permanent = response.status_code in WEBHOOK_PERMANENT
         code = body if permanent and body.replace("_", "").isalpha() else f"http_{response.status_code}"
-        raise NotifyError(f"{self.name}: HTTP {response.status_code} {body}", not permanent, code=code)
+        raise NotifyError(
+            f"{self.name}: HTTP {response.status_code} {shown_body(body)}".rstrip(), not permanent, code=code
+        )
 
     async def find_delivered(self, alerts: Sequence[Alert]) -> dict[int, Delivery]:
         return {}

@@ -12,7 +12,7 @@ from typing import Any
 
 import aiohttp
 
-from monitor.notify.base import Alert, Delivery, Notifier, NotifyError, network_error, usable_url
+from monitor.notify.base import Alert, Delivery, Notifier, NotifyError, network_error, shown_body, usable_url
 from monitor.retry_after import retry_after_seconds
 from monitor.settings import Settings
 from storage.states import Destination
@@ -61,7 +61,7 @@ class JsonWebhookNotifier:
             return Delivery(external_id=response.headers.get("X-Request-Id"), detail=f"HTTP {response.status}")
         retryable = response.status in RETRYABLE_STATUSES or response.status >= 500
         raise NotifyError(
-            f"{self.name}: HTTP {response.status} {body}".rstrip(),
+            f"{self.name}: HTTP {response.status} {shown_body(body)}".rstrip(),
             retryable,
             code=f"http_{response.status}",
             retry_after=retry_after_seconds(response.headers.get("Retry-After")),

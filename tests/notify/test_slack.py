@@ -327,3 +327,22 @@ async def test_without_history_scope_the_look_is_skipped_once_with_a_warning_and
         await notifier.send([alert(2)])
     assert len(fake.messages["C0FINANCE"]) == 2
     assert sum("cannot read the channel's history" in r.getMessage() for r in caplog.records) == 1
+
+
+@pytest.mark.parametrize("kind", ["crm", "slack"])
+async def test_an_error_answer_that_echoes_the_request_line_never_shows_the_secret_url(kind: str) -> None:
+    async def echo(request: web.Request) -> web.Response:
+        return web.Response(status=404, text=f"Not Found: POST {request.path_qs} HTTP/1.1")
+
+    app = web.Application()
+    app.router.add_post("/{tail:.*}", echo)
+    async with serving(app) as url:
+        secret_url = f"{url}/services/{SECRET}?key=SECRETKEY"
+        config = settings(url, webhooks=[{"name": "crm", "url_env": "CRM_URL"}])
+        env = {"CRM_URL": secret_url} if kind == "crm" else {"SLACK_WEBHOOK_URL": secret_url}
+        async with open_destinations(config, env) as destinations:
+            name = "webhook:crm" if kind == "crm" else "slack:#financings"
+            with pytest.raises(NotifyError) as refused:
+                await destinations.notifiers[name].send([replace(alert(), destination=name)])
+    assert "HTTP 404" in str(refused.value)
+    assert "SECRET" not in str(refused.value) and "services" not in str(refused.value)
