@@ -10,7 +10,8 @@ from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import ColumnElement, and_, or_, update
+from sqlalchemy import ColumnElement, and_, event, or_, update
+from sqlalchemy.orm import Session, UOWTransaction
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -71,6 +72,35 @@ def dead_here(claimant: str, me: str) -> bool:
     except OSError:
         return False  # it exists, owned by someone else
     return False
+
+
+@event.listens_for(Session, "before_flush")
+def _without_nul(session: Session, _flush: UOWTransaction, _instances: object) -> None:
+    """PostgreSQL's text refuses NUL (SQLite keeps it): a filer's company name with one would fail
+    every store of its filing. Every row written loses its NULs, in text and in JSON alike."""
+    for row in (*session.new, *session.dirty):
+        table = getattr(row, "__table__", None)
+        for column in table.columns if table is not None else ():
+            value = getattr(row, column.key, None)
+            cleaned = without_nul(value)
+            if cleaned is not value:
+                setattr(row, column.key, cleaned)
+
+
+def without_nul(value: object) -> object:
+    """`value` without NUL characters, the same object where it has none."""
+    if isinstance(value, str):
+        return value.replace("\x00", "") if "\x00" in value else value
+    if isinstance(value, list):
+        items = [without_nul(v) for v in value]
+        return items if any(a is not b for a, b in zip(items, value, strict=True)) else value
+    if isinstance(value, dict):
+        pairs = {without_nul(k): without_nul(v) for k, v in value.items()}
+        changed = any(a is not b for a, b in zip(pairs.values(), value.values(), strict=True)) or list(pairs) != list(
+            value
+        )
+        return pairs if changed else value
+    return value
 
 
 def utcnow() -> datetime:

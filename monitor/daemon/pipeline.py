@@ -10,6 +10,8 @@ import time
 from collections.abc import Callable
 from datetime import date, datetime
 
+from sqlalchemy.exc import DataError
+
 from filings.submission import Buffer
 from monitor.daemon.queue import Outcome, WorkItem
 from monitor.daemon.rulebook import RuleBook
@@ -91,7 +93,11 @@ class Pipeline:
         if result.error is not None:
             return await self._failed(item, url, result.error)
         processed = _processed(item, url, result, ruleset.version, fetched_at)
-        if not await self.store.save_processed(processed, self._destinations(processed, ruleset)):
+        try:
+            saved = await self.store.save_processed(processed, self._destinations(processed, ruleset))
+        except DataError as error:  # the database refuses this filing's data: an attempt, not a loop
+            return await self._failed(item, url, f"the database refused the filing: {error.orig}")
+        if not saved:
             return Outcome.ALREADY_STORED
         self.metrics.stored(processed.accepted_at, utcnow(), [event.type for event in processed.events])
         log.info(

@@ -260,3 +260,19 @@ def _pid_of_an_ended_process() -> int:
     process = subprocess.Popen(["true"])
     process.wait()
     return process.pid
+
+
+async def test_a_nul_in_a_filers_text_is_dropped_not_a_store_that_fails_on_postgresql(database_url: str) -> None:
+    store = await Store.open(database_url)
+    try:
+        filing = processed()
+        filing.company = "NEO\x00THERAPEUTICS INC"
+        filing.events[0].evidence = "sold\x00 shares"
+        filing.events[0].fields["investors"] = ["A\x00", "B"]
+        assert await store.save_processed(filing, ["console"])
+        found = await store.filing(ACCESSION)
+        assert found is not None and found.filing.company == "NEOTHERAPEUTICS INC"
+        assert found.events[0].evidence == "sold shares"
+        await store.save_skipped("0000930553-00-000011", "930553", "8-K", "BAD\x00 CO", "u", "form")
+    finally:
+        await store.close()
