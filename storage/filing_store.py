@@ -14,6 +14,7 @@ import logging
 import mmap
 import os
 import re
+import stat
 import tempfile
 import time
 import zlib
@@ -24,6 +25,9 @@ from typing import IO
 log = logging.getLogger(__name__)
 
 _ACCESSION = re.compile(r"^\d{10}-\d{2}-\d{6}$")
+_PREFIX = re.compile(r"^\d{10}$")
+_STORED = re.compile(r"^(\d{10})-\d{2}-\d{6}\.txt\.gz$")
+_HEADER_ACCESSION = re.compile(rb"ACCESSION NUMBER:\s*(\d{10}-\d{2}-\d{6})")
 _SUFFIX = ".txt.gz"
 _CHUNK = 1 << 20
 _LEVEL = 6  # zlib's default: a 10 MB submission in about a tenth of a second, to a fifth of its size
@@ -40,7 +44,8 @@ class FilingStore:
         self.max_bytes = max_bytes
 
     def path_of(self, accession: str) -> Path:
-        if not _ACCESSION.match(accession):
+        # fullmatch: `$` would let a trailing newline through
+        if not _ACCESSION.fullmatch(accession):
             raise FilingStoreError(f"not an accession number: {accession[:40]!r}")
         return self.folder / accession[:10] / f"{accession}{_SUFFIX}"
 
@@ -49,6 +54,8 @@ class FilingStore:
         path = self.path_of(accession)
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
+            if not _real_folder(path.parent):
+                raise OSError(f"{path.parent} is a link, not a folder of the store")
             with tempfile.NamedTemporaryFile(dir=path.parent, prefix=".part-", delete=False) as handle:
                 try:
                     _write_gzip(handle, data)
@@ -60,23 +67,28 @@ class FilingStore:
             log.warning("filing store: could not keep %s: %s", accession, error)
 
     def get(self, accession: str) -> bytes | None:
-        """The submission, or None when the store lacks it or its copy is damaged (then deleted)."""
+        """The submission, or None when the store lacks it or its copy is damaged, too large or not
+        this filing's (then deleted). A link is never followed: the store reads only files it wrote."""
         path = self.path_of(accession)
         try:
-            compressed = path.read_bytes()
+            compressed = _read_own_file(path, self.max_bytes)
         except FileNotFoundError:
             return None
         except OSError as error:
             log.warning("filing store: could not read %s: %s", accession, error)
             return None
-        data = _gunzip(compressed, self.max_bytes)
-        if data is None:
-            log.warning("filing store: %s is damaged or too large; it will be fetched again", accession)
+        data = None if compressed is None else _gunzip(compressed, self.max_bytes)
+        if data is None or not _names_accession(data, accession):
+            log.warning(
+                "filing store: %s is damaged, too large or another filing's; it will be fetched again", accession
+            )
             path.unlink(missing_ok=True)
+            return None
         return data
 
     def __contains__(self, accession: str) -> bool:
-        return self.path_of(accession).is_file()
+        path = self.path_of(accession)
+        return _real_folder(path.parent) and path.is_file() and not path.is_symlink()
 
     def prune(self, now: float | None = None) -> int:
         """Delete the copies older than the retention; how many went."""
@@ -94,8 +106,48 @@ class FilingStore:
         return removed
 
     def _files(self) -> Iterator[Path]:
-        if self.folder.is_dir():
-            yield from self.folder.glob(f"*/*{_SUFFIX}")
+        """The copies the store wrote: regular files named for an accession, in folders named for its
+        prefix. Links (to folders or files) are never followed: a `folder` set to a shared directory
+        must not cost anyone else's files."""
+        if not self.folder.is_dir():
+            return
+        with os.scandir(self.folder) as folders:
+            for folder in folders:
+                if _PREFIX.match(folder.name) and folder.is_dir(follow_symlinks=False):
+                    yield from _own_files(Path(folder.path), folder.name)
+
+
+def _own_files(folder: Path, prefix: str) -> Iterator[Path]:
+    with os.scandir(folder) as entries:
+        for entry in entries:
+            named = _STORED.match(entry.name)
+            if named and named.group(1) == prefix and entry.is_file(follow_symlinks=False):
+                yield Path(entry.path)
+
+
+def _real_folder(path: Path) -> bool:
+    try:
+        return stat.S_ISDIR(os.lstat(path).st_mode)
+    except OSError:
+        return False
+
+
+def _read_own_file(path: Path, max_bytes: int) -> bytes | None:
+    """A stored copy's bytes, opened without following a link, and refused unread when it is larger
+    than any copy of a body within the limit could be (gzip adds a few bytes; stored blocks 5 in 64K)."""
+    if not _real_folder(path.parent):
+        raise OSError(f"{path.parent} is a link, not a folder of the store")
+    descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+    with os.fdopen(descriptor, "rb") as handle:
+        if os.fstat(handle.fileno()).st_size > max_bytes + max_bytes // 1000 + 1024:
+            return None
+        return handle.read()
+
+
+def _names_accession(data: bytes, accession: str) -> bool:
+    """A submission names its accession in its header: a copy that names another is not this filing's."""
+    named = _HEADER_ACCESSION.search(data[:8192])
+    return named is None or named.group(1).decode() == accession
 
 
 def _write_gzip(handle: IO[bytes], data: bytes | mmap.mmap) -> None:

@@ -10,9 +10,10 @@ from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import ColumnElement, and_, event, or_, update
-from sqlalchemy.orm import Session, UOWTransaction
+from sqlalchemy import ColumnElement, and_, or_, update
+from sqlalchemy import event as orm_events
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
+from sqlalchemy.orm import Session, UOWTransaction
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -74,7 +75,7 @@ def dead_here(claimant: str, me: str) -> bool:
     return False
 
 
-@event.listens_for(Session, "before_flush")
+@orm_events.listens_for(Session, "before_flush")
 def _without_nul(session: Session, _flush: UOWTransaction, _instances: object) -> None:
     """PostgreSQL's text refuses NUL (SQLite keeps it): a filer's company name with one would fail
     every store of its filing. Every row written loses its NULs, in text and in JSON alike."""

@@ -93,3 +93,48 @@ def test_a_store_that_cannot_be_written_costs_a_warning_not_the_filing(
         store_in(blocked).put(ACCESSION, b"data")
     assert "could not keep" in caplog.text
     assert store_in(blocked).get(ACCESSION) is None
+
+
+def test_retention_deletes_only_the_stores_own_copies_and_follows_no_link(tmp_path: Path) -> None:
+    shared = tmp_path / "shared"
+    (shared / "reports").mkdir(parents=True)
+    report = shared / "reports" / "q3-2025.txt.gz"
+    report.write_bytes(b"someone else's")
+    (shared / "0009999999").mkdir()
+    outside = shared / "0009999999" / "0009999999-25-000001.txt.gz"
+    outside.write_bytes(b"not ours either")
+    store = store_in(tmp_path / "store", retention_days=1)
+    store.put(ACCESSION, b"ACCESSION NUMBER: " + ACCESSION.encode())
+    (tmp_path / "store" / "0009999999").symlink_to(shared / "0009999999")
+    (tmp_path / "store" / "reports").symlink_to(shared / "reports")
+    old = time.time() - 5 * 86_400
+    for path in (report, outside, store.path_of(ACCESSION)):
+        os.utime(path, (old, old))
+
+    assert store.prune() == 1
+    assert report.exists() and outside.exists() and not store.path_of(ACCESSION).exists()
+
+
+def test_a_linked_copy_or_another_filings_copy_is_not_trusted(tmp_path: Path) -> None:
+    store = store_in(tmp_path)
+    other = "0001234567-24-000999"
+    store.put(other, b"<SEC-HEADER>\nACCESSION NUMBER:\t\t" + other.encode() + b"\n")
+    path = store.path_of(ACCESSION)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.symlink_to(store.path_of(other))
+    assert ACCESSION not in store and store.get(ACCESSION) is None
+    os.replace(store.path_of(other), path)  # a real file now, but the copy names the other filing
+    assert store.get(ACCESSION) is None and not path.exists()
+
+
+def test_a_copy_larger_than_any_body_within_the_limit_is_refused_unread(tmp_path: Path) -> None:
+    store = store_in(tmp_path, max_bytes=1000)
+    path = store.path_of(ACCESSION)
+    path.parent.mkdir(parents=True)
+    path.write_bytes(os.urandom(10_000))
+    assert store.get(ACCESSION) is None
+
+
+def test_an_accession_with_a_trailing_newline_is_no_file_name(tmp_path: Path) -> None:
+    with pytest.raises(FilingStoreError):
+        store_in(tmp_path).path_of(ACCESSION + "\n")
