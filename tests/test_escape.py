@@ -33,8 +33,18 @@ def test_for_terminal_leaves_no_control_character_and_no_line_break() -> None:
     assert for_terminal("A & B, Inc. — 7.5% notes") == "A & B, Inc. — 7.5% notes"
 
 
-def test_for_slack_escapes_exactly_mrkdwns_control_characters() -> None:
-    assert for_slack("<!here> A&B *bold*") == "&lt;!here&gt; A&amp;B *bold*"
+def test_for_slack_escapes_mrkdwns_control_characters_and_leaves_figures_alone() -> None:
+    assert for_slack("<!here> A&B") == "&lt;!here&gt; A&amp;B"
+    assert for_slack("$15.375 a share, 7.5% notes, U.S. holders, Inc. Series A-1") == (
+        "$15.375 a share, 7.5% notes, U.S. holders, Inc. Series A-1"
+    )
+
+
+def test_a_filers_formatting_marks_and_bare_urls_format_and_link_nothing() -> None:
+    shown = for_slack("*FREE* _money_ ~gone~ `code` at https://evil.example/login or www.evil.example")
+    assert not set("*_~`") & set(shown)
+    assert "://" not in shown and "evil.example" not in shown
+    assert "FREE" in shown and "evil" in shown  # still readable
 
 
 def rendered(print_to: object) -> str:
