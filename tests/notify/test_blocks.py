@@ -91,7 +91,10 @@ def test_a_filers_mentions_and_links_are_escaped_in_the_text_as_in_the_blocks() 
         everything = message.text + " ".join(_mrkdwn_texts(message.blocks))  # plain_text is never parsed
         for raw in ("<!channel>", "<!here>", "<http://evil", "<!everyone>", "<@U123>", "<!subteam"):
             assert raw not in everything, raw
-        assert "ACME &lt;!channel&gt; &lt;!here&gt; &lt;http:\u2215\u2215evil\u2024example|click here&gt; &amp; co" in message.text
+        assert (
+            "ACME &lt;!channel&gt; &lt;!here&gt; &lt;http:\u2215\u2215evil\u2024example|click here&gt; &amp; co"
+            in message.text
+        )
         assert "ACME <!channel>" in render_mrkdwn(message.text)  # shown to readers as the filer wrote it
 
 
