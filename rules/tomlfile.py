@@ -5,7 +5,9 @@ error at its line, a bad value at its key's line, a missing key at its table's h
 
 from __future__ import annotations
 
+import os
 import re
+import stat
 import tomllib
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -19,6 +21,25 @@ _TABLE_HEADER = re.compile(r"^\s*\[(?P<array>\[)?\s*(?P<name>[^\[\]]+?)\s*\]\]?\
 _KEY = re.compile(r"^\s*([\w\"'.-]+)\s*=")
 
 Place = Sequence[str | int]  # a key's place in the tree: table names, array indexes, the key
+
+
+MAX_BYTES = 4_000_000  # a rule pack or config is a few KB; /dev/zero or a mistaken log file is not one
+
+
+def read_bounded(path: Path, limit: int = MAX_BYTES) -> bytes:
+    """A regular file's bytes, at most `limit` of them: a link to a device or a FIFO, or a file
+    too large to be a rule pack or config, is an error, never read whole (nor waited on)."""
+    descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    with os.fdopen(descriptor, "rb") as handle:
+        mode = os.fstat(handle.fileno()).st_mode
+        if stat.S_ISDIR(mode):
+            raise IsADirectoryError(21, "is a folder", str(path))
+        if not stat.S_ISREG(mode):
+            raise OSError(22, "not a regular file (a device, a pipe or a socket)")
+        data = handle.read(limit + 1)
+    if len(data) > limit:
+        raise OSError(27, f"larger than {limit // 1_000_000} MB: not a rule or config file")
+    return data
 
 
 class TomlFileError(Exception):
@@ -54,7 +75,7 @@ class TomlFile:
     @classmethod
     def read(cls, path: Path) -> TomlFile:
         try:
-            text = path.read_text(encoding="utf-8")
+            text = read_bounded(path).decode("utf-8")
         except FileNotFoundError:
             raise TomlFileError(path, "no such file") from None
         except IsADirectoryError:

@@ -21,6 +21,9 @@ from storage.errors import StorageError
 log = logging.getLogger(__name__)
 
 DATABASE_ANSWER_SECONDS = 2.0
+# A scraper needs one connection, a few tools a handful: past this, the oldest is closed, so that
+# slow or idle connections cannot take every descriptor the daemon needs for its own files.
+MAX_CONNECTIONS = 64
 STALE_POLLS = 3  # the feed may miss this many polls (a slow page, a retry) before the daemon is unready
 
 
@@ -37,8 +40,9 @@ class HealthServer:
         app.router.add_get("/metrics", self._metrics)
         app.router.add_get("/healthz", self._healthz)
         app.router.add_get("/readyz", self._readyz)
-        self._runner = web.AppRunner(app, access_log=None, handle_signals=False)
+        self._runner = web.AppRunner(app, access_log=None, handle_signals=False, keepalive_timeout=5)
         await self._runner.setup()
+        _bound_connections(self._runner.server)
         site = web.TCPSite(self._runner, self.settings.address, self.settings.port)
         await site.start()
         host, port = self._runner.addresses[0][:2]
@@ -61,6 +65,24 @@ class HealthServer:
         if not problems:
             return web.Response(text="ready\n")
         return web.Response(status=503, text="not ready:\n" + "".join(f"- {p}\n" for p in problems))
+
+
+def _bound_connections(server: web.Server | None) -> None:
+    """Close the oldest connection whenever more than MAX_CONNECTIONS are open."""
+    if server is None:
+        return
+    made = server.connection_made
+
+    def made_within_bound(handler: web.RequestHandler, transport: asyncio.Transport) -> None:
+        made(handler, transport)
+        # A closed connection stays listed until its handler ends: count only those still open.
+        open_ones = [
+            h.transport for h in server.connections if h.transport is not None and not h.transport.is_closing()
+        ]
+        for oldest in open_ones[: max(0, len(open_ones) - MAX_CONNECTIONS)]:
+            oldest.close()
+
+    setattr(server, "connection_made", made_within_bound)  # noqa: B010 (mypy: a method is not assignable)
 
 
 class Readiness:
@@ -96,10 +118,12 @@ class Readiness:
     async def _database_problem(self) -> str | None:
         if self._ping is None or self._ping.done():
             self._ping = asyncio.create_task(self.app.store.ping())
-        done, _ = await asyncio.wait({self._ping}, timeout=DATABASE_ANSWER_SECONDS)
+        # This check's own task: a scrape beside it may start the next one meanwhile.
+        ping = self._ping
+        done, _ = await asyncio.wait({ping}, timeout=DATABASE_ANSWER_SECONDS)
         if not done:
             return f"the database did not answer within {DATABASE_ANSWER_SECONDS:g} s"
-        error = self._ping.exception()
+        error = ping.exception()
         if error is None:
             return None
         if isinstance(error, (StorageError, SQLAlchemyError, OSError)):

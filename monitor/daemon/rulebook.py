@@ -14,6 +14,7 @@ from rules.errors import RuleError, RuleErrors
 from rules.loader import line_of_rule, load_sources
 from rules.sources import DEFAULT_PACKS, RuleSources
 from rules.testing import benign_hits, benign_samples
+from rules.tomlfile import read_bounded
 
 log = logging.getLogger(__name__)
 
@@ -97,7 +98,7 @@ class RuleBook:
         for file in files:
             digest.update(str(file).encode())
             try:
-                digest.update(file.read_bytes())
-            except OSError:
-                digest.update(b"<unreadable>")
+                digest.update(read_bounded(file))
+            except OSError as error:  # reported, with the file, when the rules load
+                digest.update(f"<unreadable: {error}>".encode())
         return digest.hexdigest()

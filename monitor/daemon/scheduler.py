@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import resource
 import signal
 from collections.abc import Awaitable, Callable, Coroutine
 from datetime import UTC, datetime
@@ -44,6 +45,18 @@ def _prune(app: App) -> None:
         log.info("filing store: %d copies past the retention removed", removed)
 
 
+def _raise_open_file_limit() -> None:
+    """Up to the hard limit (many systems start processes at 1,024): descriptors run out for the
+    filing store and the database long before memory does."""
+    try:
+        soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+        wanted = min(hard, 65_536) if hard != resource.RLIM_INFINITY else 65_536
+        if soft < wanted:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (wanted, hard))
+    except (ValueError, OSError) as error:
+        log.debug("open-file limit left as it is: %s", error)
+
+
 class Daemon:
     def __init__(self, settings: Settings, once: bool = False) -> None:
         self.settings = settings
@@ -58,6 +71,7 @@ class Daemon:
 
     async def run(self) -> bool:
         """Run until stopped (or, with `once`, until done); False when a `once` run could not read EDGAR."""
+        _raise_open_file_limit()
         async with open_app(self.settings, self.rules) as app:
             log.info("filing-monitor started: %s", describe(self.settings, self.rules))
             log.info("alerts to: %s", app.destinations.describe())

@@ -145,3 +145,21 @@ def test_version(capsys: pytest.CaptureFixture[str]) -> None:
 @pytest.mark.parametrize("arguments", [["-v", "config", "check"], ["config", "check", "-v"], ["config", "-v", "check"]])
 def test_verbose_is_taken_before_or_after_the_command(arguments: list[str]) -> None:
     assert build_parser().parse_args(arguments).verbose is True
+
+
+@pytest.mark.parametrize("number", ["inf", "nan"])
+def test_config_check_refuses_infinite_intervals_and_sizes(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], number: str
+) -> None:
+    config = tmp_path / "config.toml"
+    config.write_text(
+        f'[edgar]\nuser_agent = "Tests tests@example.com"\npoll_seconds = {number}\nmax_body_mb = {number}\n'
+    )
+    assert main(["config", "check", "--config", str(config)]) == 2
+    err = capsys.readouterr().err
+    assert "poll_seconds" in err and "max_body_mb" in err
+
+
+def test_config_check_of_a_device_says_so_without_reading_it(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["config", "check", "--config", "/dev/zero"]) == 2
+    assert "/dev/zero: cannot read: not a regular file" in capsys.readouterr().err

@@ -5,6 +5,8 @@ acceptance time reaches the stored filing, the Slack message and `status`."""
 from __future__ import annotations
 
 import asyncio
+import os
+import random
 import re
 import sqlite3
 import time
@@ -13,6 +15,8 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from types import SimpleNamespace
+from typing import cast
 
 import aiohttp
 from prometheus_client.parser import text_string_to_metric_families
@@ -20,6 +24,8 @@ from prometheus_client.parser import text_string_to_metric_families
 from fakes.edgar import FaultPlan
 from fakes.filings import FakeFiling
 from fakes.slack import FakeSlack, render_blocks
+from monitor.daemon.health import Readiness
+from monitor.daemon.runtime import App
 from monitor.edgar.calendar import EASTERN, edgar_today
 from rules.engine import RuleSet
 from storage.session import aware
@@ -208,3 +214,44 @@ def _ready(base: str) -> Callable[[], Awaitable[bool]]:
         return (await get(f"{base}/readyz"))[0] == 200
 
     return ready
+
+
+async def test_many_idle_connections_and_concurrent_readyz_leave_health_answering_without_errors(
+    tmp_path: Path, sample_filings: list[FakeFiling], ruleset: RuleSet, open_store: OpenStore
+) -> None:
+    async with ready_daemon(tmp_path, sample_filings[:1], ruleset, open_store) as (_, daemon, base):
+        host, port = base.removeprefix("http://").split(":")
+        idle = [await asyncio.open_connection(host, int(port)) for _ in range(300)]  # never send a request
+        try:
+            await asyncio.sleep(0.5)
+            assert daemon.process is not None
+            sockets = [fd for fd in Path(f"/proc/{daemon.process.pid}/fd").iterdir() if "socket" in os.readlink(fd)]
+            assert len(sockets) < 64 + 30  # the bound, and the daemon's own (database, EDGAR, Slack)
+            assert await get(f"{base}/healthz") == (200, "ok\n")
+        finally:
+            for _, writer in idle:
+                writer.close()
+        async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=40)) as session:
+
+            async def readyz() -> int:
+                async with session.get(f"{base}/readyz") as response:
+                    await response.read()
+                    return response.status
+
+            statuses = await asyncio.gather(*(readyz() for _ in range(200)))
+    assert set(statuses) <= {200, 503}, statuses
+    assert "Traceback" not in daemon.text() and "InvalidStateError" not in daemon.text()
+
+
+async def test_concurrent_readiness_checks_each_read_their_own_database_check() -> None:
+    class SlowStore:
+        async def ping(self) -> None:
+            await asyncio.sleep(random.random() / 100)
+
+    readiness = Readiness(cast(App, SimpleNamespace(store=SlowStore())))
+
+    async def staggered() -> str | None:
+        await asyncio.sleep(random.random() / 20)
+        return await readiness._database_problem()
+
+    assert set(await asyncio.gather(*(staggered() for _ in range(500)))) == {None}

@@ -5,11 +5,14 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import pytest
+
 from filings.reader import read_filing
 from monitor.daemon.rulebook import RuleBook
 from rules.catalogue import event_type
 from rules.engine import scan_filing
 from rules.sources import DEFAULT_PACKS
+from rules.tomlfile import TomlFile, TomlFileError
 
 PACK = Path(__file__).resolve().parents[1] / "fixtures" / "packs" / "reverse-split"
 SPLIT_TEXT = b"""<html><body><p>On February 20, 2025, Acme Split Corp. announced that its Board of Directors
@@ -45,3 +48,21 @@ def test_an_accepted_edit_puts_its_types_in_force_with_its_rules(tmp_path: Path)
 
     assert book.reload_if_changed() is True
     assert event_type("reverse_split").title == "Share consolidation"
+
+
+def test_a_rule_file_linked_to_an_endless_device_is_refused_not_read_whole(tmp_path: Path) -> None:
+    folder = tmp_path / "my-rules"
+    shutil.copytree(PACK, folder)
+    book = RuleBook([DEFAULT_PACKS, folder])
+    (folder / "endless.toml").symlink_to("/dev/zero")
+    assert book.reload_if_changed() is False  # refused, quickly, the rules in force kept
+    assert book.reload_if_changed(force=True) is False
+
+
+def test_a_rule_file_read_is_bounded_and_names_what_is_wrong(tmp_path: Path) -> None:
+    big = tmp_path / "big.toml"
+    big.write_bytes(b"# " + b"x" * 5_000_000)
+    for path, why in ((big, "larger than 4 MB"), (Path("/dev/zero"), "not a regular file")):
+        with pytest.raises(TomlFileError) as refused:
+            TomlFile.read(path)
+        assert why in str(refused.value)
