@@ -34,6 +34,11 @@ class PollReport:
     skipped: int = 0  # 8-Ks not fetched: none of their items is among [edgar] only_items
     failed_forms: list[str] = field(default_factory=list)
 
+    @classmethod
+    def stopped(cls) -> PollReport:
+        """A poll given up for a stop: it read nothing, and that is no failure."""
+        return cls(complete=False)
+
 
 class FeedPoller:
     def __init__(self, client: EdgarClient, store: Store, queue: WorkQueue, workers: int) -> None:

@@ -8,11 +8,12 @@ import resource
 import signal
 from collections.abc import Awaitable, Callable, Coroutine
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, cast
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from sqlalchemy.exc import SQLAlchemyError
 
+from monitor.daemon.feed_poller import PollReport
 from monitor.daemon.health import HealthServer, Readiness
 from monitor.daemon.rulebook import RuleBook
 from monitor.daemon.runtime import App, describe, open_app
@@ -141,10 +142,10 @@ class Daemon:
         when the feed could not be read, an alert could not be delivered, or a route has nowhere to go:
         cron must see it."""
         started = utcnow()
-        await app.retry_failed()
-        await app.refresh_tickers()
-        await app.index.catch_up(edgar_today())
-        report = await app.poller.poll()
+        # Each step gives way to SIGTERM: EDGAR down and a long retry must not keep cron's run alive.
+        for step in (app.retry_failed, app.refresh_tickers, lambda: app.index.catch_up(edgar_today())):
+            await _until_stopped(step(), self._stop, reraise=True)
+        report = await _polled_until_stopped(app, self._stop)
         await _until_stopped(app.queue.drained(), self._stop)
         await _until_stopped(app.outbox.drain(), self._stop)
         if report.failed_forms:
@@ -262,9 +263,21 @@ class Daemon:
         return await asyncio.to_thread(self.rules.reload_if_changed, force)
 
 
-async def _until_stopped(work: Awaitable[object], stop: asyncio.Event) -> None:
+async def _polled_until_stopped(app: App, stop: asyncio.Event) -> PollReport:
+    """One poll, or, stopped meanwhile, a report of a poll that read nothing."""
+    if stop.is_set():
+        return PollReport.stopped()
+    polling = asyncio.ensure_future(app.poller.poll())
+    await _until_stopped(polling, stop, reraise=True)
+    return polling.result() if polling.done() and not polling.cancelled() else PollReport.stopped()
+
+
+async def _until_stopped(work: Awaitable[object], stop: asyncio.Event, reraise: bool = False) -> None:
+    """Wait for `work`, or for a stop (then `work` is cancelled); `reraise`: its failure is ours."""
     waiting = asyncio.ensure_future(work)
     stopping = asyncio.create_task(stop.wait())
     await asyncio.wait({waiting, stopping}, return_when=asyncio.FIRST_COMPLETED)
     for task in (waiting, stopping):
         task.cancel()
+    if reraise and waiting.done() and not waiting.cancelled() and waiting.exception() is not None:
+        raise cast(BaseException, waiting.exception())

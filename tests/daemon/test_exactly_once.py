@@ -8,6 +8,7 @@ from collections import Counter
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
+from fakes.edgar import FakeEdgar, FaultPlan
 from fakes.filings import FakeFiling
 from fakes.process import EdgarProcess
 from fakes.slack import FakeSlack
@@ -127,3 +128,19 @@ async def test_alerts_made_without_a_token_are_kept_and_sent_once_by_alerts_retr
         code, _, err = await command("alerts", "retry", "--config", str(config), env={"SLACK_BOT_TOKEN": TOKEN})
         assert code == 0, err
     assert alerted and posted(slack) == Counter(alerted)
+
+
+async def test_run_once_stops_on_sigterm_while_edgar_is_down_and_retried(tmp_path: Path) -> None:
+    fake = FakeEdgar(faults=FaultPlan(rate=1.0, kinds=("500",)))
+    async with serving(fake.app()) as base_url:
+        config = write_config(tmp_path, base_url, "sqlite:///monitor.db", edgar={"max_attempts": 50})
+        once = DaemonProcess(config)
+        await once.start("--once")
+        await wait_until(lambda: _served(fake), 30, once)
+        code, took = await once.stop(within=15)
+    assert code == 0 and took < 10
+    assert "Traceback" not in once.text()
+
+
+async def _served(fake: FakeEdgar) -> bool:
+    return fake.stats.requests >= 3
