@@ -180,8 +180,8 @@ class SlackNotifier:
         try:
             channel_id = await self._resolved_channel()
         except NotifyError as error:
-            if _transient(error):
-                raise
+            if not _history_withheld(error):
+                raise  # busy, down, or a token Slack refuses: the post would meet the same
             self._cannot_read(error)
             return None
         return self._ledgers.setdefault(channel_id, ChannelLedger(channel_id))
@@ -202,7 +202,7 @@ class SlackNotifier:
                 if pages >= MAX_HISTORY_PAGES:
                     break
         except NotifyError as error:
-            if _transient(error):
+            if not _history_withheld(error):
                 raise
             self._cannot_read(error)
             return None
@@ -364,6 +364,22 @@ def _named_accessions(message: dict[str, Any]) -> list[str]:
     if metadata.get("event_type") != METADATA_TYPE:
         return []
     return str((metadata.get("event_payload") or {}).get("accessions") or "").split()[:DIGEST_LIMIT]
+
+
+# What keeps the history from us while posting may still work: a scope, a method, a channel the
+# app cannot list (a private one without groups:read).
+_HISTORY_WITHHELD = {
+    "missing_scope",
+    "unknown_method",
+    "method_deprecated",
+    "not_allowed_token_type",
+    "no_permission",
+    "channel_not_found",
+}
+
+
+def _history_withheld(error: NotifyError) -> bool:
+    return error.code in _HISTORY_WITHHELD or (error.code.startswith("http_4") and error.code != "http_429")
 
 
 def _transient(error: NotifyError) -> bool:
