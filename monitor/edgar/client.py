@@ -154,6 +154,10 @@ class EdgarClient:
                 if body.size + len(chunk) > cap:
                     raise TooLarge(f"{url}: over {self.settings.max_body_mb:g} MB ([edgar] max_body_mb)")
                 body.append(chunk)
+        except (TimeoutError, aiohttp.ClientError):
+            # Both are OSErrors too: a read that timed out or broke is retried, not a disk that is full.
+            body.close()
+            raise
         except OSError as error:  # the temporary file: a full or read-only disk
             body.close()
             raise EdgarError(f"{url}: no room for the body in a temporary file: {error.strerror or error}") from None

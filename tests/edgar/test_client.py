@@ -8,6 +8,7 @@ import time
 from datetime import date
 
 import pytest
+from aiohttp import web
 
 from fakes.edgar import FakeEdgar, FaultPlan
 from fakes.filings import FakeFiling
@@ -160,3 +161,22 @@ async def test_requests_are_spread_across_the_window_not_sent_in_bursts() -> Non
         times.append(slot.sent_at or 0.0)
     gaps = [later - earlier for earlier, later in itertools.pairwise(times)]
     assert min(gaps) >= 0.105 * 0.98  # (1 s + margin) / 10
+
+
+async def test_a_body_that_stalls_midway_is_retried_not_taken_for_a_full_disk() -> None:
+    answers = itertools.count()
+
+    async def stalling(request: web.Request) -> web.StreamResponse:
+        response = web.StreamResponse()
+        await response.prepare(request)
+        await response.write(BODY[:1000])
+        if next(answers) == 0:
+            await asyncio.sleep(3)  # past the client's timeout, mid-body
+        await response.write(BODY[1000:])
+        await response.write_eof()
+        return response
+
+    app = web.Application()
+    app.router.add_get("/{tail:.*}", stalling)
+    async with serving(app) as base_url, EdgarClient(edgar_settings(base_url, timeout_seconds=1.0)) as client:
+        assert await client.fetch(submission_url(base_url, FILING.cik, FILING.accession)) == BODY
