@@ -83,7 +83,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     again.add_argument("--apply", action="store_true", help="store the new events (default: a dry run)")
     again.add_argument("--alert", action="store_true", help="also alert filings that get events and had none")
-    again.add_argument("--workers", type=int, metavar="N", help="processes (default: one per core)")
+    again.add_argument("--workers", type=_count, metavar="N", help="processes (default: one per core)")
 
     config = commands.add_parser("config", help="check a config file")
     config_commands = config.add_subparsers(dest="config_command", required=True, parser_class=_Parser)
@@ -118,11 +118,13 @@ def build_parser() -> argparse.ArgumentParser:
     alert_list = alerts_commands.add_parser("list", help="alerts not sent yet (pending, failed), newest first")
     _config_option(alert_list)
     alert_list.add_argument("--all", action="store_true", help="sent alerts too")
-    alert_list.add_argument("--limit", type=int, default=100, metavar="N", help="at most N alerts (default 100)")
+    alert_list.add_argument("--limit", type=_count, default=100, metavar="N", help="at most N alerts (default 100)")
     alert_list.add_argument("--json", action="store_true", help="one JSON object per alert")
     retry = alerts_commands.add_parser("retry", help="send failed alerts again (after fixing the cause)")
     _config_option(retry)
-    retry.add_argument("ids", nargs="*", type=int, metavar="ID", help="only these alerts (default: every failed one)")
+    retry.add_argument(
+        "ids", nargs="*", type=_count, metavar="ID", help="only these alerts (default: every failed one)"
+    )
 
     notify = commands.add_parser("notify", help="check the alert destinations")
     notify_commands = notify.add_subparsers(dest="notify_command", required=True, parser_class=_Parser)
@@ -134,7 +136,7 @@ def build_parser() -> argparse.ArgumentParser:
     listing = events_commands.add_parser("list", help="list stored events, newest first")
     _config_option(listing)
     listing.add_argument("--json", action="store_true", help="one JSON object per filing, as `scan --json`")
-    listing.add_argument("--limit", type=int, default=None, metavar="N", help="at most N filings")
+    listing.add_argument("--limit", type=_count, default=None, metavar="N", help="at most N filings")
     listing.add_argument(
         "--type", action="append", dest="types", metavar="TYPE", help="only this event type (repeatable)"
     )
@@ -178,6 +180,20 @@ def _version() -> str:
         return "unknown (not installed)"
 
 
+MAX_COUNT = 1_000_000_000  # a row count or an id: past this, a typo, not a wish
+
+
+def _count(text: str) -> int:
+    """A positive whole number a database can hold (99999999999999999999 is a typo, not a limit)."""
+    try:
+        number = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text[:40]!r} is not a whole number") from None
+    if not 1 <= number <= MAX_COUNT:
+        raise argparse.ArgumentTypeError(f"{text[:40]} is not between 1 and {MAX_COUNT:,}")
+    return number
+
+
 def _day(text: str) -> date:
     try:
         return date.fromisoformat(text)
@@ -214,6 +230,8 @@ def _dispatch(args: argparse.Namespace) -> int:
     if args.command == "routes":
         return asyncio.run(command_routes_test(settings, args.form, args.cik, args.tickers, args.events))
     if args.command == "rules":
+        if args.until is not None and args.since > args.until:
+            raise ConfigError(f"--since {args.since} is after --until {args.until}: no filing is in that range")
         configure_logging("DEBUG" if args.verbose else settings.logging.level, settings.logging.json_lines)
         return asyncio.run(
             command_replay(

@@ -358,6 +358,10 @@ def _accessions_in(message: dict[str, Any], wanted: Collection[str]) -> list[str
     return [a for a in wanted if accession_link_in(text, a)]
 
 
+def _usable_token(token: str) -> bool:
+    return token.isprintable() and not any(c.isspace() for c in token)
+
+
 def _named_accessions(message: dict[str, Any]) -> list[str]:
     """The filings a message of ours names in its metadata."""
     metadata = message.get("metadata") or {}
@@ -410,6 +414,11 @@ def open_slack(
     slack = settings.slack
     token, webhook_url = env.get(slack.token_env, "").strip(), env.get(slack.webhook_env, "").strip()
     channels = slack_channels(settings)
+    if token and not _usable_token(token):
+        # Never shown: it is a secret. A control character would end in a refused or broken request.
+        log.error("$%s holds a control character or a space: Slack is off until it is fixed", slack.token_env)
+        notes.append(f"Slack off (${slack.token_env} is not a usable token)")
+        return {}
     if token:
         base_url = slack.base_url if slack.base_url.endswith("/") else slack.base_url + "/"
         # No retry handlers: a retry inside slack-sdk could post twice; the outbox retries, after a lookup.

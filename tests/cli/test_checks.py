@@ -163,3 +163,18 @@ def test_config_check_refuses_infinite_intervals_and_sizes(
 def test_config_check_of_a_device_says_so_without_reading_it(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["config", "check", "--config", "/dev/zero"]) == 2
     assert "/dev/zero: cannot read: not a regular file" in capsys.readouterr().err
+
+
+def test_an_impossible_limit_or_id_is_a_usage_error_not_a_traceback(capsys: pytest.CaptureFixture[str]) -> None:
+    for argv in (["events", "list", "--limit", "99999999999999999999"], ["alerts", "retry", "99999999999999999999"]):
+        with pytest.raises(SystemExit) as ended:
+            main(argv)
+        assert ended.value.code == 2
+        assert "is not between 1 and 1,000,000,000" in capsys.readouterr().err
+
+
+def test_replay_refuses_a_range_that_ends_before_it_starts(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    config = write(tmp_path, EDGAR)
+    argv = ["rules", "replay", "--config", str(config), "--since", "2025-02-01", "--until", "2025-01-01"]
+    assert main(argv) == 2
+    assert "--since 2025-02-01 is after --until 2025-01-01" in capsys.readouterr().err

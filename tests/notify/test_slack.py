@@ -346,3 +346,12 @@ async def test_an_error_answer_that_echoes_the_request_line_never_shows_the_secr
                 await destinations.notifiers[name].send([replace(alert(), destination=name)])
     assert "HTTP 404" in str(refused.value)
     assert "SECRET" not in str(refused.value) and "services" not in str(refused.value)
+
+
+async def test_a_token_with_a_control_character_turns_slack_off_without_showing_it(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    async with slack(FakeSlack(), SLACK_BOT_TOKEN="xoxb-SECRET\nInjected: header") as (destinations, _):
+        assert "slack:#financings" not in destinations.notifiers
+        assert "is not a usable token" in destinations.describe()
+    assert "SECRET" not in caplog.text
