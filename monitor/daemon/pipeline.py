@@ -13,6 +13,7 @@ from datetime import date, datetime
 from sqlalchemy.exc import DataError
 
 from filings.submission import Buffer
+from monitor.daemon.budget import ScanBudget
 from monitor.daemon.queue import Outcome, WorkItem
 from monitor.daemon.rulebook import RuleBook
 from monitor.edgar.calendar import accepted_utc
@@ -51,7 +52,7 @@ class Pipeline:
         self.rules = rules
         self.router = router  # None: store without alerting (a backfill of old days)
         self.max_attempts = max_attempts
-        self._scanning = asyncio.Semaphore(os.cpu_count() or 1)
+        self._scanning = ScanBudget(os.cpu_count() or 1)
         self.on_stored: Callable[[], None] = lambda: None  # the outbox wakes to deliver new alerts
         self.on_fatal: Callable[[str], None] = lambda reason: None  # the daemon stops on such a fault
 
@@ -85,8 +86,9 @@ class Pipeline:
         ruleset = self.rules.current  # the rules in force now, kept for this filing even if a reload lands
         with body, body.view() as data:
             # Reading and the rules are CPU work: off the event loop, so that request pacing stays exact,
-            # and no more at once than there are cores: more would only hold more filings in memory.
-            async with self._scanning:
+            # and no more at once than there are cores, nor more bytes than the budget: more would only
+            # hold more filings in memory.
+            async with self._scanning.reserve(len(data)):
                 scanning = asyncio.to_thread(self._timed_scan, data, url, ruleset)
                 # Kept while it is scanned, from the same bytes: the alert waits for neither.
                 result, _ = await asyncio.gather(scanning, self._keep(item.accession, data))
