@@ -30,10 +30,14 @@ _CHECKS = {
 }
 
 
+FIELD_ROLES = ("amount", "count", "price")
+
+
 @dataclass(frozen=True, slots=True)
 class FieldSpec:
     kind: str  # a kind of rules.fields.KINDS: how a placeholder matches and parses, how the value is shown
     title: str  # how people read it: a Slack field label, a table's words
+    role: str = ""  # amount (what routes' min_amount compares), count or price (count x price), or none
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +74,9 @@ class EventType:
     def title_of(self, field: str) -> str:
         spec = self.fields.get(field)
         return spec.title if spec else field.replace("_", " ").capitalize()
+
+    def fields_of_role(self, role: str) -> tuple[str, ...]:
+        return tuple(name for name, spec in self.fields.items() if spec.role == role)
 
     def kind_of(self, field: str) -> str:
         spec = self.fields.get(field)
@@ -229,12 +236,15 @@ def _fields(table: Any, place: tuple[str | int, ...]) -> dict[str, FieldSpec]:
         raise _Malformed(place, "[[event]] needs fields: fields.NAME = { kind = ..., title = ... }")
     fields = {}
     for name, spec in table.items():
-        if not _NAME.match(name) or not isinstance(spec, dict) or set(spec) - {"kind", "title"}:
+        if not _NAME.match(name) or not isinstance(spec, dict) or set(spec) - {"kind", "title", "role"}:
             raise _Malformed((*place, name), f"field {name!r}: write fields.{name} = {{ kind = ..., title = ... }}")
+        role = spec.get("role", "")
+        if role and role not in FIELD_ROLES:
+            raise _Malformed((*place, name), f"field {name!r}: unknown role {role!r} (roles: {', '.join(FIELD_ROLES)})")
         kind = spec.get("kind")
         if kind not in KINDS:
             raise _Malformed((*place, name), f"field {name!r}: unknown kind {kind!r} (kinds: {', '.join(KINDS)})")
-        fields[name] = FieldSpec(kind, str(spec.get("title") or name.replace("_", " ").capitalize()))
+        fields[name] = FieldSpec(kind, str(spec.get("title") or name.replace("_", " ").capitalize()), str(role))
     return fields
 
 

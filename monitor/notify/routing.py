@@ -11,12 +11,11 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
-from typing import Protocol
+from typing import Protocol, TypeGuard
 
+from rules.catalogue import event_type
 from rules.fields import FieldValue
 from storage.states import Destination
-
-AMOUNT_FIELDS = ("gross_proceeds", "principal", "max_amount")
 
 
 class RoutedEvent(Protocol):
@@ -97,12 +96,17 @@ class Router:
 
 
 def filing_amount(events: Sequence[RoutedEvent]) -> float | None:
-    """The largest sum of money the filing's financing states, for size filters."""
+    """The largest sum of money the filing's financing states, for size filters: each event's fields
+    whose role is `amount` in the catalogue (a pack's own types too), or its count x price."""
     amounts: list[float] = []
     for event in events:
-        fields = event.fields
-        amounts.extend(float(v) for k in AMOUNT_FIELDS if isinstance(v := fields.get(k), int | float))
-        shares, price = fields.get("shares"), fields.get("price_per_share")
-        if isinstance(shares, int | float) and isinstance(price, int | float):
-            amounts.append(float(shares) * float(price))
+        declared, fields = event_type(event.type), event.fields
+        amounts.extend(float(v) for k in declared.fields_of_role("amount") if _number(v := fields.get(k)))
+        counts = [fields.get(k) for k in declared.fields_of_role("count")]
+        prices = [fields.get(k) for k in declared.fields_of_role("price")]
+        amounts.extend(float(c) * float(p) for c in counts for p in prices if _number(c) and _number(p))
     return max(amounts, default=None)
+
+
+def _number(value: object) -> TypeGuard[int | float]:
+    return isinstance(value, int | float) and not isinstance(value, bool)

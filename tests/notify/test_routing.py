@@ -10,7 +10,9 @@ from monitor.edgar.tickers import TickerError, parse_tickers
 from monitor.errors import ConfigError
 from monitor.notify.routing import Route, Router, filing_amount
 from monitor.settings import load_settings
+from rules.catalogue import declare_all
 from rules.events import Event
+from rules.tomlfile import TomlFile
 
 DEFAULT = Route("slack:#financings")
 CONSOLE = ["console"]
@@ -87,3 +89,16 @@ def test_a_bad_route_is_refused_naming_the_file_line_and_route(tmp_path: Path, r
     with pytest.raises(ConfigError) as refused:
         load_settings(config)
     assert message in str(refused.value) and str(config) in str(refused.value)
+
+
+def test_a_packs_own_money_field_with_the_amount_role_is_what_min_amount_compares(tmp_path: Path) -> None:
+    pack = tmp_path / "loan.toml"
+    pack.write_text(
+        '[[event]]\nname = "term_loan"\ntitle = "Term loan"\n'
+        'fields.facility = { kind = "money", title = "Facility", role = "amount" }\n'
+        'fields.fee = { kind = "money", title = "Fee" }\n'
+    )
+    declare_all(TomlFile.read(pack))
+    loan = event("term_loan", facility=25_000_000.0, fee=100.0)
+    assert filing_amount([loan]) == 25_000_000.0
+    assert Route("slack:#big", min_amount=10_000_000).matches("8-K", "1", [loan], {}, {})
