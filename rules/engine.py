@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import re
 from collections import Counter
@@ -16,6 +17,7 @@ from filings.sections import Sections
 from rules.catalogue import Catalogue, current_catalogue, using
 from rules.dates import is_stale, reference_date
 from rules.events import Event, Partial, merge
+from rules.explain import FOUND, Candidate, Trace, Verdict, current_trace
 from rules.fields import NAME, SERIES_FIELD, TYPES, FieldValue
 from rules.formd import form_d_events
 from rules.loader import CompiledRule, rules_digest
@@ -58,13 +60,18 @@ class RuleSet:
         found: Counter[int] = Counter()
         terms = DefinedTerms(document.text)  # read only if a match names a party by a defined term
         sections = LazySections(document.text)  # headings found once, if a rule asks
+        trace = current_trace()
         for (start, end), numbers in self._windows(document.text, active):
             lowered = document.text[start:end].lower()  # for the rules' word tests
             context = _Context(document, start, end, lowered, reference, terms, sections)
+            if trace is not None:
+                context = _traced(context, trace)
             for number in sorted(numbers):
                 if found[number] >= MAX_FINDINGS_PER_RULE:
                     continue
                 for partial in _apply(self.rules[number], context):
+                    if trace is not None:
+                        trace.partials.append(partial)
                     found[number] += 1
                     yield partial
                     if found[number] == MAX_FINDINGS_PER_RULE:
@@ -103,7 +110,11 @@ class RuleSet:
 def scan_filing(filing: Filing, ruleset: RuleSet) -> list[Event]:
     """Every financing event in a filing: Form D data first, then what the rules find in the text."""
     with using(ruleset.catalogue):
-        return _scan(filing, ruleset)
+        events = _scan(filing, ruleset)
+    trace = current_trace()
+    if trace is not None:
+        trace.events(events)
+    return events
 
 
 def _scan(filing: Filing, ruleset: RuleSet) -> list[Event]:
@@ -121,6 +132,9 @@ def _scan(filing: Filing, ruleset: RuleSet) -> list[Event]:
         }
         if active:
             partials.extend(ruleset.partials(document, active, reference))
+        trace = current_trace()
+        if trace is not None:
+            _trace_scope(trace, filing, document, ruleset, active)
     return form_d_events(filing) + merge(partials)
 
 
@@ -148,25 +162,73 @@ class _Context:
     reference: date | None
     terms: DefinedTerms
     sections: LazySections
+    candidate: Candidate | None = None  # where `scan --explain` records what each rule made of it
+
+
+def _traced(context: _Context, trace: Trace) -> _Context:
+    text = context.document.text[context.start : context.end]
+    candidate = trace.sentence(context.document.type, context.document.offset + context.start, text)
+    return dataclasses.replace(context, candidate=candidate)
+
+
+def _trace_scope(trace: Trace, filing: Filing, document: Document, ruleset: RuleSet, active: set[int]) -> None:
+    """Which rules this document's form, roles, items or type kept out, and why."""
+    header = filing.header
+    for number, rule in enumerate(ruleset.rules):
+        if number in active:
+            continue
+        if not rule.applies_to_form(filing.form or header.form):
+            why = f"form {filing.form or header.form} is not among its forms"
+        elif not rule.applies_to_roles(filing.roles):
+            why = f"the filing's role ({', '.join(sorted(filing.roles)) or 'none'}) is ruled out"
+        elif not rule.applies_to_items(header.items):
+            why = f"8-K items {', '.join(header.items)} are not its items"
+        else:
+            why = f"document type {document.type} is not among its documents"
+        trace.out_of_scope.append((document.type or "?", rule.id, why))
+
+
+def _verdict(context: _Context, rule: CompiledRule, outcome: str, cue: str = "", **fields: FieldValue) -> None:
+    if context.candidate is not None:
+        context.candidate.verdicts.append(Verdict(rule.id, outcome, dict(fields), cue))
+
+
+def _set_aside(rule: CompiledRule, sentence: str, context: _Context) -> str | None:
+    """Why a rule gives a sentence no pattern match at all; None when its patterns may be tried."""
+    if not rule.may_match(sentence, context.lowered):
+        return "no pattern's words in the sentence"
+    if rule.required_missing(sentence):
+        return "required words missing"
+    if rule.excluded(sentence):
+        phrase = rule.any_exclude.search(sentence) if rule.any_exclude is not None else None
+        return f"excluded by the phrase {phrase.group(0)!r}" if phrase else "excluded"
+    if rule.reads_sections and not rule.applies_to_section(context.sections.role_at(context.start)):
+        # the section is looked up last: finding a document's headings costs a pass over it
+        return f"out of scope: in section {context.sections.role_at(context.start) or 'none'}"
+    return None
 
 
 def _apply(rule: CompiledRule, context: _Context) -> Iterator[Partial]:
     document, start, end = context.document, context.start, context.end
     reference = context.reference
     sentence = document.text[start:end]
-    if not rule.may_match(sentence, context.lowered) or rule.required_missing(sentence) or rule.excluded(sentence):
+    why = _set_aside(rule, sentence, context)
+    if why is not None:
+        _verdict(context, rule, why)
         return
-    if rule.reads_sections and not rule.applies_to_section(context.sections.role_at(start)):
-        return  # the section is looked up last: finding a document's headings costs a pass over it
     checked_dates = False
+    matched = False
     for pattern in rule.patterns:
         for match in pattern.regex.finditer(sentence):
             if not checked_dates:  # dates are read only in sentences that matched: most do not
                 if is_stale(sentence, reference):
+                    _verdict(context, rule, f"history: a date long before the filing ({reference})")
                     return
                 checked_dates = True
+            matched = True
             found = _fields(pattern, match, sentence, context, rule)
             if found is None:
+                _verdict(context, rule, "its amount is a percentage, or a nearby phrase owns it", pattern.source)
                 continue
             fields, series = found
             series = series or rule.rule.series
@@ -174,6 +236,7 @@ def _apply(rule: CompiledRule, context: _Context) -> Iterator[Partial]:
             if not fields and not rule.rule.set and pattern.captures:
                 continue
             low, high = _evidence_span(sentence, match.start(), match.end())
+            _verdict(context, rule, FOUND, pattern.source, **fields)
             yield Partial(
                 type=rule.rule.event,
                 rule=rule.id,
@@ -186,6 +249,8 @@ def _apply(rule: CompiledRule, context: _Context) -> Iterator[Partial]:
                 evidence=sentence[low:high],
                 document=document.type,
             )
+    if not matched:
+        _verdict(context, rule, "no pattern matched")
 
 
 _AMOUNT_TYPES = frozenset({"money", "count", "number"})

@@ -67,7 +67,13 @@ def build_parser() -> argparse.ArgumentParser:
     scan.add_argument(
         "--only-rules", action="append", type=Path, metavar="PATH", help="scan with these rule files or folders alone"
     )
-    scan.add_argument("--json", action="store_true", help="one JSON object per line, one line per file")
+    output = scan.add_mutually_exclusive_group()
+    output.add_argument("--json", action="store_true", help="one JSON object per line, one line per file")
+    output.add_argument(
+        "--explain",
+        action="store_true",
+        help="for people: each sentence the rules considered, what each rule found in it or why it set it aside",
+    )
 
     rules = commands.add_parser("rules", help="work with rule files")
     rules_commands = rules.add_subparsers(dest="rules_command", required=True, parser_class=_Parser)
@@ -221,7 +227,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _dispatch(args: argparse.Namespace) -> int:
     if args.command == "scan":
-        return command_scan(args.paths, args.rules, args.only_rules, args.json)
+        return command_scan(args.paths, args.rules, args.only_rules, args.json, args.explain)
     if args.command == "rules" and args.rules_command == "test":
         return command_rules_test(args.paths)
     if args.command == "config":

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from rich.console import Console
 
+from monitor.cli.explain import explain_paths
 from monitor.cli.tables import print_table, write_json_line
 from monitor.escape import for_terminal
 from monitor.extraction import ScanResult, scan_paths
@@ -18,9 +19,11 @@ from rules.sources import RuleSources
 log = logging.getLogger(__name__)
 
 
-def command_scan(paths: list[str], added: list[Path] | None, only: list[Path] | None, as_json: bool) -> int:
+def command_scan(
+    paths: list[str], added: list[Path] | None, only: list[Path] | None, as_json: bool, explain: bool = False
+) -> int:
     """`--rules` adds rule files to the shipped packs (a rule with a shipped rule's id replaces it);
-    `--only-rules` scans with the given ones alone."""
+    `--only-rules` scans with the given ones alone; `--explain` says why, file by file."""
     sources = RuleSources(tuple(only), shipped=False) if only else RuleSources(tuple(added or ()))
     loaded = load_sources(sources)
     for line in loaded.overrides:
@@ -35,6 +38,8 @@ def command_scan(paths: list[str], added: list[Path] | None, only: list[Path] | 
         len(ruleset.trigger_words),
         sources.describe(),
     )
+    if explain:
+        return explain_paths(paths, ruleset, sys.stdout)
     results: list[ScanResult] = []
     failed = False
     for result in scan_paths(paths, ruleset):
