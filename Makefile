@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: demo test lint mypy pytest bench rules-test clean
+.PHONY: demo test lint mypy pytest bench rules-test eval clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit("filing-monitor needs Python 3.11 or newer") if sys.version_info < (3, 11) else None'
@@ -34,6 +34,11 @@ pytest: $(STAMP)
 	@# File by file, not a bare line of dots for minutes; -rs: each skipped test says why.
 	$(BIN)/pytest -rs --durations=5
 
+# The project's own eval set (eval/README.md): real passages, labelled before any rule was written for them.
+eval: $(STAMP)
+	@$(BIN)/filing-monitor scan eval/items --json > .eval-scan.jsonl || true
+	@$(BIN)/python eval/score.py eval/expected.jsonl .eval-scan.jsonl
+
 # The benchmarks run and print their figures; the target exits non-zero if any missed a target.
 # The scan is timed beside the release before the extraction work of issue 12 (override: BENCH_BASELINE=rev).
 BENCH_BASELINE ?= 11c7b14
@@ -42,4 +47,4 @@ bench: $(STAMP)
 	@$(BIN)/python bench/scan.py --baseline $(BENCH_BASELINE); scan=$$?; $(BIN)/python bench/replay.py; replay=$$?; $(BIN)/python bench/daemon.py; daemon=$$?; exit $$((scan || replay || daemon))
 
 clean:
-	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .demo
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .demo .eval-scan.jsonl
