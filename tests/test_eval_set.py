@@ -1,0 +1,33 @@
+"""The eval set is whole (each item labelled once, with its source) and its scorer counts right."""
+
+from __future__ import annotations
+
+import json
+
+from eval.score import Tally, agrees, score_file
+from tests.conftest import ROOT
+
+EVAL = ROOT / "eval"
+
+
+def test_every_item_has_one_label_line_and_a_public_source() -> None:
+    items = sorted(p.name for p in (EVAL / "items").iterdir())
+    labelled = [json.loads(line)["file"] for line in (EVAL / "expected.jsonl").read_text().splitlines() if line]
+    sources = [line.split("\t") for line in (EVAL / "SOURCES.tsv").read_text().splitlines()[1:] if line]
+    assert sorted(labelled) == items and len(set(labelled)) == len(labelled)
+    assert sorted(name for name, _, _ in sources) == items
+    assert all(address.startswith("http") for _, _, address in sources)
+
+
+def test_the_scorer_counts_events_by_type_and_fields_by_value() -> None:
+    tally = Tally()
+    labels = [{"type": "share_sale", "fields": {"shares": 1000, "investors": ["Alpha Fund"]}}]
+    reported = [
+        {"type": "share_sale", "fields": {"shares": 1004, "investors": ["Alpha Fund LP", "Beta"]}},
+        {"type": "warrant", "fields": {"warrant_shares": 5}},
+    ]
+    misses = score_file("x.txt", labels, reported, tally)
+    assert (tally.true_positive, tally.false_positive, tally.false_negative) == (1, 1, 0)
+    assert (tally.fields_found, tally.fields_expected, tally.fields_right, tally.fields_reported) == (2, 2, 2, 2)
+    assert misses == ["x.txt: reported warrant, not labelled"]
+    assert not agrees(1000, 1006) and agrees("H.C. Wainwright", "H.C. Wainwright & Co., LLC")
