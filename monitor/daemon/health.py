@@ -118,6 +118,7 @@ class Readiness:
     async def _database_problem(self) -> str | None:
         if self._ping is None or self._ping.done():
             self._ping = asyncio.create_task(self.app.store.ping())
+            self._ping.add_done_callback(_retrieved)
         # This check's own task: a scrape beside it may start the next one meanwhile.
         ping = self._ping
         done, _ = await asyncio.wait({ping}, timeout=DATABASE_ANSWER_SECONDS)
@@ -131,6 +132,17 @@ class Readiness:
         raise error
 
     async def close(self) -> None:
-        """Give a check still waiting on the database a moment to end its transaction."""
+        """Give a check still waiting on the database a moment to end its transaction; one still
+        waiting then (a lock held elsewhere, the daemon stopping) is cancelled, quietly."""
         if self._ping is not None and not self._ping.done():
             await asyncio.wait({self._ping}, timeout=DATABASE_ANSWER_SECONDS)
+            if not self._ping.done():
+                self._ping.cancel()
+                await asyncio.gather(self._ping, return_exceptions=True)
+
+
+def _retrieved(ping: asyncio.Task[None]) -> None:
+    """A check's failure is read by the scrape that waited for it; one no scrape waited for (the
+    daemon stopped meanwhile) must not end as 'Task exception was never retrieved' with a traceback."""
+    if not ping.cancelled():
+        ping.exception()

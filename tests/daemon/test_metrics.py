@@ -8,6 +8,7 @@ import asyncio
 import os
 import random
 import re
+import signal
 import sqlite3
 import time
 from collections import Counter
@@ -255,3 +256,29 @@ async def test_concurrent_readiness_checks_each_read_their_own_database_check() 
         return await readiness._database_problem()
 
     assert set(await asyncio.gather(*(staggered() for _ in range(500)))) == {None}
+
+
+async def test_sigterm_while_a_health_check_waits_on_the_database_stops_without_a_traceback(
+    tmp_path: Path, sample_filings: list[FakeFiling], ruleset: RuleSet, open_store: OpenStore
+) -> None:
+    async with running_services(
+        tmp_path, sample_filings[:1], ruleset, open_store, FakeSlack(token=TOKEN), extra=METRICS
+    ) as setup:
+        daemon = DaemonProcess(setup.config, env={"SLACK_BOT_TOKEN": TOKEN})
+        await daemon.start()
+        base = await served_at(daemon)
+        await wait_until(_ready(base), 30, daemon)
+        holder = sqlite3.connect(tmp_path / "monitor.db", isolation_level=None)
+        holder.execute("BEGIN EXCLUSIVE")
+        try:
+            status, _ = await get(f"{base}/readyz")  # its check still waits on the lock
+            daemon.signal(signal.SIGTERM)
+            await asyncio.sleep(8)  # past the stop's wait for the check: the database is closed under it
+        finally:
+            holder.execute("COMMIT")
+            holder.close()
+        assert daemon.process is not None
+        code = await asyncio.wait_for(daemon.process.wait(), 30)
+    assert status == 503
+    assert code == 0, daemon.text()[-3000:]
+    assert "Traceback" not in daemon.text() and "never retrieved" not in daemon.text(), daemon.text()[-3000:]
