@@ -48,6 +48,13 @@ _REFERENCE = re.compile(r"\b(?:on|to|in|of|under|with|by)\s+$", _FLAGS)
 _PERIODIC_FORMS = re.compile(r"^(?:10-?Q|10-?K|20-F|40-F|N-CSR)", _FLAGS)
 _PROXY_FORMS = re.compile(r"^(?:DEF|PRE|DEFA|DEFM|PREM)\s?14[AC]", _FLAGS)
 _PERIODIC_COVER = re.compile(r"(?:QUARTERLY|ANNUAL)\s+REPORT\s+PURSUANT\s+TO\s+SECTION\s+13", _FLAGS)
+# A note of a 10-Q/10-K as EDGAR's financial report viewer shows it (an R page): its period
+# ("9 Months Ended") over an XBRL heading ("[Abstract]", "[Text Block]") or "Notes to ...".
+_REPORT_NOTE_PERIOD = re.compile(r"\b\d{1,2}\s+Months\s+Ended\b", _FLAGS)
+_REPORT_NOTE_HEADING = re.compile(
+    r"\[(?:Abstract|Text\s+Block)\]|\bNotes\s+to\s+(?:the\s+)?(?:Consolidated\s+)?Financial", _FLAGS
+)
+REPORT_NOTE_CHARS = 600
 _PROXY_COVER = re.compile(r"PROXY\s+STATEMENT\s+PURSUANT\s+TO\s+SECTION\s+14\s*\(\s*a\s*\)", _FLAGS)
 _PROSPECTUS_FORMS = re.compile(r"^(?:S-1|S-3|F-1|F-3|424B)", _FLAGS)
 _SELLING_HOLDERS = re.compile(r"\bselling\s+(?:stock|share|security|note|unit)holders?\b", _FLAGS)
@@ -89,7 +96,7 @@ def form_of(filing: Filing) -> str | None:
 def roles_of(filing: Filing, form: str | None) -> frozenset[str]:
     cover = _cover(filing)
     roles = set()
-    if (form and _PERIODIC_FORMS.match(form)) or _PERIODIC_COVER.search(cover):
+    if (form and _PERIODIC_FORMS.match(form)) or _PERIODIC_COVER.search(cover) or _a_report_note(cover):
         roles.add(PERIODIC_REPORT)
     if (form and _PROXY_FORMS.match(form)) or _PROXY_COVER.search(cover):
         roles.add(PROXY_STATEMENT)
@@ -101,6 +108,11 @@ def roles_of(filing: Filing, form: str | None) -> frozenset[str]:
     if form is None and _RECITALS.search(cover) and _OPERATIVE_CLAUSE.search(cover):
         roles.add(AGREEMENT)
     return frozenset(roles)
+
+
+def _a_report_note(cover: str) -> bool:
+    top = cover[:REPORT_NOTE_CHARS]
+    return bool(_REPORT_NOTE_PERIOD.search(top) and _REPORT_NOTE_HEADING.search(top))
 
 
 def _cover(filing: Filing) -> str:

@@ -199,9 +199,9 @@ def _set_aside(rule: CompiledRule, sentence: str, context: _Context) -> str | No
         return "no pattern's words in the sentence"
     if rule.required_missing(sentence):
         return "required words missing"
-    if rule.excluded(sentence):
-        phrase = rule.any_exclude.search(sentence) if rule.any_exclude is not None else None
-        return f"excluded by the phrase {phrase.group(0)!r}" if phrase else "excluded"
+    phrase = rule.excluded_by(sentence)
+    if phrase is not None:
+        return f"excluded by the phrase {phrase!r}"
     if rule.reads_sections and not rule.applies_to_section(context.sections.role_at(context.start)):
         # the section is looked up last: finding a document's headings costs a pass over it
         return f"out of scope: in section {context.sections.role_at(context.start) or 'none'}"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import fnmatch
 import functools
 import hashlib
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -60,7 +61,21 @@ class CompiledRule:
         return self.any_pattern is None or self.any_pattern.search(sentence) is not None
 
     def excluded(self, sentence: str) -> bool:
-        return self.any_exclude is not None and self.any_exclude.search(sentence) is not None
+        return self.excluded_by(sentence) is not None
+
+    def excluded_by(self, sentence: str) -> str | None:
+        """The exclusion phrase that rules the sentence out, or None. An exchange "for $350,000" or
+        "for cash" is a sale for money, not an exchange of securities: such a phrase does not count."""
+        if self.any_exclude is None:
+            return None
+        for found in self.any_exclude.finditer(sentence):
+            phrase = found.group(0)
+            if phrase.lower().rstrip().endswith(("exchange for", "exchanged for")) and _CASH_AFTER.match(
+                sentence, found.end()
+            ):
+                continue
+            return phrase
+        return None
 
     def excluded_around(self, sentence: str, start: int, end: int) -> bool:
         """A `not_before` phrase within the few words before `start`, or a `not_after` one after `end`."""
@@ -103,6 +118,11 @@ class CompiledRule:
 
 
 NOT_BEFORE_WORDS = 8
+_CASH_AFTER = re.compile(
+    r"\s*(?:an?\s+|the\s+)?(?:aggregate\s+|total\s+)?(?:\$|US\$|cash\b|gross\s+proceeds|(?:cash\s+)?payment|"
+    r"purchase\s+price|consideration\s+of\s+\$|subscription\s+amount)",
+    re.I,
+)
 
 
 def _words_before(sentence: str, position: int) -> str:

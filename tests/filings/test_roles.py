@@ -76,3 +76,14 @@ def test_a_contract_read_on_its_own_is_an_agreement() -> None:
     assert roles_of(filing(AGREEMENT), None) == {"agreement"}
     assert roles_of(filing(AGREEMENT, form="8-K"), "8-K") == frozenset()  # an 8-K that quotes one is not
     assert roles_of(filing("WHEREAS the Board met, the Company sold shares."), None) == frozenset()
+
+
+def test_a_financial_statement_note_as_edgars_viewer_shows_it_is_a_periodic_report() -> None:
+    note = (
+        "Series A Convertible Preferred Stock\n9 Months Ended\nSep. 30, 2024\nEquity [Abstract]\n"
+        "Note 12 - Series A Convertible Preferred Stock\nOn August 8, 2024, the Company agreed to issue and sell "
+        "8,000 shares of its Series A Convertible Preferred Stock for an aggregate purchase price of $8,000,000."
+    )
+    assert roles_of(filing(note), None) == {"periodic_report"}
+    # An 8-K that names a period in its text is no such note.
+    assert roles_of(filing("Item 2.02 Results. Revenue for the 9 months ended September 30 rose."), None) == set()

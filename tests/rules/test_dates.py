@@ -55,3 +55,16 @@ def test_an_8k_cover_dates_the_report_whatever_dates_its_text_holds(cover: str) 
     text = cover + "The warrants expire on June 30, 2028. The Company will hold its meeting on May 1, 2023."
     filing = Filing("x", Header(), [Document("TEXT", 1, None, None, text)])
     assert reference_date(filing) == date(2023, 1, 31)
+
+
+@pytest.mark.parametrize(
+    "later",
+    [
+        "The principal amount of the Note and all interest accrued thereon is payable on October 29, 2022.",
+        "The debentures pay interest semi-annually on January 1 and July 1 of each year beginning July 1, 2022.",
+    ],
+)
+def test_a_payment_or_a_first_coupon_is_a_date_to_come(later: str) -> None:
+    text = f"On November 2, 2021, the Company issued a convertible note in the principal amount of $810,000. {later}"
+    filing = Filing("x", Header(), [Document("TEXT", 1, None, None, text)])
+    assert reference_date(filing) == date(2021, 11, 2)  # else the deal itself would look like history

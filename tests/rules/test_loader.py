@@ -146,3 +146,16 @@ def test_a_rule_may_name_the_series_of_its_findings(tmp_path: Path, ruleset: Rul
     document = Document("8-K", 1, None, None, "We are offering 300,000 shares of stock.")
     [found] = list(RuleSet([rule]).partials(document, {0}))
     assert found.series == "common"
+
+
+def test_an_exchange_for_cash_is_a_sale_not_an_exchange_of_securities(tmp_path: Path) -> None:
+    (rule,) = [r for r in load_rules() if r.id == "convertible-notes-sold"]
+    sold = (
+        "On January 28, 2008, we issued $350,000 principal amount of 8% secured convertible notes in exchange for "
+        "$350,000 in cash."
+    )
+    swapped = (
+        "We issued $350,000 principal amount of convertible notes in exchange for 350 shares of Series B Preferred."
+    )
+    assert rule.excluded_by(sold) is None
+    assert rule.excluded_by(swapped) == "exchange for"
