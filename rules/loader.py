@@ -120,7 +120,7 @@ class CompiledRule:
 NOT_BEFORE_WORDS = 8
 _CASH_AFTER = re.compile(
     r"\s*(?:an?\s+|the\s+)?(?:aggregate\s+|total\s+)?(?:\$|US\$|cash\b|gross\s+proceeds|(?:cash\s+)?payment|"
-    r"purchase\s+price|consideration\s+of\s+\$|subscription\s+amount)",
+    r"purchase\s+price|consideration\s+of\s+\$|subscription\s+amount|(?:their|its|his|her)\s+investment\s+of)",
     re.I,
 )
 
