@@ -25,6 +25,9 @@ from storage.states import TROUBLED_FILINGS, AlertState, FilingState
 from storage.tables import AlertRow, EventRow, FilingRow, PollCursor
 from storage.urls import async_url, masked
 
+PING_WAIT_SECONDS = 1.5  # /readyz answers within 2 s: the check gives up before
+SQLITE_BUSY_MILLISECONDS = 30_000  # what every connection waits for a lock otherwise (storage.database)
+
 
 @dataclass(slots=True)
 class ProcessedFiling:
@@ -280,11 +283,25 @@ class Store(Progress, Outbox):
             query = select(FilingRow.status, func.count()).group_by(col(FilingRow.status))
             return {status: int(count) for status, count in (await session.exec(query)).all()}
 
-    async def ping(self) -> None:
-        """A write that changes nothing: raises (or waits) when the database would not take the
-        daemon's writes. A read would not tell: SQLite's WAL readers pass another process's lock."""
-        async with self._transaction() as session:
-            await session.exec(update(PollCursor).where(col(PollCursor.name) == "").values(name=""))
+    async def ping(self, wait_seconds: float = PING_WAIT_SECONDS) -> None:
+        """A write that changes nothing: raises when the database would not take the daemon's writes
+        within `wait_seconds`. A read would not tell: SQLite's WAL readers pass another process's
+        lock. It gives up by itself rather than being cancelled: a cancelled write leaves its
+        connection to be reset mid-transaction as the daemon stops (a traceback in the log)."""
+        self.check_same_file()
+        milliseconds = int(wait_seconds * 1000)
+        async with self.engine.connect() as connection:
+            sqlite = connection.dialect.name == "sqlite"
+            wait = f"PRAGMA busy_timeout={milliseconds}" if sqlite else f"SET LOCAL lock_timeout = {milliseconds}"
+            try:
+                await connection.exec_driver_sql(wait)
+                await connection.execute(update(PollCursor).where(col(PollCursor.name) == "").values(name=""))
+                await connection.commit()
+            finally:
+                await connection.rollback()
+                if sqlite:
+                    await connection.exec_driver_sql(f"PRAGMA busy_timeout={SQLITE_BUSY_MILLISECONDS}")
+                    await connection.commit()
 
     async def lags_since(self, since: datetime) -> list[float]:
         """Seconds from SEC acceptance to stored, for the filings stored since `since` whose

@@ -128,17 +128,20 @@ class Readiness:
         if error is None:
             return None
         if isinstance(error, (StorageError, SQLAlchemyError, OSError)):
+            if _locked(error):  # the check gave up waiting for a lock held elsewhere
+                return f"the database did not answer within {DATABASE_ANSWER_SECONDS:g} s: it is locked"
             return f"the database does not answer: {' '.join(str(error).split())[:200]}"
         raise error
 
     async def close(self) -> None:
-        """Give a check still waiting on the database a moment to end its transaction; one still
-        waiting then (a lock held elsewhere, the daemon stopping) is cancelled, quietly."""
+        """Give a check still waiting on the database the moment it takes to give up by itself."""
         if self._ping is not None and not self._ping.done():
             await asyncio.wait({self._ping}, timeout=DATABASE_ANSWER_SECONDS)
-            if not self._ping.done():
-                self._ping.cancel()
-                await asyncio.gather(self._ping, return_exceptions=True)
+
+
+def _locked(error: BaseException) -> bool:
+    text = str(getattr(error, "orig", None) or error).lower()
+    return "database is locked" in text or "lock timeout" in text
 
 
 def _retrieved(ping: asyncio.Task[None]) -> None:
