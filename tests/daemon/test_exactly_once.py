@@ -4,8 +4,9 @@ moved, a token set late. Slack's messages are counted at the fake, the network e
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections import Counter
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 
 from fakes.edgar import FakeEdgar, FaultPlan
@@ -49,13 +50,29 @@ async def with_events(store: Store) -> list[str]:
     return [s.filing.accession for s in await store.all_filings() if s.events]
 
 
+async def alerted_in(folder: Path) -> list[str]:
+    """The filings with events in the config's database: each should have one message."""
+    store = await Store.open(f"sqlite:///{folder / 'monitor.db'}")
+    try:
+        return await with_events(store)
+    finally:
+        await store.close()
+
+
+@contextlib.asynccontextmanager
+async def edgar_and_slack(folder: Path) -> AsyncIterator[tuple[EdgarProcess, FakeSlack, Path]]:
+    """A fake EDGAR in a process of its own, a fake Slack, and a config (SQLite) naming both."""
+    slack = FakeSlack(token=TOKEN, per_channel_per_second=5)
+    async with EdgarProcess(rate_limit=20) as edgar, serving(slack.app()) as slack_url:
+        config = write_config(folder, edgar.base_url, "sqlite:///monitor.db", slack={"base_url": f"{slack_url}/api/"})
+        yield edgar, slack, config
+
+
 async def test_one_config_run_twice_and_by_cron_beside_them_posts_each_filing_once(
     tmp_path: Path, sample_filings: list[FakeFiling]
 ) -> None:
-    slack = FakeSlack(token=TOKEN, per_channel_per_second=5)
     published = renumbered_copies(sample_filings, 20, edgar_today())
-    async with EdgarProcess(rate_limit=20) as edgar, serving(slack.app()) as slack_url:
-        config = write_config(tmp_path, edgar.base_url, "sqlite:///monitor.db", slack={"base_url": f"{slack_url}/api/"})
+    async with edgar_and_slack(tmp_path) as (edgar, slack, config):
         daemons = [DaemonProcess(config, env={"SLACK_BOT_TOKEN": TOKEN}) for _ in range(2)]
         daemons[1].log = tmp_path / "second.log"
         for daemon in daemons:
@@ -80,18 +97,16 @@ async def test_one_config_run_twice_and_by_cron_beside_them_posts_each_filing_on
 async def test_a_database_deleted_under_the_daemon_and_restarted_posts_nothing_twice(
     tmp_path: Path, sample_filings: list[FakeFiling]
 ) -> None:
-    slack = FakeSlack(token=TOKEN, per_channel_per_second=5)
     published = renumbered_copies(sample_filings, 6, edgar_today())
     database = tmp_path / "monitor.db"
-    async with EdgarProcess(rate_limit=20) as edgar, serving(slack.app()) as slack_url:
+    async with edgar_and_slack(tmp_path) as (edgar, slack, config):
         await edgar.publish(*published)
-        config = write_config(tmp_path, edgar.base_url, "sqlite:///monitor.db", slack={"base_url": f"{slack_url}/api/"})
         first = DaemonProcess(config, env={"SLACK_BOT_TOKEN": TOKEN})
         await first.start()
         store = await Store.open(f"sqlite:///{database}")
         await wait_until(stored_count(store, len(published), "done"), 60, first)
-        alerted = await with_events(store)
         await store.close()
+        alerted = await alerted_in(tmp_path)
         await wait_until(messages(slack, len(alerted)), 60, first)
         for file in tmp_path.glob("monitor.db*"):
             file.unlink()  # as an operator's clean-up would, under the running daemon
@@ -112,17 +127,13 @@ async def test_a_database_deleted_under_the_daemon_and_restarted_posts_nothing_t
 async def test_alerts_made_without_a_token_are_kept_and_sent_once_by_alerts_retry(
     tmp_path: Path, sample_filings: list[FakeFiling]
 ) -> None:
-    slack = FakeSlack(token=TOKEN, per_channel_per_second=5)
     published = renumbered_copies(sample_filings, 4, edgar_today())
-    async with EdgarProcess(rate_limit=20) as edgar, serving(slack.app()) as slack_url:
+    async with edgar_and_slack(tmp_path) as (edgar, slack, config):
         await edgar.publish(*published)
-        config = write_config(tmp_path, edgar.base_url, "sqlite:///monitor.db", slack={"base_url": f"{slack_url}/api/"})
         code, _, err = await command("run", "--config", str(config), "--once", env={"SLACK_BOT_TOKEN": ""})
         assert code == 1 and "kept as failed" in err  # cron sees that alerts are waiting
         assert slack.all_messages() == []
-        store = await Store.open(f"sqlite:///{tmp_path / 'monitor.db'}")
-        alerted = await with_events(store)
-        await store.close()
+        alerted = await alerted_in(tmp_path)
         code, _, err = await command("alerts", "retry", "--config", str(config), env={"SLACK_BOT_TOKEN": TOKEN})
         assert code == 0, err
         code, _, err = await command("alerts", "retry", "--config", str(config), env={"SLACK_BOT_TOKEN": TOKEN})
