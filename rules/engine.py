@@ -135,7 +135,14 @@ def _scan(filing: Filing, ruleset: RuleSet) -> list[Event]:
         trace = current_trace()
         if trace is not None:
             _trace_scope(trace, filing, document, ruleset, active)
-    return form_d_events(filing) + merge(partials)
+    return form_d_events(filing) + merge(partials, terms_alone=_a_current_report(filing))
+
+
+def _a_current_report(filing: Filing) -> bool:
+    """An 8-K or 6-K (or a headerless text that is no periodic report, proxy or prospectus): its
+    terms of an instrument are this filing's news, not a recollection."""
+    form = (filing.form or filing.header.form or "").upper()
+    return (form.startswith(("8-K", "6-K")) or not form) and not filing.roles
 
 
 class LazySections:

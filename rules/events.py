@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 from collections import defaultdict
 from collections.abc import Iterable
@@ -56,7 +57,15 @@ class Event:
         return data
 
 
-def merge(partials: list[Partial]) -> list[Event]:
+# Terms of one instrument stated on their own (an 8-K's "Maturity: ... Conversion: ..." list) make
+# its event when at least this many of its fields are told, though no sentence states the sale.
+TERMS_MAKE_AN_EVENT = 3
+
+
+def merge(partials: list[Partial], terms_alone: bool = False) -> list[Event]:
+    """Partials into events, a type at a time. A type's supplements alone (terms such as a
+    conversion price) make no event, unless `terms_alone` (a current report, where terms are news)
+    and they tell TERMS_MAKE_AN_EVENT of its fields."""
     by_type: dict[str, list[Partial]] = defaultdict(list)
     for partial in partials:
         by_type[partial.type].append(partial)
@@ -65,8 +74,23 @@ def merge(partials: list[Partial]) -> list[Event]:
         found = by_type.get(name, [])
         if any(not p.supplement for p in found):
             events.extend(_merge_type(name, found))
+        elif terms_alone and _terms_told(found) >= TERMS_MAKE_AN_EVENT:
+            events.extend(_merge_type(name, [dataclasses.replace(p, supplement=False) for p in found]))
     cross_check(events)
     return events
+
+
+_FIGURES = frozenset({"money", "percent", "count"})
+
+
+def _terms_told(partials: list[Partial]) -> int:
+    """How many of a type's fields the findings tell, if two or more are figures (a price, a rate):
+    a deal's circumstances alone (its investors, its date) are no terms."""
+    if not partials:
+        return 0
+    told = {name for p in partials for name in p.fields}
+    declared = event_type(partials[0].type)
+    return len(told) if sum(declared.kind_of(name) in _FIGURES for name in told) >= 2 else 0
 
 
 def _key(partial: Partial) -> str | None:

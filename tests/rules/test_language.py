@@ -157,3 +157,22 @@ def test_a_table_in_thousands_is_read_in_dollars_but_not_its_per_share_figures(r
     assert events["share_sale"]["gross_proceeds"] == 50_000_000.0
     assert events["share_sale"]["price_per_share"] == 10.0
     assert events["finder_fee"]["cash"] == 3_500_000.0
+
+
+DEBENTURE_TERMS = (
+    "Maturity: The Debentures will mature on February 23, 2009. "
+    "Interest Payments: The Debentures will accrue interest at the rate of 12% per annum. "
+    "Conversion: The Debentures are convertible into the Issuer's common shares at US$0.50 per common share."
+)
+
+
+def test_terms_told_on_their_own_in_a_current_report_make_the_event(ruleset: RuleSet) -> None:
+    current = Filing("x", Header(form="8-K", filed="2007-02-26"), [Document("8-K", 1, None, None, DEBENTURE_TERMS)])
+    (event,) = scan_filing(current, ruleset)
+    assert (event.type, event.fields) == (
+        "convertible_note",
+        {"conversion_price": 0.5, "interest_rate": 12.0, "maturity": "2009-02-23"},
+    )
+    # The same terms in a quarterly report recall notes it has, not a sale.
+    quarterly = Filing("x", Header(form="10-Q", filed="2007-05-10"), [Document("10-Q", 1, None, None, DEBENTURE_TERMS)])
+    assert scan_filing(quarterly, ruleset) == []
