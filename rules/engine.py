@@ -209,9 +209,10 @@ def _set_aside(rule: CompiledRule, sentence: str, context: _Context) -> str | No
     phrase = rule.excluded_by(sentence)
     if phrase is not None:
         return f"excluded by the phrase {phrase!r}"
-    if rule.reads_sections and not rule.applies_to_section(context.sections.role_at(context.start)):
-        # the section is looked up last: finding a document's headings costs a pass over it
-        return f"out of scope: in section {context.sections.role_at(context.start) or 'none'}"
+    if rule.reads_sections:  # the section is looked up last: finding a document's headings costs a pass over it
+        section = context.sections.role_at(context.start)
+        if not rule.applies_to_section(section):
+            return f"out of scope: in section {section or 'none'}"
     return None
 
 

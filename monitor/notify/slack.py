@@ -350,9 +350,8 @@ def _api_error(name: str, error: SlackApiError) -> NotifyError:
 def _accessions_in(message: dict[str, Any], wanted: Collection[str]) -> list[str]:
     """The wanted filings a message is about: by its metadata, or, where metadata was stripped (a
     workspace policy, an older client), by the filing links in its text (which only we can write)."""
-    metadata = message.get("metadata") or {}
-    if metadata.get("event_type") == METADATA_TYPE:
-        named = str((metadata.get("event_payload") or {}).get("accessions") or "").split()
+    named = _named_accessions(message)
+    if named:
         return [a for a in named if a in wanted]
     text = str(message.get("text") or "")
     return [a for a in wanted if accession_link_in(text, a)]
