@@ -14,12 +14,13 @@ from typing import Any
 from filings.captions import scale_at
 from filings.model import LONE_DOCUMENT_TYPES, Document, Filing
 from filings.sections import Sections
-from rules.catalogue import Catalogue, current_catalogue, using
+from rules.catalogue import Catalogue, current_catalogue, event_type, using
 from rules.dates import is_stale, reference_date
 from rules.events import Event, Partial, merge
 from rules.explain import FOUND, Candidate, Trace, Verdict, current_trace
 from rules.fields import NAME, SERIES_FIELD, TYPES, FieldValue
 from rules.formd import form_d_events
+from rules.frames import CompiledFrame
 from rules.loader import CompiledRule, rules_digest
 from rules.patterns import CompiledPattern
 from rules.prefilter import Prefilter
@@ -66,10 +67,17 @@ class RuleSet:
             context = _Context(document, start, end, lowered, reference, terms, sections)
             if trace is not None:
                 context = _traced(context, trace)
-            for number in sorted(numbers):
+            told: set[str] = set()  # the types whose sale this sentence's patterns read: no frame need read it
+            for number in sorted(numbers, key=lambda n: (self.rules[n].frame is not None, n)):
+                rule = self.rules[number]
                 if found[number] >= MAX_FINDINGS_PER_RULE:
                     continue
-                for partial in _apply(self.rules[number], context):
+                if rule.frame is not None and rule.rule.event in told:
+                    _verdict(context, rule, "a pattern rule already read this sentence's sale of its type")
+                    continue
+                for partial in _apply(rule, context):
+                    if not partial.supplement and partial.fields:
+                        told.add(partial.type)
                     if trace is not None:
                         trace.partials.append(partial)
                     found[number] += 1
@@ -224,6 +232,9 @@ def _apply(rule: CompiledRule, context: _Context) -> Iterator[Partial]:
     if why is not None:
         _verdict(context, rule, why)
         return
+    if rule.frame is not None:
+        yield from _apply_frame(rule, rule.frame, sentence, context)
+        return
     checked_dates = False
     matched = False
     for pattern in rule.patterns:
@@ -261,7 +272,86 @@ def _apply(rule: CompiledRule, context: _Context) -> Iterator[Partial]:
         _verdict(context, rule, "no pattern matched")
 
 
-_AMOUNT_TYPES = frozenset({"money", "count", "number"})
+def _apply_frame(rule: CompiledRule, frame: CompiledFrame, sentence: str, context: _Context) -> Iterator[Partial]:
+    """Each mention of the frame's instrument with the facts its cues attach: a new event where the
+    sentence states a sale, else terms added to an event found elsewhere."""
+    readings = [(mention, found) for mention, found in frame.readings(sentence) if found]
+    if not readings:
+        _verdict(context, rule, "no fact attached to the instrument by a cue")
+        return
+    if is_stale(sentence, context.reference):
+        _verdict(context, rule, f"history: a date long before the filing ({context.reference})")
+        return
+    sale = frame.states_a_sale(sentence)
+    for mention, found in readings:
+        fields: dict[str, FieldValue] = {}
+        for pattern, match in found:
+            told = _fields(pattern, match, sentence, context, rule)
+            if told is None:
+                _verdict(context, rule, "its amount is a percentage, or a nearby phrase owns it", pattern.source)
+                continue
+            fields.update(
+                {
+                    name: value
+                    for name, value in told[0].items()
+                    if name not in fields and not _no_count(value, pattern, match)
+                }
+            )
+        if not sale:
+            fields = _terms_only(rule.rule.event, fields)
+        if not fields:
+            continue
+        series = _mention_series(rule, mention) or rule.rule.series
+        fields = {**rule.rule.set, **fields}
+        low, high = _evidence_span(sentence, mention.start(), mention.end())
+        cue = "frame: " + ("a sale of" if sale else "terms of") + f" {mention.group(0)!r}"
+        _verdict(context, rule, FOUND, cue, **fields)
+        yield Partial(
+            type=rule.rule.event,
+            rule=rule.id,
+            priority=rule.rule.priority,
+            supplement=rule.rule.supplement or not sale,
+            fields=fields,
+            series=series,
+            start=context.document.offset + context.start + low,
+            end=context.document.offset + context.start + high,
+            evidence=sentence[low:high],
+            document=context.document.type,
+        )
+
+
+# A frame's count below this is a ratio ("for each two (2) shares", "one (1) share"), not a deal's size.
+SMALLEST_COUNT = 10
+_TERMS_KINDS = frozenset({"money", "percent", "years", "term", "date", "ratio"})
+
+
+def _no_count(value: FieldValue, pattern: CompiledPattern, match: Any) -> bool:
+    """A count a frame cannot take: a ratio ("one (1) share") or a fraction ("48.6 units")."""
+    counted = [capture.group for capture in pattern.captures if capture.type == "count"]
+    if not counted or not isinstance(value, int | float):
+        return False
+    text = (match.group(counted[0]) or "").lower()
+    return value < SMALLEST_COUNT or ("." in text and not text.rstrip(")").endswith(("million", "billion")))
+
+
+def _terms_only(type_name: str, fields: dict[str, FieldValue]) -> dict[str, FieldValue]:
+    """What a sentence that states no sale may add to an event found elsewhere: its terms (prices,
+    rates, dates), not counts or names, which such a sentence mostly recalls or describes."""
+    declared = event_type(type_name)
+    return {name: value for name, value in fields.items() if declared.kind_of(name) in _TERMS_KINDS}
+
+
+def _mention_series(rule: CompiledRule, mention: Any) -> str | None:
+    """The series a mention names ("Series A-5 warrants"), if it names one."""
+    assert rule.frame is not None
+    for capture in rule.frame.instrument.captures:
+        text = mention.group(capture.group)
+        if capture.field == SERIES_FIELD and text:
+            return str(TYPES["series"].parse(text))
+    return None
+
+
+_AMOUNT_TYPES = frozenset({"money", "dollars", "count", "number"})
 _NAME_TYPES = frozenset({"name", "names"})
 _PERCENT_AFTER = re.compile(r"\s?(?:%|percent\b|per\s?cent\b)", re.I)
 

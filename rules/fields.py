@@ -106,6 +106,8 @@ _DIGITS = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
 COUNT = rf"\(?{_DIGITS}(?:\s*(?:million|billion)|(?:mm|m|bn)\b)?\)?"
 # "Ten Million Dollars ($10,000,000)": the figure in parentheses after the words, as for counts.
 MONEY = rf"\(?(?:US\s?\$\s?|\$\s?|USD\s?)?(?:{_DIGITS}|\.\d+)(?:\s?(?:million|billion|thousand)\b|(?:mm|m|bn)\b)?\)?"
+# Money with its currency sign: what a frame's cue attaches ("exercisable at any time for 5 years" is no price).
+DOLLARS = rf"\(?(?:US\s?\$\s?|\$\s?|USD\s?)(?:{_DIGITS}|\.\d+)(?:\s?(?:million|billion|thousand)\b|(?:mm|m|bn)\b)?\)?"
 PERCENT = r"\d{1,3}(?:\.\d+)?\s?(?:%|percent\b|per\s?cent\b)"
 TERM = (
     rf"(?:\d+(?:\.\d+)?|{_NUMBER_WORD})(?:\s+and\s+(?:one-half|a\s+half))?(?:\s*\(\d+(?:\.\d+)?\))?"
@@ -280,6 +282,7 @@ TYPES: dict[str, FieldType] = {
     for t in (
         FieldType("count", COUNT, parse_count),
         FieldType("money", MONEY, parse_money),
+        FieldType("dollars", DOLLARS, parse_money),
         FieldType("percent", PERCENT, parse_percent),
         FieldType("term", TERM, parse_term),
         FieldType("date", DATE, parse_date),

@@ -16,6 +16,7 @@ from pydantic import ValidationError
 
 from rules.catalogue import Catalogue, adopt, candidate, current_catalogue, declare_all, using
 from rules.errors import RuleError, RuleErrors
+from rules.frames import CompiledFrame, compile_frame
 from rules.model import Rule
 from rules.patterns import (
     CompiledPattern,
@@ -51,6 +52,7 @@ class CompiledRule:
     # For each pattern, choices of words a sentence must hold for it to match (None: some pattern
     # has none to test, and every sentence goes to the regex).
     key_choices: tuple[tuple[tuple[str, ...], ...], ...] | None = None
+    frame: CompiledFrame | None = None  # a frame rule reads instruments and cues instead of patterns
 
     def may_match(self, sentence: str, lowered: str | None = None) -> bool:
         """Cheap tests first: a pattern can match only a sentence holding its telling words."""
@@ -339,6 +341,12 @@ def _compile(
     patterns = tuple(
         [pattern(p, fields, raw=False) for p in rule.patterns] + [pattern(p, fields, raw=True) for p in rule.regex]
     )
+    frame = None
+    if rule.frame is not None:
+        try:
+            frame = compile_frame(rule.frame, fields)
+        except PatternError as error:
+            raise RuleError(path, f"bad frame: {error}", source.line_of([*place, "frame"]) or block()[0]) from error
     return CompiledRule(
         rule=rule,
         path=path,
@@ -349,6 +357,7 @@ def _compile(
         after_exclude=phrases(rule.not_after),
         any_pattern=_alternation(patterns, probes=True),
         key_choices=_key_choices(patterns, rule.triggers),
+        frame=frame,
     )
 
 
@@ -376,7 +385,7 @@ def _key_choices(
 ) -> tuple[tuple[tuple[str, ...], ...], ...] | None:
     always_there = frozenset(word for trigger in triggers for word in trigger.lower().split())
     choices = tuple(pattern.key_choices(always_there) for pattern in patterns)
-    return None if any(not pattern_choices for pattern_choices in choices) else choices
+    return None if not choices or any(not pattern_choices for pattern_choices in choices) else choices
 
 
 def _holds_words(lowered: str, choices: tuple[tuple[str, ...], ...]) -> bool:

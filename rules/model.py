@@ -24,6 +24,41 @@ class Example(BaseModel):
     expect: dict[str, FieldValue] | Literal["no match"]
 
 
+class Cues(BaseModel):
+    """Where a field's value stands in a frame: after one of `before` ("exercise price of $2.00")
+    or before one of `after` ("2,000,000 shares"), with at most `reach` words between."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    before: list[str] = []
+    after: list[str] = []
+    reach: int = Field(default=3, ge=0, le=12)
+
+    @model_validator(mode="after")
+    def _some_cue(self) -> Cues:
+        if not self.before and not self.after:
+            raise ValueError("a field's cues need 'before' or 'after' words")
+        return self
+
+
+class Frame(BaseModel):
+    """An instrument and the facts that attach to it by cue words (docs/rules.md, "Frames").
+
+    A sentence that names the instrument and a fact its cues attach makes a finding; it states a
+    sale (a new event) when it also holds one of `sale`, else it only adds terms to an event of
+    the type found elsewhere in the document ("The public offering price of the Offering is $4").
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    instrument: list[str] = Field(min_length=1)
+    sale: list[str] = Field(min_length=1)
+    fields: dict[str, Cues] = Field(min_length=1)
+    # Other instruments: where one is named, the facts that follow are its own, not this one's
+    # ("2,000,000 shares at $2.00 and warrants at an exercise price of $3.00").
+    stop: list[str] = []
+
+
 class Rule(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
@@ -52,6 +87,7 @@ class Rule(BaseModel):
     not_sections: list[str] = []  # never in these: a description of capital stock describes what exists
     series: str | None = None  # the series of this rule's findings where the sentence names none
     set: dict[str, FieldValue] = {}
+    frame: Frame | None = None  # instead of patterns: an instrument and the cues of its fields
     example: list[Example] = Field(min_length=1)
 
     @field_validator("event")
@@ -88,9 +124,12 @@ class Rule(BaseModel):
 
     @model_validator(mode="after")
     def _fields_belong_to_the_event(self) -> Rule:
-        if not self.patterns and not self.regex:
-            raise ValueError("a rule needs at least one entry in 'patterns' or 'regex'")
+        if not self.patterns and not self.regex and self.frame is None:
+            raise ValueError("a rule needs at least one entry in 'patterns' or 'regex', or a 'frame'")
         allowed = current_catalogue()[self.event].fields
+        for name in self.frame.fields if self.frame else ():
+            if name not in allowed:
+                raise ValueError(f"frame.fields: {name!r} is not a field of {self.event} ({', '.join(allowed)})")
         for name in self.set:
             if name not in allowed:
                 raise ValueError(f"set: {name!r} is not a field of {self.event} ({', '.join(allowed)})")

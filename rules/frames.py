@@ -1,0 +1,103 @@
+"""Frames: an instrument named in a sentence, and the facts its fields' cue words attach to it.
+
+A frame rule says what an event is made of instead of how a sentence reads: the words that name
+the instrument ("warrants"), the words that say it is being sold ("issued", "sold"), and, for each
+field, cue words the value stands after ("exercise price of $2.00") or before ("2,000,000 shares").
+A sentence is cut at each mention of the instrument, so that the facts after one mention ("Series A
+warrants to purchase 100 shares at $1.00 and Series B warrants to purchase 50 shares at $2.00")
+attach to it and not to the next: several series of one instrument stay apart. The engine turns
+each reading into a finding; merging joins findings of several sentences into one event.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import re2
+
+from rules.model import Cues, Frame
+from rules.patterns import CompiledPattern, PatternError, compile_regex, compile_template, template_regex
+
+# A fact a little before the mention is still its own ("five-year warrants", "2,000,000 shares of
+# common stock"); further back it belongs to what the sentence said before.
+LOOK_BACK = 80
+# Money attached by a cue must carry its currency: "exercisable at any time for 5 years" is no price.
+_MONEY_KINDS = frozenset({"money"})
+
+
+@dataclass(frozen=True, slots=True)
+class CompiledFrame:
+    instrument: CompiledPattern  # a mention, with the series it names if any (`{_series}`)
+    sale: re2._Regexp[str]
+    cues: tuple[CompiledPattern, ...]  # per field, a pattern for its `before` and one for its `after` cues
+    stop: re2._Regexp[str] | None = None  # mentions of other instruments, which end this one's part
+
+    def states_a_sale(self, sentence: str) -> bool:
+        return self.sale.search(sentence) is not None
+
+    def readings(self, sentence: str) -> Iterator[tuple[Any, list[tuple[CompiledPattern, Any]]]]:
+        """Each mention of the instrument and the cue matches in its part of the sentence."""
+        mentions = _distinct_mentions(sentence, list(self.instrument.regex.finditer(sentence)))
+        stops = [found.start() for found in self.stop.finditer(sentence)] if self.stop is not None else []
+        for number, mention in enumerate(mentions):
+            low = max(mentions[number - 1].end(), mention.start() - LOOK_BACK) if number else 0
+            low = max([low, *(stop for stop in stops if stop < mention.start())])
+            high = mentions[number + 1].start() if number + 1 < len(mentions) else len(sentence)
+            high = min([high, *(stop for stop in stops if stop > mention.end())])
+            yield mention, [(cue, match) for cue in self.cues if (match := _nearest(cue, sentence, mention, low, high))]
+
+
+def _nearest(cue: CompiledPattern, sentence: str, mention: Any, low: int, high: int) -> Any:
+    """The cue's first match after the mention began, else its first in the part before it."""
+    return cue.regex.search(sentence, mention.start(), high) or cue.regex.search(sentence, low, high)
+
+
+def _distinct_mentions(sentence: str, mentions: list[Any]) -> list[Any]:
+    """A mention repeated with no figure between ("warrants (the "Warrants") to purchase") is one."""
+    kept: list[Any] = []
+    for mention in mentions:
+        if kept and not any(c.isdigit() for c in sentence[kept[-1].end() : mention.start()]):
+            continue
+        kept.append(mention)
+    return kept
+
+
+def compile_frame(frame: Frame, field_types: dict[str, str]) -> CompiledFrame:
+    """A frame's words as patterns; raises PatternError naming the words at fault."""
+    instrument = compile_template(f"[{{_series}}] ({_choices(frame.instrument)})", field_types)
+    sale = _phrases(frame.sale, "sale")
+    cues: list[CompiledPattern] = []
+    for name, field_cues in frame.fields.items():
+        cues.extend(_cue_patterns(name, field_cues, field_types))
+    return CompiledFrame(instrument, sale, tuple(cues), _phrases(frame.stop, "stop") if frame.stop else None)
+
+
+def _phrases(words: list[str], key: str) -> re2._Regexp[str]:
+    try:
+        return compile_regex("|".join(f"(?:{template_regex(word)})" for word in words), capture=False)
+    except PatternError as error:
+        raise PatternError(f"frame.{key}: {error}") from error
+
+
+def _cue_patterns(name: str, cues: Cues, field_types: dict[str, str]) -> list[CompiledPattern]:
+    kind = "dollars" if field_types.get(name) in _MONEY_KINDS else field_types.get(name, "")
+    value = f"{{{name}:{kind}}}" if kind else f"{{{name}}}"
+    gap = f"{{_{cues.reach}}} " if cues.reach else ""
+    templates = []
+    if cues.before:
+        templates.append(f"({_choices(cues.before)}) {gap}{value}")
+    if cues.after:
+        templates.append(f"{value} {gap}({_choices(cues.after)})")
+    patterns = []
+    for template in templates:
+        try:
+            patterns.append(compile_template(template, field_types))
+        except PatternError as error:
+            raise PatternError(f"frame.fields.{name}: {error}") from error
+    return patterns
+
+
+def _choices(words: list[str]) -> str:
+    return "|".join(" ".join(word.split()) for word in words)
