@@ -55,7 +55,16 @@ _REPORT_NOTE_HEADING = re.compile(
     r"\[(?:Abstract|Text\s+Block)\]|\bNotes\s+to\s+(?:the\s+)?(?:Consolidated\s+)?Financial", _FLAGS
 )
 REPORT_NOTE_CHARS = 600
-_PROXY_COVER = re.compile(r"PROXY\s+STATEMENT\s+PURSUANT\s+TO\s+SECTION\s+14\s*\(\s*a\s*\)", _FLAGS)
+# The viewer's period line over its date ("6 Months Ended | Jun. 30, 2018"), where the page gives no
+# XBRL heading; or a page that opens on a numbered note ("NOTE 3 - STOCK OFFERINGS").
+_REPORT_NOTE_DATED = re.compile(
+    r"\b\d{1,2}\s+Months\s+Ended\W{0,12}(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)\.?\s+\d{1,2},\s+\d{4}\b",
+    _FLAGS,
+)
+_OPENS_ON_A_NOTE = re.compile(r"^\W{0,8}NOTE\s+\d{1,2}\s*[-\u2013\u2014:.]", re.IGNORECASE)
+_PROXY_COVER = re.compile(
+    r"PROXY\s+STATEMENT\s+PURSUANT\s+TO\s+SECTION\s+14\s*\(\s*a\s*\)|\bthis\s+proxy\s+statement\b", _FLAGS
+)
 _PROSPECTUS_FORMS = re.compile(r"^(?:S-1|S-3|F-1|F-3|424B)", _FLAGS)
 _SELLING_HOLDERS = re.compile(r"\bselling\s+(?:stock|share|security|note|unit)holders?\b", _FLAGS)
 # The resale cover's own words: the company gets nothing from the sale (at most a warrant's exercise price).
@@ -112,7 +121,9 @@ def roles_of(filing: Filing, form: str | None) -> frozenset[str]:
 
 def _a_report_note(cover: str) -> bool:
     top = cover[:REPORT_NOTE_CHARS]
-    return bool(_REPORT_NOTE_PERIOD.search(top) and _REPORT_NOTE_HEADING.search(top))
+    if _REPORT_NOTE_PERIOD.search(top) and _REPORT_NOTE_HEADING.search(top):
+        return True
+    return bool(_REPORT_NOTE_DATED.search(top) or _OPENS_ON_A_NOTE.match(top))
 
 
 def _cover(filing: Filing) -> str:

@@ -87,3 +87,24 @@ def test_a_financial_statement_note_as_edgars_viewer_shows_it_is_a_periodic_repo
     assert roles_of(filing(note), None) == {"periodic_report"}
     # An 8-K that names a period in its text is no such note.
     assert roles_of(filing("Item 2.02 Results. Revenue for the 9 months ended September 30 rose."), None) == set()
+
+
+def test_a_note_page_without_its_xbrl_heading_or_opening_on_its_number_is_a_periodic_report() -> None:
+    dated = (
+        "Subsequent Events\n6 Months Ended\nJun. 30, 2018\nSubsequent Events\n(13) Subsequent Events\n"
+        "On July 10, 2018, the Company sold 1,241,382 shares of common stock at $2.05 per share."
+    )
+    numbered = "NOTE 3 \u2014 STOCK OFFERINGS\nOn June 15, 2011, the Company closed its offering of 25,000,000 units."
+    assert roles_of(filing(dated), None) == {"periodic_report"}
+    assert roles_of(filing(numbered), None) == {"periodic_report"}
+    # A current report whose release compares periods, or cites a note, is no note page.
+    release = "Item 2.02. For the 6 months ended June 30, 2018, revenue rose; see Note 3 - Revenue."
+    assert roles_of(filing(release), None) == set()
+
+
+def test_a_text_that_calls_itself_this_proxy_statement_is_one() -> None:
+    background = (
+        "BACKGROUND\nWe are a blank check company, which we refer to throughout this proxy statement as the "
+        "Company. On November 24, 2020, we consummated our IPO of 11,500,000 units at $10.00 per unit."
+    )
+    assert roles_of(filing(background), None) == {"proxy_statement"}

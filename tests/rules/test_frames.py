@@ -1,0 +1,139 @@
+"""Frame rules: an instrument, the words of a sale, and the cue words that attach each field's value."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from fakes.filings import enveloped
+from filings.model import Document, Filing, Header
+from monitor.cli.main import main
+from rules.engine import RuleSet, scan_filing
+from rules.errors import RuleErrors
+from rules.events import Event
+from rules.loader import load_rules
+
+SHIPPED = RuleSet(load_rules())
+
+WARRANT_FRAME = """\
+[[rule]]
+id = "warrants"
+event = "warrant"
+triggers = ["warrants"]
+frame.instrument = ["warrants"]
+frame.sale = ["issued"]
+frame.fields.warrant_shares = { before = ["to purchase"] }
+frame.fields.exercise_price = { before = ["exercise price of"] }
+frame.stop = ["notes"]
+
+[[rule.example]]
+text = "The Company issued warrants to purchase 1,000 shares at an exercise price of $2.00 per share."
+expect = { warrant_shares = 1000, exercise_price = 2.0 }
+"""
+
+
+def current_report(text: str) -> list[Event]:
+    filing = Filing("x", Header(form="8-K", filed="2025-03-06"), [Document("8-K", 1, None, None, text)])
+    return scan_filing(filing, SHIPPED)
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "frames.toml"
+    path.write_text(text)
+    return path
+
+
+def test_the_price_told_in_the_next_sentence_joins_the_offering_it_names() -> None:
+    # The issue's first miss: the sale in one sentence, its price in the next, through "the Offering".
+    [sale] = current_report(
+        "On March 3, 2025, the Company entered into an underwriting agreement relating to the public offering, "
+        'issuance and sale of 5,000,000 shares of Class A common stock (the "Offering"). '
+        "The public offering price of the Offering is $12.00 per share."
+    )
+    assert (sale.type, sale.fields["shares"], sale.fields["price_per_share"]) == ("share_sale", 5000000, 12.0)
+
+
+def test_a_closing_of_a_previously_announced_note_offering_is_the_deal_with_its_later_terms() -> None:
+    [notes] = current_report(
+        "On March 5, 2025, the Company completed its previously announced private offering of $400,000,000 "
+        'aggregate principal amount of 0.00% convertible senior notes due 2030 (the "Notes"). '
+        "The initial conversion price of the Notes is $45.00 per share."
+    )
+    assert notes.type == "convertible_note"
+    assert (notes.fields["principal"], notes.fields["conversion_price"]) == (400000000.0, 45.0)
+
+
+def test_facts_attach_to_the_nearest_mention_so_two_series_stay_apart(tmp_path: Path) -> None:
+    [rule] = load_rules([write(tmp_path, WARRANT_FRAME)])
+    assert rule.frame is not None
+    sentence = (
+        "The Company issued Series A warrants to purchase 1,000 shares at an exercise price of $1.00 and "
+        "Series B warrants to purchase 500 shares at an exercise price of $2.00."
+    )
+    filing = Filing("x", Header(form="8-K", filed="2025-03-06"), [Document("8-K", 1, None, None, sentence)])
+    events = scan_filing(filing, RuleSet([rule]))
+    assert sorted((e.fields["warrant_shares"], e.fields["exercise_price"]) for e in events) == [(500, 2.0), (1000, 1.0)]
+
+
+def test_another_instrument_ends_a_mention_part_and_keeps_its_own_figures(tmp_path: Path) -> None:
+    [rule] = load_rules([write(tmp_path, WARRANT_FRAME)])
+    sentence = "The Company issued warrants to purchase 1,000 shares and notes with an exercise price of $9.00 each."
+    filing = Filing("x", Header(form="8-K", filed="2025-03-06"), [Document("8-K", 1, None, None, sentence)])
+    [warrants] = scan_filing(filing, RuleSet([rule]))
+    assert warrants.fields == {"warrant_shares": 1000}  # the $9.00 follows "notes": not the warrants' price
+
+
+def test_a_sentence_without_a_sale_adds_terms_but_no_counts(tmp_path: Path) -> None:
+    counted = WARRANT_FRAME.replace('before = ["to purchase"] }', 'before = ["to purchase"], after = ["warrants"] }')
+    [rule] = load_rules([write(tmp_path, counted)])
+    text = (
+        "The 400,000 warrants described below have an exercise price of $1.50 per share. "
+        "The Company issued warrants to purchase 800,000 shares."
+    )
+    filing = Filing("x", Header(form="8-K", filed="2025-03-06"), [Document("8-K", 1, None, None, text)])
+    [warrants] = scan_filing(filing, RuleSet([rule]))
+    # The first sentence sells nothing: its price joins the event, its count (a description) does not.
+    assert warrants.fields == {"warrant_shares": 800000, "exercise_price": 1.5}
+
+
+def test_a_ratio_is_no_count() -> None:
+    events = current_report(
+        "The Company sold 2,000,000 shares of common stock at $2.00 per share. For each two (2) shares of Common Stock "
+        "purchased, each investor received warrant coverage to purchase one (1) share of Common Stock."
+    )
+    [sale] = [e for e in events if e.type == "share_sale"]
+    assert sale.fields["shares"] == 2000000
+
+
+def test_a_frame_field_the_event_lacks_and_a_bad_cue_are_reported_at_once(tmp_path: Path) -> None:
+    broken = WARRANT_FRAME.replace(
+        'frame.fields.exercise_price = { before = ["exercise price of"] }',
+        'frame.fields.principal = { before = ["principal of"] }',
+    )
+    broken += WARRANT_FRAME.replace('id = "warrants"', 'id = "other"').replace('["to purchase"]', '["to (purchase"]')
+    with pytest.raises(RuleErrors) as raised:
+        load_rules([write(tmp_path, broken)])
+    messages = [str(error) for error in raised.value.errors]
+    assert any("'principal' is not a field of warrant" in m for m in messages)
+    assert any("bad frame: frame.fields.warrant_shares" in m for m in messages)
+
+
+def test_explain_says_a_frame_built_the_event_across_two_sentences(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    body = (
+        b"<html><body><p>Item 1.01 Entry into a Material Definitive Agreement.</p><p>On March 3, 2025, the Company "
+        b"agreed to sell up to 2,000,000 shares of its common stock to the investors in a private placement.</p>"
+        b"<p>The purchase price of the shares of common stock is $3.10 per share.</p></body></html>"
+    )
+    filing = enveloped(
+        body, accession="0001234567-25-000001", cik="1234567", company="ACME", form="8-K", day=date(2025, 3, 4)
+    )
+    path = tmp_path / "f.txt"
+    path.write_bytes(filing.body)
+    assert main(["scan", "--explain", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "+ share-sale-frame: found" in out and "cue: frame: terms of 'shares'" in out
+    assert "* share_sale: shares=2,000,000, price_per_share=$3.10" in out and "built across 2 sentences" in out
