@@ -355,7 +355,8 @@ def _compile(
         any_require=phrases(rule.require),
         before_exclude=phrases(rule.not_before),
         after_exclude=phrases(rule.not_after),
-        any_pattern=_alternation(patterns, probes=True),
+        # A frame finds nothing where none of its cues stands by a value: one search tells.
+        any_pattern=_alternation(frame.cues if frame else patterns, probes=True),
         key_choices=_key_choices(patterns, rule.triggers),
         frame=frame,
     )
