@@ -301,7 +301,7 @@ def _apply_frame(rule: CompiledRule, frame: CompiledFrame, sentence: str, contex
             fields = _terms_only(rule.rule.event, fields)
         if not fields:
             continue
-        series = _mention_series(rule, mention) or rule.rule.series
+        series = _mention_series(frame, mention) or rule.rule.series
         fields = {**rule.rule.set, **fields}
         low, high = _evidence_span(sentence, mention.start(), mention.end())
         cue = "frame: " + ("a sale of" if sale else "terms of") + f" {mention.group(0)!r}"
@@ -341,10 +341,9 @@ def _terms_only(type_name: str, fields: dict[str, FieldValue]) -> dict[str, Fiel
     return {name: value for name, value in fields.items() if declared.kind_of(name) in _TERMS_KINDS}
 
 
-def _mention_series(rule: CompiledRule, mention: Any) -> str | None:
+def _mention_series(frame: CompiledFrame, mention: Any) -> str | None:
     """The series a mention names ("Series A-5 warrants"), if it names one."""
-    assert rule.frame is not None
-    for capture in rule.frame.instrument.captures:
+    for capture in frame.instrument.captures:
         text = mention.group(capture.group)
         if capture.field == SERIES_FIELD and text:
             return str(TYPES["series"].parse(text))

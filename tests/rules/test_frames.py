@@ -34,9 +34,9 @@ expect = { warrant_shares = 1000, exercise_price = 2.0 }
 """
 
 
-def current_report(text: str) -> list[Event]:
+def current_report(text: str, ruleset: RuleSet = SHIPPED) -> list[Event]:
     filing = Filing("x", Header(form="8-K", filed="2025-03-06"), [Document("8-K", 1, None, None, text)])
-    return scan_filing(filing, SHIPPED)
+    return scan_filing(filing, ruleset)
 
 
 def write(tmp_path: Path, text: str) -> Path:
@@ -72,16 +72,14 @@ def test_facts_attach_to_the_nearest_mention_so_two_series_stay_apart(tmp_path: 
         "The Company issued Series A warrants to purchase 1,000 shares at an exercise price of $1.00 and "
         "Series B warrants to purchase 500 shares at an exercise price of $2.00."
     )
-    filing = Filing("x", Header(form="8-K", filed="2025-03-06"), [Document("8-K", 1, None, None, sentence)])
-    events = scan_filing(filing, RuleSet([rule]))
+    events = current_report(sentence, RuleSet([rule]))
     assert sorted((e.fields["warrant_shares"], e.fields["exercise_price"]) for e in events) == [(500, 2.0), (1000, 1.0)]
 
 
 def test_another_instrument_ends_a_mention_part_and_keeps_its_own_figures(tmp_path: Path) -> None:
     [rule] = load_rules([write(tmp_path, WARRANT_FRAME)])
     sentence = "The Company issued warrants to purchase 1,000 shares and notes with an exercise price of $9.00 each."
-    filing = Filing("x", Header(form="8-K", filed="2025-03-06"), [Document("8-K", 1, None, None, sentence)])
-    [warrants] = scan_filing(filing, RuleSet([rule]))
+    [warrants] = current_report(sentence, RuleSet([rule]))
     assert warrants.fields == {"warrant_shares": 1000}  # the $9.00 follows "notes": not the warrants' price
 
 
@@ -92,8 +90,7 @@ def test_a_sentence_without_a_sale_adds_terms_but_no_counts(tmp_path: Path) -> N
         "The 400,000 warrants described below have an exercise price of $1.50 per share. "
         "The Company issued warrants to purchase 800,000 shares."
     )
-    filing = Filing("x", Header(form="8-K", filed="2025-03-06"), [Document("8-K", 1, None, None, text)])
-    [warrants] = scan_filing(filing, RuleSet([rule]))
+    [warrants] = current_report(text, RuleSet([rule]))
     # The first sentence sells nothing: its price joins the event, its count (a description) does not.
     assert warrants.fields == {"warrant_shares": 800000, "exercise_price": 1.5}
 
