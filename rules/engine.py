@@ -20,7 +20,7 @@ from rules.events import Event, Partial, merge
 from rules.explain import FOUND, Candidate, Trace, Verdict, current_trace
 from rules.fields import NAME, SERIES_FIELD, TYPES, FieldValue
 from rules.formd import form_d_events
-from rules.frames import CompiledFrame
+from rules.frames import CompiledFrame, Part
 from rules.loader import CompiledRule, rules_digest
 from rules.patterns import CompiledPattern
 from rules.prefilter import Prefilter
@@ -214,7 +214,7 @@ def _set_aside(rule: CompiledRule, sentence: str, context: _Context) -> str | No
         return "no pattern's words in the sentence"
     if rule.required_missing(sentence):
         return "required words missing"
-    phrase = rule.excluded_by(sentence)
+    phrase = rule.excluded_by(sentence) if rule.frame is None else None  # a frame asks per mention
     if phrase is not None:
         return f"excluded by the phrase {phrase!r}"
     if rule.reads_sections:  # the section is looked up last: finding a document's headings costs a pass over it
@@ -275,32 +275,32 @@ def _apply(rule: CompiledRule, context: _Context) -> Iterator[Partial]:
 def _apply_frame(rule: CompiledRule, frame: CompiledFrame, sentence: str, context: _Context) -> Iterator[Partial]:
     """Each mention of the frame's instrument with the facts its cues attach: a new event where the
     sentence states a sale, else terms added to an event found elsewhere."""
-    readings = [(mention, found) for mention, found in frame.readings(sentence) if found]
+    readings: list[tuple[Part, list[tuple[CompiledPattern, list[Any]]], bool]] = []
+    for part in frame.parts(sentence):
+        # A sale word and an exclusion speak of what comes before them: "(inclusive of shares sold
+        # under the underwriters' option to purchase additional shares)" after a sale does not undo
+        # it, and "the Notes will mature on ..." is not sold by a later clause about other notes.
+        said = sentence[: part.end]
+        phrase = rule.excluded_by(said)
+        if phrase is not None:
+            _verdict(context, rule, f"excluded by the phrase {phrase!r}")
+            continue
+        cues = frame.cues_in(sentence, part)
+        if cues:
+            readings.append((part, cues, frame.states_a_sale(said)))
     if not readings:
         _verdict(context, rule, "no fact attached to the instrument by a cue")
         return
     if is_stale(sentence, context.reference):
         _verdict(context, rule, f"history: a date long before the filing ({context.reference})")
         return
-    sale = frame.states_a_sale(sentence)
-    for mention, found in readings:
-        fields: dict[str, FieldValue] = {}
-        for pattern, match in found:
-            told = _fields(pattern, match, sentence, context, rule)
-            if told is None:
-                _verdict(context, rule, "its amount is a percentage, or a nearby phrase owns it", pattern.source)
-                continue
-            fields.update(
-                {
-                    name: value
-                    for name, value in told[0].items()
-                    if name not in fields and not _no_count(value, pattern, match)
-                }
-            )
+    for part, cues, sale in readings:
+        fields = _attached(rule, cues, sentence, context)
         if not sale:
             fields = _terms_only(rule.rule.event, fields)
         if not fields:
             continue
+        mention = part.mention
         series = _mention_series(frame, mention) or rule.rule.series
         fields = {**rule.rule.set, **fields}
         low, high = _evidence_span(sentence, mention.start(), mention.end())
@@ -317,7 +317,31 @@ def _apply_frame(rule: CompiledRule, frame: CompiledFrame, sentence: str, contex
             end=context.document.offset + context.start + high,
             evidence=sentence[low:high],
             document=context.document.type,
+            recalled=not sale,
         )
+
+
+def _attached(
+    rule: CompiledRule, cues: list[tuple[CompiledPattern, list[Any]]], sentence: str, context: _Context
+) -> dict[str, FieldValue]:
+    """Per cue, the fields of its likeliest match that states them: a match a nearby phrase owns
+    ("par value $0.001 per share") gives way to the next."""
+    fields: dict[str, FieldValue] = {}
+    for pattern, matches in cues:
+        for match in matches:
+            told = _fields(pattern, match, sentence, context, rule)
+            if told is None:
+                _verdict(context, rule, "its amount is a percentage, or a nearby phrase owns it", pattern.source)
+                continue
+            fields.update(
+                {
+                    name: value
+                    for name, value in told[0].items()
+                    if name not in fields and not _no_count(value, pattern, match)
+                }
+            )
+            break
+    return fields
 
 
 # A frame's count below this is a ratio ("for each two (2) shares", "one (1) share"), not a deal's size.

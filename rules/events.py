@@ -27,6 +27,9 @@ class Partial:
     end: int
     evidence: str
     document: str
+    # Terms a frame read in a sentence that sells nothing ("The Notes will mature on ..."): they
+    # complete an event found elsewhere but are no evidence that the instrument is this filing's.
+    recalled: bool = False
 
 
 @dataclass(slots=True)
@@ -86,9 +89,9 @@ _FIGURES = frozenset({"money", "percent", "count"})
 def _terms_told(partials: list[Partial]) -> int:
     """How many of a type's fields the findings tell, if two or more are figures (a price, a rate):
     a deal's circumstances alone (its investors, its date) are no terms."""
-    if not partials:
+    told = {name for p in partials if not p.recalled for name in p.fields}
+    if not told:
         return 0
-    told = {name for p in partials for name in p.fields}
     declared = event_type(partials[0].type)
     return len(told) if sum(declared.kind_of(name) in _FIGURES for name in told) >= 2 else 0
 

@@ -33,12 +33,14 @@ class CompiledFrame:
     sale: re2._Regexp[str]
     cues: tuple[CompiledPattern, ...]  # per field, a pattern for its `before` and one for its `after` cues
     stop: re2._Regexp[str] | None = None  # mentions of other instruments, which end this one's part
+    unless: tuple[re2._Regexp[str] | None, ...] = ()  # per cue, its field's `not_before` words
 
     def states_a_sale(self, sentence: str) -> bool:
         return self.sale.search(sentence) is not None
 
-    def readings(self, sentence: str) -> Iterator[tuple[Any, list[tuple[CompiledPattern, Any]]]]:
-        """Each mention of the instrument and the cue matches in its part of the sentence."""
+    def parts(self, sentence: str) -> Iterator[Part]:
+        """Each mention of the instrument and its part of the sentence: up to the next mention or a
+        `stop` word, and back a little before it (or to the previous mention, or a `stop` word)."""
         mentions = _distinct_mentions(sentence, list(self.instrument.regex.finditer(sentence)))
         stops = [found.start() for found in self.stop.finditer(sentence)] if self.stop is not None else []
         for number, mention in enumerate(mentions):
@@ -46,12 +48,47 @@ class CompiledFrame:
             low = max([low, *(stop for stop in stops if stop < mention.start())])
             high = mentions[number + 1].start() if number + 1 < len(mentions) else len(sentence)
             high = min([high, *(stop for stop in stops if stop > mention.end())])
-            yield mention, [(cue, match) for cue in self.cues if (match := _nearest(cue, sentence, mention, low, high))]
+            yield Part(mention, low, high)
+
+    def cues_in(self, sentence: str, part: Part) -> list[tuple[CompiledPattern, list[Any]]]:
+        """Per cue that stands by a value in the part, its matches, the likeliest first."""
+        unless = self.unless or (None,) * len(self.cues)
+        return [
+            (cue, matches)
+            for cue, denied in zip(self.cues, unless, strict=True)
+            if (matches := _in_order(cue, denied, sentence, part))
+        ]
 
 
-def _nearest(cue: CompiledPattern, sentence: str, mention: Any, low: int, high: int) -> Any:
-    """The cue's first match after the mention began, else its first in the part before it."""
-    return cue.regex.search(sentence, mention.start(), high) or cue.regex.search(sentence, low, high)
+@dataclass(frozen=True, slots=True)
+class Part:
+    mention: Any
+    low: int
+    end: int  # where the mention's part of the sentence ends: what follows belongs to the next one
+
+
+def _in_order(cue: CompiledPattern, unless: re2._Regexp[str] | None, sentence: str, part: Part) -> list[Any]:
+    """The cue's matches after the mention began, then those in the part before it: when the first
+    is not the field's ("par value $0.001 per share"), the next may be ("at $5.40 per share")."""
+    begins = part.mention.start()
+    found = list(cue.regex.finditer(sentence, begins, part.end))
+    for match in cue.regex.finditer(sentence, part.low, part.end):
+        if match.start() >= begins:
+            break
+        found.append(match)
+    return [match for match in found if not _denied(unless, sentence, match)]
+
+
+UNLESS_WORDS = 4
+# A share's par value is no term of any deal: "common stock, par value $0.001 per share" is read past.
+_PAR_VALUE = re2.compile(r"(?i)\bpar\s+value\b")
+
+
+def _denied(unless: re2._Regexp[str] | None, sentence: str, match: Any) -> bool:
+    """A `not_before` word (or "par value") among the few words before the value the match captured."""
+    value_start = min(match.start(group) for group in range(1, (match.lastindex or 0) + 1) if match.start(group) >= 0)
+    words = " ".join(sentence[max(0, value_start - 120) : value_start].split()[-UNLESS_WORDS:])
+    return _PAR_VALUE.search(words) is not None or (unless is not None and unless.search(words) is not None)
 
 
 def _distinct_mentions(sentence: str, mentions: list[Any]) -> list[Any]:
@@ -69,9 +106,14 @@ def compile_frame(frame: Frame, field_types: dict[str, str]) -> CompiledFrame:
     instrument = compile_template(f"[{{_series}}] ({_choices(frame.instrument)})", field_types)
     sale = _phrases(frame.sale, "sale")
     cues: list[CompiledPattern] = []
+    unless: list[re2._Regexp[str] | None] = []
     for name, field_cues in frame.fields.items():
-        cues.extend(_cue_patterns(name, field_cues, field_types))
-    return CompiledFrame(instrument, sale, tuple(cues), _phrases(frame.stop, "stop") if frame.stop else None)
+        patterns = _cue_patterns(name, field_cues, field_types)
+        cues.extend(patterns)
+        denied = _phrases(field_cues.not_before, f"fields.{name}.not_before") if field_cues.not_before else None
+        unless.extend([denied] * len(patterns))
+    stop = _phrases(frame.stop, "stop") if frame.stop else None
+    return CompiledFrame(instrument, sale, tuple(cues), stop, tuple(unless))
 
 
 def _phrases(words: list[str], key: str) -> re2._Regexp[str]:

@@ -26,13 +26,16 @@ class Example(BaseModel):
 
 class Cues(BaseModel):
     """Where a field's value stands in a frame: after one of `before` ("exercise price of $2.00")
-    or before one of `after` ("2,000,000 shares"), with at most `reach` words between."""
+    or before one of `after` ("2,000,000 shares"), with at most `reach` words between. A value with
+    one of `not_before` in the few words before it is not the field's ("up to $10,000,000" is a
+    facility's cap, not a sale's proceeds)."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     before: list[str] = []
     after: list[str] = []
     reach: int = Field(default=3, ge=0, le=12)
+    not_before: list[str] = []
 
     @model_validator(mode="after")
     def _some_cue(self) -> Cues:

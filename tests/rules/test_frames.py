@@ -134,3 +134,48 @@ def test_explain_says_a_frame_built_the_event_across_two_sentences(
     out = capsys.readouterr().out
     assert "+ share-sale-frame: found" in out and "cue: frame: terms of 'shares'" in out
     assert "* share_sale: shares=2,000,000, price_per_share=$3.10" in out and "built across 2 sentences" in out
+
+
+def test_an_aside_after_the_sale_does_not_exclude_it_and_the_par_value_is_no_price() -> None:
+    # Blind batch 5: "no par value" and "(inclusive of ... the underwriters' option to purchase
+    # additional shares)" each silenced a whole sentence that states an underwritten sale.
+    [sale] = current_report(
+        "On November 8, 2024, the Company closed its underwritten public offering of 4,000,000 shares of its "
+        "common stock, par value $0.001 per share, at a public offering price of $2.50 per share (inclusive of "
+        "400,000 shares sold upon the exercise in full of the underwriters' option to purchase additional shares)."
+    )
+    assert (sale.fields["shares"], sale.fields["price_per_share"]) == (4000000, 2.5)
+
+
+def test_a_sale_said_after_a_mention_does_not_sell_it_and_its_terms_alone_make_no_event() -> None:
+    # A notes 8-K of non-convertible notes: the frame reads "the Notes will mature on ..." but the
+    # sentence's later clause about existing convertible notes sells nothing of these.
+    events = current_report(
+        "The aggregate principal amount of the notes sold in the offering was $500 million. "
+        "The Notes will mature on June 15, 2028; provided that the Notes will mature earlier if the Company's "
+        "existing 0.750% Convertible Notes due 2025 issued in 2020 remain outstanding on that date. "
+        "The Notes will bear interest at a rate of 6.125% per annum."
+    )
+    assert [e.type for e in events if e.type == "convertible_note"] == []
+
+
+def test_a_field_word_before_a_value_denies_it_a_cap_is_no_proceeds() -> None:
+    events = current_report(
+        "On May 23, 2025, we entered into a Standby Equity Distribution Agreement with an investor, pursuant to "
+        "which we may, at our discretion, periodically sell to the investor shares of our common stock for a "
+        "total purchase price of up to $10,000,000."
+    )
+    assert [(e.type, e.fields.get("max_amount")) for e in events] == [("atm_program", 10000000.0)]
+
+
+def test_a_par_value_is_never_a_frame_term() -> None:
+    # Blind batch 5: a notes prospectus's registration table read "par value $0.001 per share" as the
+    # notes' conversion price.
+    [notes] = current_report(
+        "On March 3, 2025, the Company sold $2,000,000 aggregate principal amount of 8% convertible notes due 2027. "
+        "The Notes are convertible into shares of the Company's common stock, par value $0.001 per share, at the "
+        "option of the holder."
+    )
+    assert notes.type == "convertible_note"
+    assert notes.fields["principal"] == 2000000.0
+    assert "conversion_price" not in notes.fields
