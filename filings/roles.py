@@ -62,6 +62,12 @@ _REPORT_NOTE_DATED = re.compile(
     _FLAGS,
 )
 _OPENS_ON_A_NOTE = re.compile(r"^\W{0,8}NOTE\s+\d{1,2}\s*[-\u2013\u2014:.]", re.IGNORECASE)
+# A text without a form that heads a numbered note ("Note 3 \u2014 Initial Public Offering") and
+# speaks of its financial statements ("the Company's unaudited condensed financial statements") is a
+# periodic report's notes, wherever the page begins.
+# Lines are joined by then: a heading is a numbered note that begins a sentence and names a title.
+_NOTE_HEADING_LINE = re.compile(r"(?:^|(?<=[.:]\s))(?:Note|NOTE)\s+\d{1,2}\s*[-\u2013\u2014:.]\s+[A-Z]")
+_STATEMENTS = re.compile(r"\b(?:condensed|consolidated|interim)\s+(?:consolidated\s+)?financial\s+statements\b", _FLAGS)
 _PROXY_COVER = re.compile(
     r"PROXY\s+STATEMENT\s+PURSUANT\s+TO\s+SECTION\s+14\s*\(\s*a\s*\)|\bthis\s+proxy\s+statement\b", _FLAGS
 )
@@ -105,7 +111,12 @@ def form_of(filing: Filing) -> str | None:
 def roles_of(filing: Filing, form: str | None) -> frozenset[str]:
     cover = _cover(filing)
     roles = set()
-    if (form and _PERIODIC_FORMS.match(form)) or _PERIODIC_COVER.search(cover) or _a_report_note(cover):
+    if (
+        (form and _PERIODIC_FORMS.match(form))
+        or _PERIODIC_COVER.search(cover)
+        or _a_report_note(cover)
+        or (form is None and _notes_of_statements(cover))
+    ):
         roles.add(PERIODIC_REPORT)
     if (form and _PROXY_FORMS.match(form)) or _PROXY_COVER.search(cover):
         roles.add(PROXY_STATEMENT)
@@ -124,6 +135,10 @@ def _a_report_note(cover: str) -> bool:
     if _REPORT_NOTE_PERIOD.search(top) and _REPORT_NOTE_HEADING.search(top):
         return True
     return bool(_REPORT_NOTE_DATED.search(top) or _OPENS_ON_A_NOTE.match(top))
+
+
+def _notes_of_statements(cover: str) -> bool:
+    return bool(_NOTE_HEADING_LINE.search(cover) and _STATEMENTS.search(cover))
 
 
 def _cover(filing: Filing) -> str:

@@ -119,6 +119,10 @@ def plain_text(raw: str) -> str:
             flush()
             lines.append(_RUN_OF_SPACES.sub(" | ", stripped))
             continue
+        if " | " in stripped:  # a row already drawn with bars (a table copied from a page): keep it a row
+            flush()
+            lines.append(_SPACES.sub(" ", stripped))
+            continue
         spaced = "  " in stripped or not _ODD_SPACE.isdisjoint(stripped)
         paragraph.append(_SPACES.sub(" ", stripped) if spaced else stripped)
     flush()

@@ -102,6 +102,22 @@ def test_a_note_page_without_its_xbrl_heading_or_opening_on_its_number_is_a_peri
     assert roles_of(filing(release), None) == set()
 
 
+def test_a_numbered_note_heading_in_a_text_about_its_financial_statements_is_a_periodic_report() -> None:
+    # A 10-Q's notes copied from the middle: the heading "Note 3 \u2014 Initial Public Offering" comes
+    # after another note's closing words, not at the top.
+    middle = (
+        "Management does not believe that any other recently issued accounting pronouncements would have a "
+        "material effect on the Company's unaudited condensed financial statements.\n"
+        "Note 3 \u2014 Initial Public Offering\nPursuant to the IPO, the Company issued 17,500,000 units at $10.00 per unit."
+    )
+    assert roles_of(filing(middle), None) == {"periodic_report"}
+    # A current report that cites a note of its financial statements is none.
+    cited = (
+        "Item 8.01. The Company sold 1,000,000 shares; see Note 3 - Equity of the consolidated financial statements."
+    )
+    assert roles_of(filing(cited), None) == set()
+
+
 def test_a_text_that_calls_itself_this_proxy_statement_is_one() -> None:
     background = (
         "BACKGROUND\nWe are a blank check company, which we refer to throughout this proxy statement as the "

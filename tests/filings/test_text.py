@@ -22,6 +22,17 @@ def test_plain_text_table_rows_keep_their_columns() -> None:
     assert plain_text(raw).splitlines() == ["Public offering price | $11.00 | $75,020,000", "Some flowing text here."]
 
 
+def test_a_row_already_drawn_with_bars_stays_a_row() -> None:
+    # A cover table copied from a page: reflowed into one paragraph, its rows ran together and the
+    # underwriting discount's row was never read.
+    raw = "| Per Note | Total\nPublic offering price(1) | $1,000 | $200,000,000\nUnderwriting discounts | $27.50 | $5,500,000\n"
+    assert plain_text(raw).splitlines() == [
+        "| Per Note | Total",
+        "Public offering price(1) | $1,000 | $200,000,000",
+        "Underwriting discounts | $27.50 | $5,500,000",
+    ]
+
+
 def test_html_table_cells_and_empty_spacer_cells() -> None:
     html = "<table><tr><td>Price</td><td></td><td>$</td><td>11.00</td></tr><tr><td>Total</td><td>$5</td></tr></table>"
     assert html_text(html) == "Price | $11.00\nTotal | $5"
