@@ -118,7 +118,9 @@ DATE = (
     r"|\d{1,2}/\d{1,2}/\d{4}|\d{4}-\d{2}-\d{2}"
 )
 _NAME_WORD = r"[A-Z][A-Za-z0-9.'&-]*"
-NAME = rf"(?-i:{_NAME_WORD}(?:,?\s+(?:(?:&|of|de|du|la)\s+)?{_NAME_WORD})*)"
+# "Cowen and Company, LLC": "and" joins a firm's name only before "Company" or "Co.", elsewhere it
+# joins two names ("Jefferies LLC and Cowen and Company, LLC").
+NAME = rf"(?-i:{_NAME_WORD}(?:,?\s+(?:(?:&|of|de|du|la)\s+)?{_NAME_WORD}|\s+and\s+Co(?:mpany\b|\.))*)"
 NAMES = rf"{NAME}(?:(?:,\s+|,?\s+and\s+){NAME})*"
 SERIES = (
     r"(?:pre-?funded|series\s+[a-z0-9]{1,3}(?:-\d{1,2})?|class\s+[a-z0-9]{1,3}|tranche\s+[a-z0-9]{1,3}|"
@@ -234,7 +236,7 @@ def parse_name(text: str) -> str | None:
 
 
 def parse_names(text: str) -> list[str] | None:
-    parts = re.split(rf",?\s+and\s+|,\s+(?!{_CORPORATE_SUFFIX}\b)", text.strip())
+    parts = re.split(rf",?\s+and\s+(?!Co(?:mpany\b|\.))|,\s+(?!{_CORPORATE_SUFFIX}\b)", text.strip())
     names = [name for part in parts if (name := parse_name(part))]
     return names or None
 

@@ -50,6 +50,11 @@ def test_names_split_on_and_but_not_on_corporate_suffixes() -> None:
         "Montrose Investments Ltd.",
     ]
     assert parse_names("the Company") is None
+    # "and Company" is part of a firm's name, not a second party (blind batch 5 reported "Company, LLC").
+    assert parse_names("Cowen and Company, LLC and Needham & Company, LLC") == [
+        "Cowen and Company, LLC",
+        "Needham & Company, LLC",
+    ]
 
 
 @pytest.mark.parametrize(
