@@ -286,8 +286,9 @@ def _apply_frame(rule: CompiledRule, frame: CompiledFrame, sentence: str, contex
             _verdict(context, rule, f"excluded by the phrase {phrase!r}")
             continue
         cues = frame.cues_in(sentence, part)
-        if cues:
-            readings.append((part, cues, frame.states_a_sale(said)))
+        sale = frame.states_a_sale(said)
+        if cues or (sale and frame.bare_sale and _by_its_name(part)):
+            readings.append((part, cues, sale))
     if not readings:
         _verdict(context, rule, "no fact attached to the instrument by a cue")
         return
@@ -298,7 +299,8 @@ def _apply_frame(rule: CompiledRule, frame: CompiledFrame, sentence: str, contex
         fields = _attached(rule, cues, sentence, context)
         if not sale:
             fields = _terms_only(rule.rule.event, fields)
-        if not fields:
+        bare = sale and not fields
+        if not fields and not (bare and frame.bare_sale and _by_its_name(part)):
             continue
         mention = part.mention
         series = _mention_series(frame, mention) or rule.rule.series
@@ -310,7 +312,7 @@ def _apply_frame(rule: CompiledRule, frame: CompiledFrame, sentence: str, contex
             type=rule.rule.event,
             rule=rule.id,
             priority=rule.rule.priority,
-            supplement=rule.rule.supplement or not sale,
+            supplement=rule.rule.supplement or not sale or bare,
             fields=fields,
             series=series,
             start=context.document.offset + context.start + low,
@@ -318,7 +320,14 @@ def _apply_frame(rule: CompiledRule, frame: CompiledFrame, sentence: str, contex
             evidence=sentence[low:high],
             document=context.document.type,
             recalled=not sale,
+            bare=bare,
         )
+
+
+def _by_its_name(part: Part) -> bool:
+    """A mention that names the instrument ("a Convertible Promissory Note"), not one that refers
+    back to it ("the Notes"), which may be notes of any kind."""
+    return not part.mention.group(0).lower().startswith(("the ", "such "))
 
 
 def _attached(

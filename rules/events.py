@@ -30,6 +30,9 @@ class Partial:
     # Terms a frame read in a sentence that sells nothing ("The Notes will mature on ..."): they
     # complete an event found elsewhere but are no evidence that the instrument is this filing's.
     recalled: bool = False
+    # A sale of the instrument by its own name with no figure (frames with `bare_sale`): in a
+    # current report it states the event, with whatever terms other sentences give.
+    bare: bool = False
 
 
 @dataclass(slots=True)
@@ -77,7 +80,7 @@ def merge(partials: list[Partial], terms_alone: bool = False) -> list[Event]:
         found = by_type.get(name, [])
         if any(not p.supplement for p in found):
             events.extend(_merge_type(name, found))
-        elif terms_alone and _terms_told(found) >= TERMS_MAKE_AN_EVENT:
+        elif terms_alone and (_terms_told(found) >= TERMS_MAKE_AN_EVENT or any(p.bare for p in found)):
             events.extend(_merge_type(name, [dataclasses.replace(p, supplement=False) for p in found]))
     cross_check(events)
     return events

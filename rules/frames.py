@@ -34,6 +34,7 @@ class CompiledFrame:
     cues: tuple[CompiledPattern, ...]  # per field, a pattern for its `before` and one for its `after` cues
     stop: re2._Regexp[str] | None = None  # mentions of other instruments, which end this one's part
     unless: tuple[re2._Regexp[str] | None, ...] = ()  # per cue, its field's `not_before` words
+    bare_sale: bool = False  # a sale by the instrument's own name states the event without figures
 
     def states_a_sale(self, sentence: str) -> bool:
         return self.sale.search(sentence) is not None
@@ -113,7 +114,7 @@ def compile_frame(frame: Frame, field_types: dict[str, str]) -> CompiledFrame:
         denied = _phrases(field_cues.not_before, f"fields.{name}.not_before") if field_cues.not_before else None
         unless.extend([denied] * len(patterns))
     stop = _phrases(frame.stop, "stop") if frame.stop else None
-    return CompiledFrame(instrument, sale, tuple(cues), stop, tuple(unless))
+    return CompiledFrame(instrument, sale, tuple(cues), stop, tuple(unless), frame.bare_sale)
 
 
 def _phrases(words: list[str], key: str) -> re2._Regexp[str]:

@@ -355,11 +355,16 @@ def _compile(
         any_require=phrases(rule.require),
         before_exclude=phrases(rule.not_before),
         after_exclude=phrases(rule.not_after),
-        # A frame finds nothing where none of its cues stands by a value: one search tells.
-        any_pattern=_alternation(frame.cues if frame else patterns, probes=True),
+        # A frame finds nothing where none of its cues stands by a value (nor, for a frame whose
+        # bare sale counts, its instrument is named): one search tells.
+        any_pattern=_alternation(_probed(frame) if frame else patterns, probes=True),
         key_choices=_key_choices(patterns, rule.triggers),
         frame=frame,
     )
+
+
+def _probed(frame: CompiledFrame) -> tuple[CompiledPattern, ...]:
+    return (*frame.cues, frame.instrument) if frame.bare_sale else frame.cues
 
 
 def _rule_error(

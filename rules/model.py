@@ -60,6 +60,10 @@ class Frame(BaseModel):
     # Other instruments: where one is named, the facts that follow are its own, not this one's
     # ("2,000,000 shares at $2.00 and warrants at an exercise price of $3.00").
     stop: list[str] = []
+    # In a current report, a sentence that sells the instrument by its own name ("a Convertible
+    # Promissory Note"), with no figure a cue attaches, still states the event: for instruments
+    # named so rarely in passing that the name and a sale word are the news (notes, preferred).
+    bare_sale: bool = False
 
 
 class Rule(BaseModel):

@@ -179,3 +179,24 @@ def test_a_par_value_is_never_a_frame_term() -> None:
     assert notes.type == "convertible_note"
     assert notes.fields["principal"] == 2000000.0
     assert "conversion_price" not in notes.fields
+
+
+def test_a_note_sold_by_its_name_takes_the_terms_later_sentences_give() -> None:
+    # Blind batch 6: the sale names "a Convertible Promissory Note" with no figure; its principal
+    # and conversion price come two sentences later, in sentences that sell nothing.
+    [note] = current_report(
+        "On November 30, 2025, the Company agreed to issue and sell to the Investor, in a private offering, a "
+        'Convertible Promissory Note (the "Note"). The Note bears interest at a rate of 10% per annum. '
+        "The Note is convertible into common stock at a conversion price of $1.08 per share."
+    )
+    assert note.type == "convertible_note"
+    assert (note.fields["interest_rate"], note.fields["conversion_price"]) == (10.0, 1.08)
+
+
+def test_notes_referred_to_only_as_the_notes_make_no_event_without_a_figure_of_their_sale() -> None:
+    # "The Notes were issued under an Indenture" may be senior notes of any kind: no bare sale.
+    events = current_report(
+        "The Notes were issued under an Indenture dated March 3, 2025. The Notes will mature on March 1, 2030. "
+        "The Notes bear interest at a rate of 6.125% per annum."
+    )
+    assert [e.type for e in events] == []
