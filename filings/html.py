@@ -38,7 +38,17 @@ _ANY_ROW_START = re.compile(r"<tr\b[^>]*>\s*<t[dh]\b[^>]*>", re.I)
 
 
 def _may_hide(markup: str) -> bool:
-    return "display" in markup or "DISPLAY" in markup or "Display" in markup
+    """Whether a table cell or row's own attributes may hide it ("display:none" in its style). Most
+    filings say "display" only in a <div>'s style (inline XBRL's hidden header), and the cell
+    patterns without a look-ahead at every cell cost a third as much."""
+    for word in ("display", "DISPLAY", "Display"):
+        at = markup.find(word)
+        while at != -1:
+            opening = markup.rfind("<", 0, at)
+            if markup[opening + 1 : opening + 3].lower() in ("td", "th", "tr") and markup.find(">", opening, at) == -1:
+                return True
+            at = markup.find(word, at + len(word))
+    return False
 
 
 # A run of markers is a line break if it holds a line marker, else one cell separator.

@@ -78,3 +78,17 @@ def test_hidden_inline_xbrl_facts_are_not_text() -> None:
         "<p>The Company sold 500 shares.</p></body></html>"
     )
     assert html_text(markup) == "The Company sold 500 shares."
+
+
+def test_a_hidden_cell_is_not_text_and_a_hidden_div_leaves_cells_alone() -> None:
+    # The cheaper cell patterns are used unless a cell or row's own style may hide it.
+    hidden_cell = (
+        '<html><body><table><tr><td>Price</td><td style="display:none">$9.99</td><td>$4.00</td></tr>'
+        "</table></body></html>"
+    )
+    assert html_text(hidden_cell) == "Price | $4.00"
+    hidden_div = (
+        '<html><body><div style="DISPLAY: none">x</div><table><tr><td>Price</td><td>$4.00</td></tr>'
+        "</table></body></html>"
+    )
+    assert html_text(hidden_div) == "Price | $4.00"
