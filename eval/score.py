@@ -65,16 +65,27 @@ class Tally:
     fields_reported: int = 0
     fields_right: int = 0
 
+    @property
+    def f1(self) -> float:
+        precision = _ratio(self.true_positive, self.true_positive + self.false_positive)
+        recall = _ratio(self.true_positive, self.true_positive + self.false_negative)
+        return 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+
+    @property
+    def field_recall(self) -> float:
+        return _ratio(self.fields_found, self.fields_expected)
+
+    @property
+    def field_precision(self) -> float:
+        return _ratio(self.fields_right, self.fields_reported)
+
     def line(self, files: int) -> str:
         precision = _ratio(self.true_positive, self.true_positive + self.false_positive)
         recall = _ratio(self.true_positive, self.true_positive + self.false_negative)
-        f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-        field_recall = _ratio(self.fields_found, self.fields_expected)
-        field_precision = _ratio(self.fields_right, self.fields_reported)
         return (
-            f"files={files} precision={precision:.3f} recall={recall:.3f} f1={f1:.3f} "
-            f"field_recall={field_recall:.3f} ({self.fields_found}/{self.fields_expected}) "
-            f"field_precision={field_precision:.3f} ({self.fields_right}/{self.fields_reported})"
+            f"files={files} precision={precision:.3f} recall={recall:.3f} f1={self.f1:.3f} "
+            f"field_recall={self.field_recall:.3f} ({self.fields_found}/{self.fields_expected}) "
+            f"field_precision={self.field_precision:.3f} ({self.fields_right}/{self.fields_reported})"
         )
 
 
