@@ -326,6 +326,25 @@ def _money(value: float) -> str:
     return f"${value:,.4f}".rstrip("0")  # sub-cent prices: $0.0001, $3.4899
 
 
+def implied_price(type_name: str, fields: Mapping[str, FieldValue]) -> float | None:
+    """Money over count where a filing states both and no price ("$50,000 for 15,002,718 shares" is
+    about $0.0033 a share): what the fields' roles make of them, for a reader, never stored."""
+    declared = event_type(type_name)
+    prices = declared.fields_of_role("price")
+    if not prices or any(fields.get(name) is not None for name in prices):
+        return None
+    counts = [fields.get(name) for name in declared.fields_of_role("count")]
+    amounts = [fields.get(name) for name in declared.fields_of_role("amount")]
+    count = next((c for c in counts if isinstance(c, int | float) and not isinstance(c, bool) and c > 0), None)
+    amount = next((a for a in amounts if isinstance(a, int | float) and not isinstance(a, bool) and a > 0), None)
+    return float(amount) / float(count) if count and amount else None
+
+
+def format_implied_price(price: float) -> str:
+    """A price a reader did not see in the filing: enough digits to mean something below a cent."""
+    return f"≈ ${price:,.4f}" if price < 1 else f"≈ ${price:,.2f}"
+
+
 def format_fields(type_name: str, fields: dict[str, FieldValue]) -> str:
     """An event's fields on one line, by name (for logs and the console): `shares=520,324, ...`."""
     kind_of = event_type(type_name).kind_of

@@ -13,7 +13,7 @@ from typing import Protocol, runtime_checkable
 from monitor.edgar.urls import public_filing_url
 from monitor.errors import MonitorError
 from monitor.settings import http_url
-from rules.catalogue import format_fields
+from rules.catalogue import event_type, format_fields, format_implied_price, implied_price
 from rules.fields import FieldValue
 from storage.outbox import PendingAlert
 from storage.session import aware
@@ -48,6 +48,17 @@ class AlertEvent:
     rule: str
     fields: dict[str, FieldValue]
     evidence: str
+    checks: tuple[str, ...] = ()  # numbers that contradict each other: flagged, never hidden
+
+    def terms(self) -> str:
+        """Its fields on one line, with the price they imply where none is stated; or what was found."""
+        if not self.fields:
+            return f"{event_type(self.type).title.lower()}, terms not stated"
+        shown = format_fields(self.type, self.fields)
+        implied = implied_price(self.type, self.fields)
+        if implied is not None:
+            shown += f", implied price {format_implied_price(implied)}"
+        return shown + (" (a cross-check failed)" if self.checks else "")
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,7 +85,9 @@ class Alert:
             company=filing.company,
             cik=filing.cik,
             filed=filing.filed,
-            events=tuple(AlertEvent(e.type, e.rule, dict(e.fields), e.evidence) for e in pending.events),
+            events=tuple(
+                AlertEvent(e.type, e.rule, dict(e.fields), e.evidence, tuple(e.checks or ())) for e in pending.events
+            ),
             send_started_at=pending.alert.send_started_at,
             accepted_at=aware(filing.accepted_at) if filing.accepted_at else None,
         )
@@ -93,7 +106,7 @@ class Alert:
 
     def numbers(self) -> str:
         """Each event's type and key numbers, '; ' between events."""
-        return "; ".join(f"{e.type} {format_fields(e.type, e.fields)}".strip() for e in self.events)
+        return "; ".join(f"{e.type} {e.terms()}" for e in self.events)
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,7 +15,7 @@ from monitor.edgar.calendar import EASTERN
 from monitor.edgar.urls import public_submission_url
 from monitor.escape import for_slack as escape
 from monitor.notify.base import Alert, AlertEvent
-from rules.catalogue import event_type, format_value
+from rules.catalogue import event_type, format_implied_price, format_value, implied_price
 from rules.fields import FieldValue
 
 Block = dict[str, Any]
@@ -42,8 +42,10 @@ def alert_message(alert: Alert) -> Message:
     blocks: list[Block] = [_header(f"{alert.company or 'Unknown company'} · {alert.form or '?'}"), _filing_line(alert)]
     room = (MAX_BLOCKS - len(blocks) - 3) // BLOCKS_PER_EVENT  # 3: the 'more' line, the links, the rules
     shown = alert.events[:room]
-    for event in shown:
-        blocks.extend(_event_blocks(event))
+    for number, event in enumerate(shown):
+        # One quote per sentence: events read from the same sentence share the quote after the last.
+        following = shown[number + 1].evidence if number + 1 < len(shown) else None
+        blocks.extend(_event_blocks(event, quote=_same_words(following, event.evidence) is not True))
     if len(alert.events) > len(shown):
         blocks.append(_section(f"_…and {len(alert.events) - len(shown)} more events: see the filing._"))
     if alert.cik:
@@ -93,7 +95,7 @@ def _key_numbers(event: AlertEvent) -> str:
     declared = event_type(event.type)
     headline = declared.headline_fields()  # what the catalogue says a one-line summary shows
     shown = [format_value(event.fields[k], declared.kind_of(k)) for k in headline if k in event.fields]
-    return ", ".join(shown) or "terms in the filing"
+    return ", ".join(shown) or "terms not stated"
 
 
 def _filing_line(alert: Alert) -> Block:
@@ -108,19 +110,38 @@ def _filing_line(alert: Alert) -> Block:
     return _section(" · ".join(parts))
 
 
-def _event_blocks(event: AlertEvent) -> list[Block]:
-    section: Block = _section(f"*{event_type(event.type).title}*")
-    fields = [_field(name, value, event.type) for name, value in event.fields.items()][:MAX_FIELDS]
-    if fields:
-        section["fields"] = fields
-    quote = cut(" ".join(event.evidence.split()), EVIDENCE_CHARS)
-    return [section, _context(f"“{escape(quote)}”")]
+def _same_words(one: str | None, other: str) -> bool | None:
+    """Whether two quotes are the same sentence; None when there is no other."""
+    return None if one is None else " ".join(one.split()) == " ".join(other.split())
+
+
+def _event_blocks(event: AlertEvent, quote: bool = True) -> list[Block]:
+    title = event_type(event.type).title
+    if not event.fields:
+        section: Block = _section(f"*{title}* — terms not stated")
+    else:
+        section = _section(f"*{title}*")
+        fields = [_field(name, value, event.type) for name, value in event.fields.items()]
+        implied = implied_price(event.type, event.fields)
+        if implied is not None:
+            fields.append(_label("Implied price", f"{format_implied_price(implied)} (amount ÷ shares)"))
+        section["fields"] = fields[:MAX_FIELDS]
+    blocks = [section]
+    notes = [f"⚠️ {escape(check)}" for check in event.checks]
+    if quote:
+        notes.insert(0, f"“{escape(cut(' '.join(event.evidence.split()), EVIDENCE_CHARS))}”")
+    if notes:
+        blocks.append(_context(cut("\n".join(notes), FIELD_CHARS)))
+    return blocks
 
 
 def _field(name: str, value: FieldValue, type_name: str) -> Block:
     described = event_type(type_name)
     kind, label = described.kind_of(name), described.title_of(name)
-    shown = format_value(value, kind).replace("_", " ")
+    return _label(label, format_value(value, kind).replace("_", " "))
+
+
+def _label(label: str, shown: str) -> Block:
     return {"type": "mrkdwn", "text": cut(f"*{label}*\n{escape(shown)}", FIELD_CHARS)}
 
 

@@ -61,7 +61,12 @@ def test_long_evidence_many_events_and_odd_names_stay_within_slack_limits() -> N
     message = alert_message(alert)
     assert check_blocks(message.blocks) == []
     assert len(message.blocks) <= 50 and "more events" in render_blocks(message.blocks)
-    quote = message.blocks[3]["elements"][0]["text"]
+    quotes = [
+        b["elements"][0]["text"]
+        for b in message.blocks
+        if b["type"] == "context" and b["elements"][0]["text"].startswith("“")
+    ]
+    [quote] = quotes  # the events were read from one sentence: it is quoted once, after the last
     assert len(quote) <= EVIDENCE_CHARS + 2 and quote.endswith("…”")
     assert "<Fund>" not in json.dumps(message.blocks)  # escaped: a '<' would start a Slack link
 
@@ -112,3 +117,25 @@ def _mrkdwn_texts(value: object) -> list[str]:
     if isinstance(value, list):
         return [t for v in value for t in _mrkdwn_texts(v)]
     return []
+
+
+def test_what_a_trader_reads_first_implied_price_failed_checks_and_terms_not_stated() -> None:
+    seed = seed_alert()
+    sale = AlertEvent("share_sale", "shares-sold", {"shares": 15002718, "gross_proceeds": 50000.0}, "They sold.")
+    checked = AlertEvent(
+        "share_sale",
+        "shares-sold",
+        {"shares": 100, "price_per_share": 2.0, "gross_proceeds": 500.0},
+        "Another sentence.",
+        ("shares x price_per_share = $200, but gross_proceeds = $500",),
+    )
+    bare = AlertEvent("warrant", "warrants-issued", {}, "Another sentence.")
+    message = alert_message(replace(seed, events=(sale, checked, bare)))
+    assert check_blocks(message.blocks) == []
+    shown = render_blocks(message.blocks)
+    assert "Implied price" in shown and "≈ $0.0033" in shown
+    assert "shares x price_per_share = $200, but gross_proceeds = $500" in shown
+    assert "*Warrants* — terms not stated" in shown
+    assert shown.count("Another sentence.") == 1  # two events of one sentence: one quote
+    assert "implied price ≈ $0.0033" in message.text and "warrant warrants, terms not stated" in message.text
+    assert "(a cross-check failed)" in message.text
