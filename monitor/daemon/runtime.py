@@ -52,14 +52,14 @@ class App:
         return futures
 
     async def refresh_tickers(self) -> None:
-        """Ticker watchlists need the SEC's ticker list; fetched at start and daily (one request)."""
-        if not self.destinations.router.wants_tickers:
-            return
+        """The SEC's ticker list, for the ticker each alert shows and for ticker watchlists; fetched
+        at start and daily (one request)."""
         try:
             self.destinations.router.tickers = await fetch_tickers(self.client)
         except (EdgarError, TickerError) as error:
-            # Routes by CIK and every other route keep working; the list is tried again at the next run.
-            log.warning("ticker list not loaded (%s); ticker watchlists match nothing until it is", error)
+            # Alerts go out without a ticker, routes by CIK keep working; tried again at the next run.
+            watchlists = " and ticker watchlists match nothing" if self.destinations.router.wants_tickers else ""
+            log.warning("ticker list not loaded (%s); alerts show no ticker%s until it is", error, watchlists)
             return
         log.info("ticker list loaded: %d tickers", len(self.destinations.router.tickers))
 
@@ -109,7 +109,13 @@ async def open_app(settings: Settings, rules: RuleBook, alerts: bool = True, rol
                 poller=FeedPoller(client, store, queue, settings.daemon.workers),
                 index=IndexReader(client, store, queue, forms),
                 destinations=destinations,
-                outbox=OutboxDelivery(store, destinations.notifiers, destinations.digests, metrics=metrics),
+                outbox=OutboxDelivery(
+                    store,
+                    destinations.notifiers,
+                    destinations.digests,
+                    metrics=metrics,
+                    ticker_of=destinations.router.ticker_of,
+                ),
                 workers=[],
                 metrics=metrics,
             )

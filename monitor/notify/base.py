@@ -73,9 +73,10 @@ class Alert:
     events: tuple[AlertEvent, ...]
     send_started_at: datetime | None = None  # an earlier send began and its outcome is unknown
     accepted_at: datetime | None = None  # when the SEC accepted the filing (UTC)
+    ticker: str | None = None  # from the SEC's ticker list, when it has the filer
 
     @classmethod
-    def from_pending(cls, pending: PendingAlert) -> Alert:
+    def from_pending(cls, pending: PendingAlert, ticker: str | None = None) -> Alert:
         filing = pending.filing
         return cls(
             id=pending.alert.id or 0,
@@ -90,6 +91,7 @@ class Alert:
             ),
             send_started_at=pending.alert.send_started_at,
             accepted_at=aware(filing.accepted_at) if filing.accepted_at else None,
+            ticker=ticker,
         )
 
     @property
@@ -97,8 +99,14 @@ class Alert:
         return public_filing_url(self.cik, self.accession) if self.cik else None
 
     @property
+    def name(self) -> str:
+        """The company as an alert names it: with its ticker when the SEC lists one."""
+        company = self.company or "unknown company"
+        return f"{company} · {self.ticker}" if self.ticker else company
+
+    @property
     def who(self) -> str:
-        return f"{self.company or 'unknown company'} ({self.form or '?'}, {self.accession})"
+        return f"{self.name} ({self.form or '?'}, {self.accession})"
 
     def summary(self) -> str:
         """One line: who filed what, and each event's key numbers."""

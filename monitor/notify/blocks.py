@@ -39,7 +39,9 @@ class Message:
 
 def alert_message(alert: Alert) -> Message:
     """One filing: header, filing line, a section and a quote per event, links, rule ids."""
-    blocks: list[Block] = [_header(f"{alert.company or 'Unknown company'} · {alert.form or '?'}"), _filing_line(alert)]
+    company = alert.company or "Unknown company"
+    title = f"{company} · {alert.ticker}" if alert.ticker else company
+    blocks: list[Block] = [_header(f"{title} · {alert.form or '?'}"), _filing_line(alert)]
     room = (MAX_BLOCKS - len(blocks) - 3) // BLOCKS_PER_EVENT  # 3: the 'more' line, the links, the rules
     shown = alert.events[:room]
     for number, event in enumerate(shown):
@@ -74,7 +76,7 @@ def summary_text(alert: Alert) -> str:
     number, linked to the filing. `accession_link_in` finds a filing's message by that link alone.
     """
     accession = f"<{alert.url}|{alert.accession}>" if alert.url else alert.accession
-    who = f"{escape(alert.company or 'unknown company')} ({escape(alert.form or '?')}, {accession})"
+    who = f"{escape(alert.name)} ({escape(alert.form or '?')}, {accession})"
     return f"{who}: {escape(alert.numbers())}"
 
 
@@ -85,7 +87,7 @@ def accession_link_in(text: str, accession: str) -> bool:
 
 
 def _digest_line(alert: Alert) -> str:
-    who = escape(alert.company or "Unknown company")
+    who = escape(alert.name)
     name = f"<{alert.url}|{who}>" if alert.url else who
     parts = [f"{event_type(e.type).title}: {_key_numbers(e)}" for e in alert.events]
     return cut(f"*{name}* ({escape(alert.form or '?')}, {alert.accession}) — {escape('; '.join(parts))}", SECTION_CHARS)

@@ -40,8 +40,10 @@ class OutboxDelivery:
         digests: dict[str, float] | None = None,
         clock: Callable[[], float] = time.monotonic,
         metrics: Metrics | None = None,
+        ticker_of: Callable[[str | None], str | None] | None = None,
     ) -> None:
         self.store = store
+        self._ticker_of = ticker_of or (lambda cik: None)
         self.metrics = metrics or unserved()
         # destination -> why it cannot be sent to (a refused token, no notifier), until a send succeeds
         self.refused: dict[str, str] = {}
@@ -83,7 +85,9 @@ class OutboxDelivery:
             while batch := await self.store.claim_alerts(CLAIM_BATCH, skip=self._waiting()):
                 by_destination: dict[str, list[Alert]] = {}
                 for pending in batch:
-                    by_destination.setdefault(pending.alert.destination, []).append(Alert.from_pending(pending))
+                    by_destination.setdefault(pending.alert.destination, []).append(
+                        Alert.from_pending(pending, self._ticker_of(pending.filing.cik))
+                    )
                 # Destinations side by side, each in order: a slow channel does not hold up the others.
                 sent = await asyncio.gather(*(self._deliver_each(d, a) for d, a in by_destination.items()))
                 delivered += sum(sent)
@@ -127,7 +131,9 @@ class OutboxDelivery:
     async def _deliver_digest(self, destination: str) -> int:
         delivered = 0
         while batch := await self.store.claim_alerts(DIGEST_BATCH, only=destination):
-            sent = await self._deliver(destination, [Alert.from_pending(p) for p in batch])
+            sent = await self._deliver(
+                destination, [Alert.from_pending(p, self._ticker_of(p.filing.cik)) for p in batch]
+            )
             delivered += sent
             if not sent:
                 break

@@ -71,7 +71,24 @@ class Router:
         self.routes = list(routes)
         self.default = default
         self.always = list(always)  # e.g. the console: every alert
-        self.tickers: dict[str, str] = {}  # ticker -> CIK, filled from EDGAR when a route names tickers
+        self._tickers: dict[str, str] = {}  # ticker -> CIK, from the SEC's company_tickers.json
+        self._ticker_of: dict[str, str] = {}  # CIK -> its first ticker (the SEC lists the main one first)
+
+    @property
+    def tickers(self) -> dict[str, str]:
+        return self._tickers
+
+    @tickers.setter
+    def tickers(self, tickers: dict[str, str]) -> None:
+        self._tickers = tickers
+        reverse: dict[str, str] = {}
+        for ticker, cik in tickers.items():
+            reverse.setdefault(cik.lstrip("0"), ticker)
+        self._ticker_of = reverse
+
+    def ticker_of(self, cik: str | None) -> str | None:
+        """The ticker an alert shows beside the company's name, when the SEC's list has one."""
+        return self._ticker_of.get(cik.lstrip("0")) if cik else None
 
     @property
     def wants_tickers(self) -> bool:

@@ -258,6 +258,8 @@ async def test_a_ticker_watchlist_route_and_a_digest_channel_in_the_running_daem
     assert "ticker list loaded: 2 tickers" in daemon.text()
     neo = {a for a, f in setup.financing.items() if f.cik == "930553"}
     assert neo and Counter(posted_accessions(fake, "C0BIGDEAL")) == Counter(list(neo))
+    # Each alert names the filer's ticker from the same list (issue 21: what a trader reads first).
+    assert all(" · NEOT (" in message["text"] for message in fake.messages["C0BIGDEAL"])
     summaries = [m["metadata"]["event_payload"]["accessions"].split() for m in fake.messages["C0BUSY"]]
     in_summaries = [a for summary in summaries for a in summary]
     assert sorted(in_summaries) == sorted(set(setup.financing) - neo)  # each once

@@ -102,3 +102,12 @@ def test_a_packs_own_money_field_with_the_amount_role_is_what_min_amount_compare
     loan = event("term_loan", facility=25_000_000.0, fee=100.0)
     assert filing_amount([loan]) == 25_000_000.0
     assert Route("slack:#big", min_amount=10_000_000).matches("8-K", "1", [loan], {}, {})
+
+
+def test_an_alert_shows_the_first_ticker_the_sec_lists_for_its_filer() -> None:
+    router = Router([], None)
+    assert router.ticker_of("930553") is None  # no list yet: no ticker, no error
+    router.tickers = {"BRK-A": "1067983", "BRK-B": "1067983", "NEOT": "930553"}
+    assert router.ticker_of("0000930553") == "NEOT"
+    assert router.ticker_of("1067983") == "BRK-A"
+    assert router.ticker_of(None) is None
