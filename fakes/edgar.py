@@ -79,6 +79,8 @@ class FakeEdgar:
         self.filings: list[FakeFiling] = []  # in publication order
         self.published_days: set[date] = set()  # days whose daily index is out
         self.tickers: dict[str, str] = {}  # ticker -> CIK, served as company_tickers.json
+        # CIK -> (shares outstanding, the date they are given for), served as XBRL company facts
+        self.shares_outstanding: dict[str, tuple[int, str]] = {}
         self.hostile = dict(hostile or {})  # accession -> the hostile answer served in its place
         self.feed_entries: list[bytes] = []  # raw <entry> elements served atop the feed's first page
         self._by_path: dict[str, FakeFiling] = {}
@@ -104,6 +106,7 @@ class FakeEdgar:
         app.router.add_get("/Archives/edgar/data/{cik}/{folder}/{name}", self._submission)
         app.router.add_get("/Archives/edgar/daily-index/{year}/{quarter}/{name}", self._daily_index)
         app.router.add_get("/files/company_tickers.json", self._tickers)
+        app.router.add_get("/api/xbrl/companyfacts/{name}", self._company_facts)
         return app
 
     @web.middleware
@@ -163,6 +166,21 @@ class FakeEdgar:
             str(n): {"cik_str": int(cik), "ticker": t, "title": t} for n, (t, cik) in enumerate(self.tickers.items())
         }
         return web.json_response(rows)
+
+    async def _company_facts(self, request: web.Request) -> web.Response:
+        """data.sec.gov's companyfacts for a CIK ("CIK0000930553.json"): the shares outstanding the
+        company gave on its reports' covers, as `dei:EntityCommonStockSharesOutstanding`; 404 for a
+        company that reported none, as the SEC answers."""
+        self.stats.served["facts"] += 1
+        cik = request.match_info["name"].removeprefix("CIK").removesuffix(".json").lstrip("0")
+        if cik not in self.shares_outstanding:
+            return web.Response(status=404, text="Not Found")
+        shares, end = self.shares_outstanding[cik]
+        row = {"end": end, "val": shares, "accn": "0000000000-00-000000", "fy": int(end[:4]), "form": "10-Q"}
+        facts = {
+            "dei": {"EntityCommonStockSharesOutstanding": {"label": "Shares outstanding", "units": {"shares": [row]}}}
+        }
+        return web.json_response({"cik": int(cik), "entityName": f"CIK {cik}", "facts": facts})
 
     async def _submission(self, request: web.Request) -> web.StreamResponse:
         filing = self._by_path.get(request.path)

@@ -42,8 +42,12 @@ def http_url(value: str) -> str:
     return value.rstrip("/")
 
 
+SEC_BASE_URL = "https://www.sec.gov"
+SEC_DATA_URL = "https://data.sec.gov"
+
+
 class EdgarSettings(_Strict):
-    base_url: str = "https://www.sec.gov"
+    base_url: str = SEC_BASE_URL
     user_agent: str  # required: the SEC refuses (and may block) requests that name no contact
     forms: list[str] = Field(default_factory=lambda: ["8-K", "8-K/A", "D", "424B5"], min_length=1)
     poll_seconds: Annotated[float, Field(gt=0)] = 60
@@ -54,6 +58,15 @@ class EdgarSettings(_Strict):
     max_body_mb: Annotated[float, Field(gt=0)] = 200  # a bigger submission is failed, not read into memory
     # 8-K items worth fetching (e.g. ["1.01", "2.03", "3.02", "8.01"]); empty: every 8-K is fetched.
     only_items: list[str] = Field(default_factory=list)
+    # The SEC's JSON APIs (XBRL company facts, for the shares outstanding an alert's dilution needs).
+    # Unset: https://data.sec.gov beside the SEC's own base_url, else base_url (a local fake serves
+    # both). "" turns the look-up off: alerts say "shares outstanding unknown".
+    data_url: str | None = None
+
+    def facts_url(self) -> str:
+        if self.data_url is not None:
+            return self.data_url.rstrip("/")
+        return SEC_DATA_URL if self.base_url.rstrip("/") == SEC_BASE_URL else self.base_url.rstrip("/")
 
     @field_validator("user_agent")
     @classmethod
@@ -69,6 +82,11 @@ class EdgarSettings(_Strict):
     @classmethod
     def _an_http_url(cls, value: str) -> str:
         return http_url(value)
+
+    @field_validator("data_url")
+    @classmethod
+    def _an_http_url_or_off(cls, value: str | None) -> str | None:
+        return value if not value else http_url(value)
 
 
 class StorageSettings(_Strict):

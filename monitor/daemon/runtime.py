@@ -15,6 +15,7 @@ from monitor.daemon.pipeline import Pipeline
 from monitor.daemon.queue import Outcome, Priority, WorkItem, WorkQueue
 from monitor.daemon.rulebook import RuleBook
 from monitor.edgar.client import EdgarClient, EdgarError
+from monitor.edgar.facts import CompanyFacts
 from monitor.edgar.tickers import TickerError, fetch_tickers
 from monitor.metrics import Metrics
 from monitor.notify.delivery import OutboxDelivery
@@ -99,6 +100,7 @@ async def open_app(settings: Settings, rules: RuleBook, alerts: bool = True, rol
                 metrics=metrics,
             )
             forms = settings.edgar.forms
+            facts = CompanyFacts(client, settings.edgar.facts_url())
             app = App(
                 settings=settings,
                 rules=rules,
@@ -115,6 +117,7 @@ async def open_app(settings: Settings, rules: RuleBook, alerts: bool = True, rol
                     destinations.digests,
                     metrics=metrics,
                     ticker_of=destinations.router.ticker_of,
+                    outstanding_of=facts.shares_outstanding,
                 ),
                 workers=[],
                 metrics=metrics,
@@ -129,6 +132,7 @@ async def open_app(settings: Settings, rules: RuleBook, alerts: bool = True, rol
                 for task in app.workers:
                     task.cancel()
                 await asyncio.gather(*app.workers, return_exceptions=True)
+                await facts.aclose()
     finally:
         await store.close()
 

@@ -74,6 +74,7 @@ class Alert:
     send_started_at: datetime | None = None  # an earlier send began and its outcome is unknown
     accepted_at: datetime | None = None  # when the SEC accepted the filing (UTC)
     ticker: str | None = None  # from the SEC's ticker list, when it has the filer
+    dilution: str | None = None  # the new shares against those outstanding (monitor.notify.dilution)
 
     @classmethod
     def from_pending(cls, pending: PendingAlert, ticker: str | None = None) -> Alert:
@@ -109,8 +110,8 @@ class Alert:
         return f"{self.name} ({self.form or '?'}, {self.accession})"
 
     def summary(self) -> str:
-        """One line: who filed what, and each event's key numbers."""
-        return f"{self.who}: {self.numbers()}"
+        """One line: who filed what, each event's key numbers, and the dilution where known."""
+        return f"{self.who}: {self.numbers()}" + (f" · dilution: {self.dilution}" if self.dilution else "")
 
     def numbers(self) -> str:
         """Each event's type and key numbers, '; ' between events."""

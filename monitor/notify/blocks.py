@@ -42,6 +42,8 @@ def alert_message(alert: Alert) -> Message:
     company = alert.company or "Unknown company"
     title = f"{company} · {alert.ticker}" if alert.ticker else company
     blocks: list[Block] = [_header(f"{title} · {alert.form or '?'}"), _filing_line(alert)]
+    if alert.dilution:
+        blocks.append(_section(f"*Dilution* {escape(alert.dilution)}"))
     room = (MAX_BLOCKS - len(blocks) - 3) // BLOCKS_PER_EVENT  # 3: the 'more' line, the links, the rules
     shown = alert.events[:room]
     for number, event in enumerate(shown):
@@ -77,7 +79,8 @@ def summary_text(alert: Alert) -> str:
     """
     accession = f"<{alert.url}|{alert.accession}>" if alert.url else alert.accession
     who = f"{escape(alert.name)} ({escape(alert.form or '?')}, {accession})"
-    return f"{who}: {escape(alert.numbers())}"
+    dilution = f" · dilution: {escape(alert.dilution)}" if alert.dilution else ""
+    return f"{who}: {escape(alert.numbers())}{dilution}"
 
 
 def accession_link_in(text: str, accession: str) -> bool:

@@ -12,15 +12,19 @@ import contextlib
 import logging
 import random
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import replace
 from datetime import timedelta
 
 from sqlalchemy.exc import SQLAlchemyError
 
+from monitor.edgar.facts import SharesOutstanding
 from monitor.logs import FailureLog, fields
 from monitor.metrics import Metrics, unserved
 from monitor.notify.base import Alert, Notifier, NotifyError
+from monitor.notify.dilution import dilution_line, new_shares
 from storage.errors import DatabaseVanished, StorageError
+from storage.outbox import PendingAlert
 from storage.repository import Store
 from storage.session import utcnow
 from storage.states import CONSOLE
@@ -41,9 +45,11 @@ class OutboxDelivery:
         clock: Callable[[], float] = time.monotonic,
         metrics: Metrics | None = None,
         ticker_of: Callable[[str | None], str | None] | None = None,
+        outstanding_of: Callable[[str | None], Awaitable[SharesOutstanding | None]] | None = None,
     ) -> None:
         self.store = store
         self._ticker_of = ticker_of or (lambda cik: None)
+        self._outstanding_of = outstanding_of
         self.metrics = metrics or unserved()
         # destination -> why it cannot be sent to (a refused token, no notifier), until a send succeeds
         self.refused: dict[str, str] = {}
@@ -84,14 +90,22 @@ class OutboxDelivery:
                 delivered += await self._deliver_digest(destination)
             while batch := await self.store.claim_alerts(CLAIM_BATCH, skip=self._waiting()):
                 by_destination: dict[str, list[Alert]] = {}
-                for pending in batch:
-                    by_destination.setdefault(pending.alert.destination, []).append(
-                        Alert.from_pending(pending, self._ticker_of(pending.filing.cik))
-                    )
+                for alert in await self._alerts(batch):
+                    by_destination.setdefault(alert.destination, []).append(alert)
                 # Destinations side by side, each in order: a slow channel does not hold up the others.
                 sent = await asyncio.gather(*(self._deliver_each(d, a) for d, a in by_destination.items()))
                 delivered += sum(sent)
             return delivered
+
+    async def _alerts(self, batch: Sequence[PendingAlert]) -> list[Alert]:
+        """The claimed alerts as messages see them: with the filer's ticker and, where its shares
+        outstanding are known within a moment (monitor.edgar.facts), the filing's dilution."""
+        alerts = [Alert.from_pending(p, self._ticker_of(p.filing.cik)) for p in batch]
+        if self._outstanding_of is None:
+            return alerts
+        ciks = sorted({a.cik for a in alerts if a.cik and new_shares(a.events).any})
+        figures = dict(zip(ciks, await asyncio.gather(*(self._outstanding_of(c) for c in ciks)), strict=True))
+        return [replace(a, dilution=dilution_line(a.events, figures.get(a.cik or ""))) for a in alerts]
 
     async def _deliver_each(self, destination: str, alerts: list[Alert]) -> int:
         delivered = 0
@@ -131,9 +145,7 @@ class OutboxDelivery:
     async def _deliver_digest(self, destination: str) -> int:
         delivered = 0
         while batch := await self.store.claim_alerts(DIGEST_BATCH, only=destination):
-            sent = await self._deliver(
-                destination, [Alert.from_pending(p, self._ticker_of(p.filing.cik)) for p in batch]
-            )
+            sent = await self._deliver(destination, await self._alerts(batch))
             delivered += sent
             if not sent:
                 break

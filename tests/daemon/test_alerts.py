@@ -55,10 +55,12 @@ async def running_services(
     extra: str = "",
     slack: dict[str, object] | None = None,
     tickers: dict[str, str] | None = None,
+    outstanding: dict[str, tuple[int, str]] | None = None,
 ) -> AsyncIterator[Setup]:
     fake_edgar = FakeEdgar(rate_limit=10)
     fake_edgar.publish(*filings)
     fake_edgar.tickers = tickers or {}
+    fake_edgar.shares_outstanding = outstanding or {}
     url = f"sqlite:///{tmp_path / 'monitor.db'}"
     async with serving(fake_edgar.app()) as edgar_url, serving(fake_slack.app()) as slack_url:
         slack_settings = {"base_url": f"{slack_url}/api/", "channel": "#financings", "timeout_seconds": 1.0}
@@ -248,8 +250,9 @@ async def test_a_ticker_watchlist_route_and_a_digest_channel_in_the_running_daem
     slack = {"channel": "#busy", "digest_minutes": 0.05}
     filings = renumbered_copies(sample_filings, 10, edgar_today())
     tickers = {"NEOT": "930553", "OTHR": "1"}
+    outstanding = {"930553": (12_650_000, "2000-03-31")}  # the others' company facts answer 404
     async with running_services(
-        tmp_path, filings, ruleset, open_store, fake, extra=extra, slack=slack, tickers=tickers
+        tmp_path, filings, ruleset, open_store, fake, extra=extra, slack=slack, tickers=tickers, outstanding=outstanding
     ) as setup:
         daemon = DaemonProcess(setup.config, env={"SLACK_BOT_TOKEN": TOKEN})
         await daemon.start()
@@ -260,6 +263,8 @@ async def test_a_ticker_watchlist_route_and_a_digest_channel_in_the_running_daem
     assert neo and Counter(posted_accessions(fake, "C0BIGDEAL")) == Counter(list(neo))
     # Each alert names the filer's ticker from the same list (issue 21: what a trader reads first).
     assert all(" · NEOT (" in message["text"] for message in fake.messages["C0BIGDEAL"])
+    # ... and its dilution, from the company facts the same EDGAR serves (issue 21).
+    assert all("dilution: 520,324 shares sold = 4.1%" in message["text"] for message in fake.messages["C0BIGDEAL"])
     summaries = [m["metadata"]["event_payload"]["accessions"].split() for m in fake.messages["C0BUSY"]]
     in_summaries = [a for summary in summaries for a in summary]
     assert sorted(in_summaries) == sorted(set(setup.financing) - neo)  # each once
