@@ -44,7 +44,7 @@ eval: $(STAMP)
 BENCH_BASELINE ?= 11c7b14
 
 bench: $(STAMP)
-	@$(BIN)/python bench/scan.py --baseline $(BENCH_BASELINE); scan=$$?; $(BIN)/python bench/replay.py; replay=$$?; $(BIN)/python bench/daemon.py; daemon=$$?; exit $$((scan || replay || daemon))
+	@$(BIN)/python bench/startup.py; startup=$$?; $(BIN)/python bench/scan.py --baseline $(BENCH_BASELINE); scan=$$?; $(BIN)/python bench/replay.py; replay=$$?; $(BIN)/python bench/daemon.py; daemon=$$?; exit $$((startup || scan || replay || daemon))
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .demo .eval-scan.jsonl

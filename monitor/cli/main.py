@@ -11,29 +11,16 @@ import sys
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
-from typing import NoReturn
-
-from rich.console import Console
+from typing import TYPE_CHECKING, NoReturn
 
 from filings.errors import FilingError
-from monitor.cli.alerts import list_alerts, notify_test, print_alerts, retry_alerts
-from monitor.cli.backfill import command_backfill
-from monitor.cli.checks import command_config_check, command_routes_test
-from monitor.cli.events import command_events_list
-from monitor.cli.replay import command_replay
-from monitor.cli.rules import command_rules_test
-from monitor.cli.scan import command_scan
-from monitor.cli.status import command_status
-from monitor.daemon.scheduler import Daemon
-from monitor.edgar.calendar import edgar_today
 from monitor.errors import ConfigError, MonitorError
-from monitor.escape import for_terminal
-from monitor.logs import configure_logging
-from monitor.settings import Settings, load_settings
 from rules.errors import RuleError
 from rules.tomlfile import TomlFileError
 from storage.errors import StorageError
-from storage.states import ALL_ALERTS, NOT_SENT_ALERTS
+
+if TYPE_CHECKING:
+    from monitor.settings import Settings
 
 log = logging.getLogger("monitor")
 
@@ -209,7 +196,10 @@ def _day(text: str) -> date:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args = parser.parse_args(argv)  # --version and --help end here, having imported nothing heavy
+    from monitor.escape import for_terminal
+    from monitor.logs import configure_logging
+
     configure_logging("DEBUG" if args.verbose else "WARNING")
     try:
         return _dispatch(args)
@@ -226,16 +216,32 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _dispatch(args: argparse.Namespace) -> int:
+    # Each command imports what it uses (issue 23): `scan` never loads the database layer, and
+    # `--help` of any command loads none of them.
+    from monitor.logs import configure_logging
+
     if args.command == "scan":
+        from monitor.cli.scan import command_scan
+
         return command_scan(args.paths, args.rules, args.only_rules, args.json, args.explain)
     if args.command == "rules" and args.rules_command == "test":
+        from monitor.cli.rules import command_rules_test
+
         return command_rules_test(args.paths)
     if args.command == "config":
+        from monitor.cli.checks import command_config_check
+
         return command_config_check(config_path(args.config))
+    from monitor.settings import load_settings
+
     settings = load_settings(config_path(args.config))
     if args.command == "routes":
+        from monitor.cli.checks import command_routes_test
+
         return asyncio.run(command_routes_test(settings, args.form, args.cik, args.tickers, args.events))
     if args.command == "rules":
+        from monitor.cli.replay import command_replay
+
         if args.until is not None and args.since > args.until:
             raise ConfigError(f"--since {args.since} is after --until {args.until}: no filing is in that range")
         configure_logging("DEBUG" if args.verbose else settings.logging.level, settings.logging.json_lines)
@@ -245,26 +251,44 @@ def _dispatch(args: argparse.Namespace) -> int:
             )
         )
     if args.command == "events":
+        from monitor.cli.events import command_events_list
+
         return asyncio.run(command_events_list(settings, args.json, args.limit, args.types, args.since))
     if args.command == "status":
+        from monitor.cli.status import command_status
+
         return asyncio.run(command_status(settings))
     if args.command == "alerts" and args.alerts_command == "list":
+        from rich.console import Console
+
+        from monitor.cli.alerts import list_alerts, print_alerts
+        from storage.states import ALL_ALERTS, NOT_SENT_ALERTS
+
         statuses = ALL_ALERTS if args.all else NOT_SENT_ALERTS
         print_alerts(asyncio.run(list_alerts(settings, statuses, args.limit)), Console(), args.json)
         return 0
     configure_logging("DEBUG" if args.verbose else settings.logging.level, settings.logging.json_lines)
     if args.command == "alerts":
+        from monitor.cli.alerts import retry_alerts
+
         report = asyncio.run(retry_alerts(settings, args.ids))
         print(report.summary(), file=sys.stderr)
         return 1 if report.failed else 0
     if args.command == "notify":
+        from monitor.cli.alerts import notify_test
+
         lines, ok = asyncio.run(notify_test(settings))
         print("\n".join(lines))
         return 0 if ok else 1
     if args.command == "run":
         return asyncio.run(command_run(settings, args.once))
+    from monitor.cli.backfill import command_backfill
+    from monitor.edgar.calendar import edgar_today
+
     return asyncio.run(command_backfill(settings, args.first, args.last or edgar_today(), args.alert))
 
 
 async def command_run(settings: Settings, once: bool) -> int:
+    from monitor.daemon.scheduler import Daemon
+
     return 0 if await Daemon(settings, once=once).run() else 1

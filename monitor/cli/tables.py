@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from rich.console import Console
 from rich.table import Table
@@ -14,8 +14,10 @@ from monitor.escape import cell, for_terminal
 from monitor.extraction import ScanResult
 from rules.catalogue import titled_fields
 from rules.events import Event
-from storage.repository import FilingWithEvents
-from storage.tables import EventRow
+
+if TYPE_CHECKING:  # `scan` prints tables too, and must not load the database layer to do it
+    from storage.repository import FilingWithEvents
+    from storage.tables import EventRow
 
 
 def write_json_line(result: ScanResult, stream: TextIO) -> None:
