@@ -39,6 +39,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="filing-monitor", description="Watch SEC EDGAR and report financings.")
     parser.add_argument("-v", "--verbose", action="store_true", help="log debug details to stderr")
     parser.add_argument("--version", action="version", version=f"filing-monitor {_version()}")
+    # Before the command or after it (`filing-monitor --config x status`, `... status --config x`).
+    parser.add_argument("--config", type=Path, metavar="FILE", default=None, help=argparse.SUPPRESS)
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     scan = commands.add_parser("scan", help="run the rules on filings already on disk")
@@ -154,7 +156,7 @@ def _config_option(parser: argparse.ArgumentParser) -> None:
         "--config",
         type=Path,
         metavar="FILE",
-        default=None,
+        default=argparse.SUPPRESS,  # the value given before the command stays when none is given after
         help="the TOML config file (default: $FILING_MONITOR_CONFIG, else ./config.toml)",
     )
 

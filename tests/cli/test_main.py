@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from monitor.cli.main import main
+from monitor.cli.main import build_parser, main
 from tests.conftest import ROOT, SAMPLES, SEED, shared_path
 
 
@@ -169,3 +169,16 @@ def test_a_missing_config_is_exit_2_naming_the_file(
     err = capsys.readouterr().err
     assert str(missing) in err and "no such config file" in err
     assert "Traceback" not in err
+
+
+def test_the_config_option_goes_before_the_command_or_after_it(tmp_path: Path) -> None:
+    # Issue 23: `filing-monitor --config x status` failed with "invalid choice".
+    parser = build_parser()
+    assert parser.parse_args(["--config", "before.toml", "status"]).config == Path("before.toml")
+    assert parser.parse_args(["status", "--config", "after.toml"]).config == Path("after.toml")
+    assert parser.parse_args(["--config", "before.toml", "status", "--config", "after.toml"]).config == Path(
+        "after.toml"
+    )
+    assert parser.parse_args(["status"]).config is None
+    missing = tmp_path / "none.toml"
+    assert main(["--config", str(missing), "config", "check"]) == 2
