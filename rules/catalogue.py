@@ -22,7 +22,10 @@ from rules.tomlfile import TomlFile, TomlFileError
 BUILTIN_FILE = Path(__file__).parent / "catalogue.toml"
 FORM_D_PARTS = ("amount_sold", "sales_commissions")  # what Form D data an event type may receive
 _NAME = re.compile(r"^[a-z][a-z0-9_]*$")
-_TYPE_KEYS = {"name", "title", "description", "fields", "key", "headline", "form_d", "checks"}
+_TYPE_KEYS = {"name", "title", "description", "fields", "key", "headline", "form_d", "checks", "new_shares"}
+# What an event adds to the shares outstanding, for an alert's dilution: shares sold now ("sold"),
+# shares its warrants may buy ("may_buy"), or shares it converts into, money over a price ("converts").
+NEW_SHARES_KINDS = ("sold", "may_buy", "converts")
 _CHECKS = {
     "product": {"check", "of", "equals", "note"},
     "at_most": {"check", "field", "times", "of"},
@@ -67,6 +70,7 @@ class EventType:
     form_d: str | None = None  # the part of a Form D's data it receives
     checks: tuple[Check, ...] = ()
     origin: str = ""  # the file that declared it
+    new_shares: tuple[str, tuple[str, ...]] | None = None  # (a NEW_SHARES_KINDS kind, its fields)
 
     def kinds(self) -> dict[str, str]:
         return {name: spec.kind for name, spec in self.fields.items()}
@@ -211,6 +215,7 @@ def _event_type(table: Any, origin: str, place: tuple[str | int, ...]) -> EventT
     if form_d is not None and form_d not in FORM_D_PARTS:
         raise _Malformed((*place, "form_d"), f"form_d must be one of {', '.join(FORM_D_PARTS)}")
     checks = tuple(_check(spec, fields, (*place, "checks")) for spec in table.get("checks", ()))
+    new_shares = _new_shares(table.get("new_shares"), fields, (*place, "new_shares"))
     return EventType(
         name=name,
         title=_text(table, "title", place),
@@ -221,7 +226,25 @@ def _event_type(table: Any, origin: str, place: tuple[str | int, ...]) -> EventT
         form_d=form_d,
         checks=checks,
         origin=origin,
+        new_shares=new_shares,
     )
+
+
+def _new_shares(
+    spec: Any, fields: Mapping[str, FieldSpec], place: tuple[str | int, ...]
+) -> tuple[str, tuple[str, ...]] | None:
+    """`new_shares = { sold = "shares" }`, `{ may_buy = "warrant_shares" }` or `{ converts = ["principal",
+    "conversion_price"] }`: which fields say how many shares the event adds."""
+    if spec is None:
+        return None
+    if not isinstance(spec, dict) or len(spec) != 1 or next(iter(spec)) not in NEW_SHARES_KINDS:
+        raise _Malformed(place, f"new_shares takes one of {', '.join(NEW_SHARES_KINDS)}")
+    kind, named = next(iter(spec.items()))
+    names = (named,) if isinstance(named, str) else tuple(named) if isinstance(named, list) else ()
+    if len(names) != (2 if kind == "converts" else 1) or any(n not in fields for n in names):
+        wanted = "an amount field and a price field" if kind == "converts" else "a count field"
+        raise _Malformed((*place, kind), f"new_shares.{kind} names {wanted} of this type")
+    return kind, names
 
 
 def _text(table: Mapping[str, Any], key: str, place: tuple[str | int, ...]) -> str:

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from monitor.edgar.facts import SharesOutstanding
 from monitor.notify.base import AlertEvent
+from rules.catalogue import event_type
 from rules.fields import FieldValue
 
 
@@ -26,19 +27,16 @@ class NewShares:
 
 
 def new_shares(events: Iterable[AlertEvent]) -> NewShares:
-    sold = warrants = conversion = 0
+    """What the events add, by each type's `new_shares` in the catalogue (rules/catalogue.toml)."""
+    added = {"sold": 0, "may_buy": 0, "converts": 0}
     for event in events:
-        fields = event.fields
-        if event.type == "share_sale":
-            sold += _count(fields.get("shares"))
-        elif event.type in ("warrant", "finder_fee"):
-            warrants += _count(fields.get("warrant_shares"))
-        elif event.type == "convertible_note":
-            conversion += _ratio(fields.get("principal"), fields.get("conversion_price"))
-        elif event.type == "preferred_stock":
-            stated = _number(fields.get("shares")) * _number(fields.get("stated_value"))
-            conversion += _ratio(stated, fields.get("conversion_price"))
-    return NewShares(sold, warrants, conversion)
+        declared = event_type(event.type).new_shares
+        if declared is None:
+            continue
+        kind, names = declared
+        values = [event.fields.get(name) for name in names]
+        added[kind] += _ratio(values[0], values[1]) if kind == "converts" else _count(values[0])
+    return NewShares(added["sold"], added["may_buy"], added["converts"])
 
 
 def dilution_line(events: Iterable[AlertEvent], outstanding: SharesOutstanding | None) -> str | None:
@@ -69,7 +67,6 @@ def _count(value: FieldValue | None) -> int:
     return int(_number(value))
 
 
-def _ratio(amount: FieldValue | float | None, price: FieldValue | None) -> int:
-    money = amount if isinstance(amount, float) else _number(amount)
-    divisor = _number(price)
+def _ratio(amount: FieldValue | None, price: FieldValue | None) -> int:
+    money, divisor = _number(amount), _number(price)
     return int(money / divisor) if money > 0 and divisor > 0 else 0

@@ -275,6 +275,7 @@ async def test_a_filing_that_cannot_be_read_is_kept_with_its_error_and_given_up_
         await daemon.start()
         await wait_until(stored_count(store, 1, "gave_up"), 30, daemon)
         await wait_until(stored_count(store, len(sample_filings), "done"), 30, daemon)
+        await wait_until(console_sent(store, 4), 30, daemon)  # delivery follows storing, a moment later
         code, _ = await daemon.stop()
     assert code == 0
     found = await store.filing(broken.accession)
@@ -368,3 +369,10 @@ async def test_a_backfill_rerun_retries_what_failed_before_until_it_is_given_up(
     assert second[0] == 1 and "0 processed, 1 retried from earlier runs, 1 failed" in second[1]
     assert third[0] == 0 and "0 retried from earlier runs, 0 failed" in third[1]  # given up: left alone
     assert fake.stats.served["submission"] == 2
+
+
+def console_sent(store: Store, expected: int) -> Callable[[], Awaitable[bool]]:
+    async def done() -> bool:
+        return (await store.alert_counts_by_destination()).get("console", {}).get("sent", 0) >= expected
+
+    return done

@@ -25,7 +25,7 @@ def test_the_seeds_shares_and_warrant_shares_against_those_outstanding() -> None
 def test_notes_and_preferred_count_the_shares_they_convert_into() -> None:
     notes = AlertEvent("convertible_note", "r", {"principal": 2_000_000.0, "conversion_price": 0.85}, "")
     preferred = AlertEvent(
-        "preferred_stock", "r", {"shares": 1_000, "stated_value": 1_000.0, "conversion_price": 2.0}, ""
+        "preferred_stock", "r", {"shares": 1_000, "gross_proceeds": 1_000_000.0, "conversion_price": 2.0}, ""
     )
     assert new_shares([notes, preferred]) == NewShares(conversion=2_352_941 + 500_000)
 

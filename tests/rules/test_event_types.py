@@ -94,6 +94,11 @@ def test_a_rule_for_an_undeclared_type_is_an_error_at_its_line(tmp_path: Path) -
         ),
         ('[[event]]\nname = "split"\nfields.ratio = { kind = "ratio" }\n', 1, "needs a title"),
         ('[[event]]\nname = "Split!"\ntitle = "S"\nfields.r = { kind = "ratio" }\n', 2, "lower-case letters"),
+        (
+            '[[event]]\nname = "rights"\ntitle = "Rights"\nfields.n = { kind = "count" }\nnew_shares = { sold = "m" }\n',
+            5,
+            "new_shares.sold names a count field",
+        ),
     ],
 )
 def test_a_bad_declaration_is_an_error_at_its_line(tmp_path: Path, declaration: str, line: int, message: str) -> None:
