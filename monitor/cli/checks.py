@@ -3,6 +3,7 @@ of a given form and events would go, as Alertmanager's `amtool config routes tes
 
 from __future__ import annotations
 
+import difflib
 import re
 import sys
 from dataclasses import dataclass, field
@@ -12,6 +13,7 @@ from typing import Any
 from monitor.errors import ConfigError
 from monitor.notify.destinations import configured_routes, open_destinations
 from monitor.settings import Settings, load_settings
+from rules.catalogue import Catalogue
 from rules.errors import RuleError, RuleErrors
 from rules.fields import FieldValue, parse_money
 from rules.loader import load_sources
@@ -55,15 +57,39 @@ class TestEvent:
     fields: dict[str, FieldValue] = field(default_factory=dict)
 
 
-def parse_event(text: str) -> TestEvent:
-    """`type` or `type:field=value,field=value`; numbers read as numbers ("6000000", "$6,000,000")."""
+def parse_event(text: str, catalogue: Catalogue | None = None) -> TestEvent:
+    """`type` or `type:field=value,field=value`; numbers read as numbers ("6000000", "$6,000,000").
+    With the catalogue in force, a type or a field it does not declare is a ConfigError that says
+    which ones it does (a typo would otherwise test a route against an event no rule can report)."""
     name, _, rest = text.partition(":")
+    name = name.strip()
     fields: dict[str, FieldValue] = {}
-    for pair in filter(None, rest.split(",")):
+    # A comma starts the next pair only before "name=": "$1,000,000" stays one value.
+    for pair in filter(None, re.split(r",(?=\s*[A-Za-z_]\w*\s*=)", rest)):
         key, _, value = pair.partition("=")
         number = parse_money(value) if any(ch.isdigit() for ch in value) else None
         fields[key.strip()] = number if number is not None else value.strip()
-    return TestEvent(name.strip(), "", fields)
+    if catalogue is not None:
+        _declared(text, name, list(fields), catalogue)
+    return TestEvent(name, "", fields)
+
+
+def _declared(text: str, name: str, fields: list[str], catalogue: Catalogue) -> None:
+    if name not in catalogue:
+        known = list(catalogue.names())
+        raise ConfigError(f"--event {text}: unknown event type {name!r}{_did_you_mean(name, known)}")
+    declared = list(catalogue[name].fields)
+    for field_name in fields:
+        if field_name not in declared:
+            raise ConfigError(
+                f"--event {text}: {name} has no field {field_name!r}{_did_you_mean(field_name, declared)}"
+            )
+
+
+def _did_you_mean(word: str, choices: list[str]) -> str:
+    close = difflib.get_close_matches(word, choices, n=1)
+    hint = f" (did you mean {close[0]!r}?)" if close else ""
+    return f"{hint}; known: {', '.join(choices)}"
 
 
 async def command_routes_test(
@@ -71,7 +97,8 @@ async def command_routes_test(
 ) -> int:
     """One line per destination the alert would go to, and why; routes whose destination is off
     are named too, as not sent."""
-    parsed = [parse_event(e) for e in events]
+    catalogue = load_sources(settings.rule_sources()).catalogue  # the packs may declare types of their own
+    parsed = [parse_event(e, catalogue) for e in events]
     async with open_destinations(settings) as destinations:
         live = set(destinations.notifiers)
         lines = _route_lines(settings, live, form, cik, tickers, parsed)

@@ -90,8 +90,12 @@ def test_config_check_names_a_broken_rule_file(tmp_path: Path, capsys: pytest.Ca
             ["--cik", "0001234567", "--ticker", "ACME", "--event", "warrant"],
             "console: every alert\nslack:#watchlist: route 2\n",
         ),
+        (  # "$6,000,000" is one value: its commas do not start new fields (it read as $6)
+            ["--form", "8-K", "--event", "share_sale:gross_proceeds=$6,000,000,shares=100"],
+            "console: every alert\nslack:#big-deals: route 1\n",
+        ),
     ],
-    ids=["big", "small", "ticker"],
+    ids=["big", "small", "ticker", "commas"],
 )
 def test_routes_test_says_where_an_alert_goes(
     tmp_path: Path,
@@ -178,3 +182,20 @@ def test_replay_refuses_a_range_that_ends_before_it_starts(tmp_path: Path, capsy
     argv = ["rules", "replay", "--config", str(config), "--since", "2025-02-01", "--until", "2025-01-01"]
     assert main(argv) == 2
     assert "--since 2025-02-01 is after --until 2025-01-01" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("event", "message"),
+    [
+        ("warrant:shares=100", "warrant has no field 'shares' (did you mean 'warrant_shares'?)"),
+        ("sharesale:shares=100", "unknown event type 'sharesale' (did you mean 'share_sale'?)"),
+    ],
+)
+def test_routes_test_refuses_an_event_no_rule_could_report(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], event: str, message: str
+) -> None:
+    # Issue 23: `--event warrant:shares=100` tested a route against a field warrants do not have.
+    config = write(tmp_path, EDGAR + ROUTES)
+    code, out, err = run(capsys, "routes", "test", "--config", str(config), "--event", event)
+    assert (code, out) == (2, "")
+    assert message in err and "known: " in err
