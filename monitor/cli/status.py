@@ -58,9 +58,13 @@ async def status_lines(store: Store, database_url: str, now: datetime | None = N
     if troubled:
         lines.append("latest problems:")
         lines += [
-            f"  {r.accession} {r.status} after {r.attempts} attempts: {for_terminal(r.error or '')}" for r in troubled
+            f"  {r.accession} {r.status} after {_attempts(r.attempts)}: {for_terminal(r.error or '')}" for r in troubled
         ]
     return lines
+
+
+def _attempts(count: int) -> str:
+    return "1 attempt" if count == 1 else f"{count} attempts"
 
 
 def _counts(counts: dict[str, int], names: list[tuple[FilingState, str]] | list[tuple[AlertState, str]]) -> str:
@@ -81,11 +85,23 @@ async def lag_lines(store: Store, now: datetime) -> list[str]:
     else:
         seen = f", stored {_eastern(stored)}" if stored else ""
         head = f"EDGAR is outside its dissemination hours: last filing accepted {_eastern(accepted)}{seen}"
-    lags = sorted(await store.lags_since(now - timedelta(hours=1)))
+    stored_lags = sorted(await store.lags_since(now - timedelta(hours=1)))
+    # A filing accepted days ago and stored now (a catch-up from the daily index, a backfill) says
+    # nothing of how far behind the feed the daemon is: "p50 13250.9 h" was such a lag.
+    lags = [lag for lag in stored_lags if lag < LIVE_SECONDS]
+    older = len(stored_lags) - len(lags)
+    caught_up = f"; {older} older {'filing' if older == 1 else 'filings'} caught up" if older else ""
     if not lags:
-        return [head, "lag from acceptance to stored, last hour: no filings stored"]
+        return [head, f"lag from acceptance to stored, last hour: no live filings stored{caught_up}"]
     spread = ", ".join(f"p{q} {_seconds(percentile(lags, q))}" for q in (50, 90, 99))
-    return [head, f"lag from acceptance to stored, last hour: {spread}, max {_seconds(lags[-1])} ({len(lags)} filings)"]
+    return [
+        head,
+        f"lag from acceptance to stored, last hour: {spread}, max {_seconds(lags[-1])} "
+        f"({len(lags)} live filings{caught_up})",
+    ]
+
+
+LIVE_SECONDS = 86_400.0  # a filing stored within a day of its acceptance came through the live feed
 
 
 def percentile(ordered: list[float], q: int) -> float:
