@@ -4,6 +4,7 @@ of a given form and events would go, as Alertmanager's `amtool config routes tes
 from __future__ import annotations
 
 import difflib
+import os
 import re
 import sys
 from dataclasses import dataclass, field
@@ -39,7 +40,33 @@ def command_config_check(path: Path) -> int:
         f"{path}: OK ({len(loaded.rules)} rules, {len(settings.routes)} routes, "
         f"storage {settings.storage.url.split('://')[0]}, filing store {settings.filing_store.folder})"
     )
+    for warning in config_warnings(settings):  # a warning is no error: the exit code stays 0
+        print(f"{path}: warning: {warning}", file=sys.stderr)
     return 0
+
+
+# The example config's agent: valid in form, but it names no one the SEC could reach (issue 23).
+PLACEHOLDER_AGENTS = ("example research", "ops@example.com", "@example.com", "@example.org")
+
+
+def config_warnings(settings: Settings) -> list[str]:
+    """What will not work though the config is valid: the example's User-Agent, a SQLite database
+    whose folder is missing or read-only. Seen without creating or opening anything."""
+    warnings = []
+    agent = settings.edgar.user_agent.lower()
+    if any(placeholder in agent for placeholder in PLACEHOLDER_AGENTS):
+        warnings.append(
+            f"[edgar] user_agent {settings.edgar.user_agent!r} is the example's: the SEC expects your own "
+            "name and contact e-mail, and may refuse or block a made-up one"
+        )
+    url = settings.database_url()
+    if url.startswith("sqlite+aiosqlite:///"):
+        folder = Path(url.removeprefix("sqlite+aiosqlite:///")).parent
+        if not folder.is_dir():
+            warnings.append(f"[storage] url: the folder {folder} does not exist: the database cannot be created")
+        elif not os.access(folder, os.W_OK):
+            warnings.append(f"[storage] url: the folder {folder} is not writable: the database cannot be written")
+    return warnings
 
 
 def _line_of(problem: str) -> int:

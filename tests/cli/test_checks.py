@@ -8,7 +8,7 @@ import pytest
 
 from monitor.cli.main import build_parser, main
 
-EDGAR = '[edgar]\nuser_agent = "Example Research ops@example.com"\n'
+EDGAR = '[edgar]\nuser_agent = "Harbor Research desk@harbor-research.test"\n'
 ROUTES = """
 [slack]
 channel = "#financings"
@@ -199,3 +199,17 @@ def test_routes_test_refuses_an_event_no_rule_could_report(
     code, out, err = run(capsys, "routes", "test", "--config", str(config), "--event", event)
     assert (code, out) == (2, "")
     assert message in err and "known: " in err
+
+
+def test_config_check_warns_of_what_will_not_work_but_exits_0(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Issue 23: the example's placeholder agent and a database folder that does not exist passed as OK.
+    text = (
+        '[edgar]\nuser_agent = "Example Research ops@example.com"\n[storage]\nurl = "sqlite:///no/such/folder/m.db"\n'
+    )
+    code, out, err = run(capsys, "config", "check", "--config", str(write(tmp_path, text)))
+    assert code == 0 and ": OK (" in out
+    assert "warning: [edgar] user_agent 'Example Research ops@example.com' is the example's" in err
+    assert f"warning: [storage] url: the folder {tmp_path / 'no' / 'such' / 'folder'} does not exist" in err
+    assert not (tmp_path / "no").exists()  # seen without creating anything
