@@ -32,5 +32,7 @@ async def command_events_list(
         for filing in filings:
             sys.stdout.write(json.dumps(stored_json(filing)) + "\n")
     else:
-        print_stored_table(filings, Console())
+        # --limit counts what is shown: a table's rows (one per event), JSON's lines (one per filing).
+        # `limit` filings hold at least `limit` events, so the rows are cut here.
+        print_stored_table(filings, Console(), row_limit=limit)
     return 0

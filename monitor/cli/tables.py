@@ -107,7 +107,7 @@ def _stored_event(row: EventRow) -> Event:
     )
 
 
-def print_stored_table(filings: list[FilingWithEvents], console: Console) -> None:
+def print_stored_table(filings: list[FilingWithEvents], console: Console, row_limit: int | None = None) -> None:
     rows: list[tuple[Cell, ...]] = []
     for stored in filings:
         filing = stored.filing
@@ -116,5 +116,10 @@ def print_stored_table(filings: list[FilingWithEvents], console: Console) -> Non
             fields = titled_fields(event.type, event.fields)
             rows.append((filing.filed.isoformat() if filing.filed else "-", cell(name), cell(event.type), cell(fields)))
     columns = ("filed", "filing", "event", "fields")
+    total = len(rows)
+    rows = rows[:row_limit] if row_limit is not None else rows
     console.print(readable_table("Stored financing events, newest first", columns, rows, console.width))
-    console.print(f"{len(filings)} filings, {sum(len(s.events) for s in filings)} events")
+    if len(rows) < total:
+        console.print(f"{len(rows)} of {total} events shown (--limit), from {len(filings)} filings")
+    else:
+        console.print(f"{len(filings)} filings, {total} events")
