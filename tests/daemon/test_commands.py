@@ -63,8 +63,8 @@ async def test_run_once_alerts_each_financing_filing_once_and_events_list_shows_
     # --limit counts what is shown (issue 23: "--limit 3" printed 9 rows): three event rows, one JSON line a filing.
     code, limited, _ = await command("events", "list", "--config", str(config), "--limit", "3")
     assert code == 0 and "3 of " in limited and "events shown (--limit)" in limited
-    code, lines, _ = await command("events", "list", "--config", str(config), "--limit", "3", "--json")
-    assert code == 0 and len(lines.splitlines()) == 3
+    code, json_lines, _ = await command("events", "list", "--config", str(config), "--limit", "3", "--json")
+    assert code == 0 and len(json_lines.splitlines()) == 3
 
 
 async def test_run_refuses_to_start_without_a_contact_in_the_user_agent(tmp_path: Path) -> None:
