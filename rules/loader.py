@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import fnmatch
 import functools
 import hashlib
@@ -260,6 +261,8 @@ def compile_file(source: TomlFile) -> list[CompiledRule]:
     for table, place in zip(tables, places, strict=True):
         try:
             compiled.append(_compile(source, {**defaults, **table}, place, set(defaults) - set(table)))
+        except RuleErrors as several:  # a rule's every mistake, each on its own line
+            errors.extend(several.errors)
         except RuleError as error:  # the file's other rules are still checked: every error is shown at once
             errors.append(error)
     if errors:
@@ -304,10 +307,7 @@ def _compile(
     def block() -> tuple[int, int]:
         return source.block_of(place) if place else (1, len(source.lines) + 1)
 
-    try:
-        rule = Rule.model_validate(table)
-    except ValidationError as error:
-        raise _rule_error(source, error, place, block(), defaulted or set()) from None
+    rule = _validated(source, table, place, block(), defaulted or set())
     fields = field_types_for(current_catalogue()[rule.event].kinds())
 
     def pattern(text: str, fields: dict[str, str], raw: bool) -> CompiledPattern:
@@ -338,6 +338,9 @@ def _compile(
                 pattern(text, {}, raw=is_raw)  # raises for the phrase at fault, with its line
             raise
 
+    bad = _pattern_problems(source, table, block())
+    if bad:
+        raise _all(bad)
     patterns = tuple(
         [pattern(p, fields, raw=False) for p in rule.patterns] + [pattern(p, fields, raw=True) for p in rule.regex]
     )
@@ -367,23 +370,74 @@ def _probed(frame: CompiledFrame) -> tuple[CompiledPattern, ...]:
     return (*frame.cues, frame.instrument) if frame.bare_sale else frame.cues
 
 
-def _rule_error(
+def _validated(
+    source: TomlFile,
+    table: dict[str, object],
+    place: tuple[str | int, ...],
+    block: tuple[int, int],
+    defaulted: set[str],
+) -> Rule:
+    """The rule, or every mistake of it at once: its keys and values, and its patterns where its type
+    is known (one run of `rules test` shows all there is to fix)."""
+    try:
+        return Rule.model_validate(table)
+    except ValidationError as error:
+        problems = _rule_errors(source, error, place, block, defaulted) + _pattern_problems(source, table, block)
+        raise _all(problems) from None
+
+
+def _all(problems: list[RuleError]) -> RuleError:
+    return RuleErrors(problems) if len(problems) > 1 else problems[0]
+
+
+def _rule_errors(
     source: TomlFile, error: ValidationError, place: tuple[str | int, ...], block: tuple[int, int], defaulted: set[str]
-) -> RuleError:
-    """The rule's first error, as a rule author names the key: "unknown key 'x'", "patterns.2: ...";
-    at the line of [defaults] when the value came from there."""
-    first, line = error.errors()[0], source.problems(error, place)[0].line
-    if first["loc"] and first["loc"][0] in defaulted:
-        line = source.line_of(["defaults", str(first["loc"][0])])
-    key = ".".join(str(part) for part in first["loc"])
-    if first["type"] == "extra_forbidden":
-        message = f"unknown key {key!r}"
-    elif first["type"] == "missing":
-        message = f"missing key {key!r}"
-    else:
-        detail = first["msg"].removeprefix("Value error, ")
-        message = f"{key}: {detail}" if key else detail
-    return RuleError(str(source.path), message, line or block[0])
+) -> list[RuleError]:
+    """Every error of the rule, as a rule author names the key: "unknown key 'trigger' (did you mean
+    'triggers'?)", "missing key 'triggers'", "patterns.2: ..."; at the line of [defaults] when the
+    value came from there. Unknown keys first: a typo is the likeliest cause of a missing key."""
+    found = list(zip(error.errors(), source.problems(error, place), strict=False))
+    found.sort(key=lambda pair: pair[0]["type"] != "extra_forbidden")
+    problems = []
+    for detail, problem in found:
+        line = problem.line
+        if detail["loc"] and detail["loc"][0] in defaulted:
+            line = source.line_of(["defaults", str(detail["loc"][0])])
+        key = ".".join(str(part) for part in detail["loc"])
+        if detail["type"] == "extra_forbidden":
+            close = difflib.get_close_matches(key, RULE_KEYS, n=1)
+            message = f"unknown key {key!r}" + (f" (did you mean {close[0]!r}?)" if close else "")
+        elif detail["type"] == "missing":
+            message = f"missing key {key!r}"
+        else:
+            text = detail["msg"].removeprefix("Value error, ")
+            message = f"{key}: {text}" if key else text
+        problems.append(RuleError(str(source.path), message, line or block[0]))
+    return problems
+
+
+# The keys a rule may have, as authors write them (aliases: `not` for `exclude`).
+RULE_KEYS = sorted({field.alias or name for name, field in Rule.model_fields.items()} | {"example"})
+
+
+def _pattern_problems(source: TomlFile, table: dict[str, object], block: tuple[int, int]) -> list[RuleError]:
+    """Each pattern of the rule that cannot compile, with its line; none where the type is unknown."""
+    event = table.get("event")
+    if not isinstance(event, str) or event not in current_catalogue():
+        return []
+    fields = field_types_for(current_catalogue()[event].kinds())
+    problems = []
+    for key, raw in (("patterns", False), ("regex", True)):
+        texts = table.get(key)
+        for text in texts if isinstance(texts, list) else []:
+            if not isinstance(text, str):
+                continue
+            try:
+                compile_raw(text, fields) if raw else compile_template(text, fields)
+            except PatternError as error:
+                line = source.line_containing(text[:40], block)
+                problems.append(RuleError(str(source.path), f"bad pattern {text[:60]!r}: {error}", line))
+    return problems
 
 
 def _key_choices(

@@ -72,6 +72,8 @@ _COMMON_WORDS = frozenset(
 )
 # A space in a pattern also accepts the punctuation that filings put between words ("sell, in").
 _SPACE = r"[,;:]?\s+"
+_MARKS = frozenset(",;:")
+_BEFORE_MARK = r"\s*"
 
 
 class PatternError(ValueError):
@@ -253,7 +255,9 @@ class _Builder:
             index += 1
             if token.isspace():
                 if parts and not parts[-1].endswith("}?"):  # a gap already took its spaces
-                    parts.append(_SPACE)
+                    # No space need stand before a comma: "Company , LLC" is written "Company, LLC".
+                    follows = tokens[index] if index < len(tokens) else ""
+                    parts.append(_BEFORE_MARK if follows[:1] in _MARKS else _SPACE)
             elif token == "[":
                 index = self._optional(tokens, index, parts)
             elif token == "(":
@@ -276,11 +280,13 @@ class _Builder:
         return "".join(parts), index
 
     def _optional(self, tokens: list[str], index: int, parts: list[str]) -> int:
+        mark_first = index < len(tokens) and tokens[index][:1] in _MARKS  # "[, the Company]"
         inner, index = self._group(tokens, index, "]")
         # The optional part takes the space on one side with it, so that leaving it out does not
-        # leave two spaces (or a space before a full stop) to match.
+        # leave two spaces (or a space before a full stop) to match. One that opens on a comma takes
+        # none: a comma follows its word directly ("warrants, the Company").
         if parts and parts[-1] == _SPACE:
-            parts[-1] = f"(?:{_SPACE}(?:{inner}))?"
+            parts[-1] = f"(?:{_BEFORE_MARK if mark_first else _SPACE}(?:{inner}))?"
         elif index < len(tokens) and tokens[index].isspace():
             parts.append(f"(?:(?:{inner}){_SPACE})?")
             index += 1

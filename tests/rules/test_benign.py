@@ -87,4 +87,6 @@ def test_rules_test_reports_every_error_of_every_file(tmp_path: Path, capsys: py
     assert "a.toml:3: unknown key 'colour'" in err
     assert "a.toml:15: unknown key 'severity'" in err
     assert "b.toml:4: bad pattern '{no_such_field}'" in err
-    assert "3 rule errors" in err
+    # The second rule's bad pattern is told beside its unknown key, not in a later round.
+    assert "a.toml:16: bad pattern 'warrants at {exercise_price:widgets}'" in err
+    assert "4 rule errors" in err

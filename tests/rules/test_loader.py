@@ -51,6 +51,28 @@ def test_unknown_key_names_its_line(tmp_path: Path) -> None:
     assert raised.value.line == 4
 
 
+def test_every_mistake_of_a_file_is_told_in_one_run(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # Issue 23: three rounds of `rules test` showed one pack's errors (missing keys, then the first
+    # bad pattern of each rule, then the next), and the typo `trigger =` read as "missing key 'triggers'".
+    path = write(
+        tmp_path,
+        '[[rule]]\nid = "one"\nevent = "warrant"\ntrigger = ["warrants"]\n'
+        'patterns = ["to purchase {warrant_shares}", "exercise price of {nope}"]\n\n'
+        '[[rule]]\nid = "two"\nevent = "warrant"\ntriggers = ["warrants"]\npatterns = ["at {bad", "a {nope2}"]\n',
+    )
+    assert main(["rules", "test", str(path)]) == 2
+    told = capsys.readouterr().err
+    for problem in (
+        ":4: unknown key 'trigger' (did you mean 'triggers'?)",
+        "missing key 'triggers'",
+        ":5: bad pattern 'exercise price of {nope}'",
+        ":11: bad pattern 'at {bad'",
+        ":11: bad pattern 'a {nope2}'",
+        "missing key 'example'",
+    ):
+        assert problem in told, (problem, told)
+
+
 def test_bad_pattern_names_its_line(tmp_path: Path) -> None:
     path = write(tmp_path, GOOD.replace("sold {shares} shares", "sold {shares:widgets} shares"))
     with pytest.raises(RuleError, match="unknown field type 'widgets'") as raised:

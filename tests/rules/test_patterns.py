@@ -50,6 +50,13 @@ def test_a_comma_between_words_is_accepted() -> None:
     assert groups("agreed to issue and sell {_4} {shares} shares", "agreed to issue and sell, in a PIPE, 7 shares")
 
 
+def test_an_optional_part_that_opens_on_a_comma_can_match() -> None:
+    # Issue 23: "[, the Company]" required a space before the comma, so it could never match.
+    template = "warrants [, the Company's,] to purchase {shares} shares"
+    assert groups(template, "warrants, the Company's, to purchase 10 shares") == {"shares": "10"}
+    assert groups(template, "warrants to purchase 10 shares") == {"shares": "10"}
+
+
 @pytest.mark.parametrize(
     ("template", "message"),
     [
