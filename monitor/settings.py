@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import re
 import socket
@@ -245,7 +246,7 @@ class Settings(_Strict):
         known = [*CATALOGUE.builtin(), *declared]
         unknown = sorted(wanted - set(known))
         if unknown:
-            raise ValueError(f"unknown event type {unknown[0]!r} (known: {', '.join(sorted(known))})")
+            raise ValueError(unknown_type_message(unknown[0], known))
 
     def rule_sources(self) -> RuleSources:
         """The shipped packs (but those turned off) and the user's rule files, which add."""
@@ -288,7 +289,40 @@ def load_settings(path: Path) -> Settings:
         return Settings.model_validate({**source.data, "path": path.resolve()})
     except ValidationError as error:
         problems = source.problems(error, unknown_key_hint="see config.example.toml")
-        raise ConfigError(_first_of(problems), [str(p) for p in problems]) from None
+        # The routes' event types are checked once the rest is valid; told here too, so that one
+        # run shows every mistake (a `types = ["sharesale"]` came only after the others were fixed).
+        told = [str(p) for p in problems] + _route_type_problems(source, path)
+        raise ConfigError(_first_of(problems), told) from None
+
+
+def _route_type_problems(source: TomlFile, path: Path) -> list[str]:
+    """Each route's event type that no catalogue or user pack declares, at its line: best effort,
+    from the file as written (its [rules] paths read only for the names they declare)."""
+    routes = source.data.get("routes")
+    rules = source.data.get("rules")
+    paths = rules.get("paths", []) if isinstance(rules, dict) else []
+    try:
+        folder = path.resolve().parent
+        given = [Path(str(raw)) for raw in paths]
+        files = rule_files([one if one.is_absolute() else folder / one for one in given])
+        known = [*CATALOGUE.builtin(), *declared_names(files)]
+    except (RuleError, OSError, TypeError):
+        known = list(CATALOGUE.builtin())
+    problems = []
+    for number, route in enumerate(routes if isinstance(routes, list) else []):
+        types = route.get("types", []) if isinstance(route, dict) else []
+        for name in types if isinstance(types, list) else []:
+            if isinstance(name, str) and name not in known:
+                line = source.line_of(["routes", number, "types"])
+                where = f"{path}:{line}" if line else str(path)
+                problems.append(f"{where}: [[routes]] types: {unknown_type_message(name, known)}")
+    return problems
+
+
+def unknown_type_message(name: str, known: list[str]) -> str:
+    close = difflib.get_close_matches(name, known, n=1)
+    hint = f" (did you mean {close[0]!r}?)" if close else ""
+    return f"unknown event type {name!r}{hint} (known: {', '.join(sorted(known))})"
 
 
 def _first_of(problems: list[Problem]) -> str:

@@ -213,3 +213,20 @@ def test_config_check_warns_of_what_will_not_work_but_exits_0(
     assert "warning: [edgar] user_agent 'Example Research ops@example.com' is the example's" in err
     assert f"warning: [storage] url: the folder {tmp_path / 'no' / 'such' / 'folder'} does not exist" in err
     assert not (tmp_path / "no").exists()  # seen without creating anything
+
+
+def test_config_check_tells_a_routes_unknown_type_beside_the_other_mistakes(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Issue 23: `types = ["sharesale"]` appeared only once the other mistakes were fixed.
+    text = (
+        '[edgar]\nuser_agent = "nobody"\n[slack]\nchannel = "#x"\n[[routes]]\nchannel = "#y"\ntypes = ["sharesale"]\n'
+    )
+    config = write(tmp_path, text)
+    code, out, err = run(capsys, "config", "check", "--config", str(config))
+    assert (code, out) == (2, "")
+    lines = err.splitlines()
+    assert lines[0].startswith(f"{config}:2: [edgar] user_agent: must name you")
+    assert lines[1].startswith(
+        f"{config}:7: [[routes]] types: unknown event type 'sharesale' (did you mean 'share_sale'?)"
+    )
