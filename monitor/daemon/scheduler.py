@@ -18,8 +18,9 @@ from monitor.daemon.health import HealthServer, Readiness
 from monitor.daemon.rulebook import RuleBook
 from monitor.daemon.runtime import App, describe, open_app
 from monitor.edgar.calendar import edgar_today
+from monitor.errors import ConfigError
 from monitor.logs import FailureLog
-from monitor.settings import Settings
+from monitor.settings import Settings, load_settings
 from storage.errors import DatabaseVanished, StorageError
 from storage.session import utcnow
 from storage.states import AlertState
@@ -253,11 +254,25 @@ class Daemon:
         self._stop.set()
 
     def _on_reload_signal(self) -> None:
-        log.info("SIGHUP received: reloading rules")
+        log.info("SIGHUP received: re-reading the config's [rules] and reloading rules")
         # Off the event loop, as the timer's reloads: compiling rules and running the benign samples
         # takes long enough to delay request pacing and alerts.
-        task = asyncio.create_task(self._guarded("rules", lambda: self._reload_rules(force=True))())
+        task = asyncio.create_task(self._guarded("rules", self._reread_and_reload)())
         self._jobs_running.add(task)
+
+    async def _reread_and_reload(self) -> bool:
+        """SIGHUP: the config's `[rules] paths` and `disable` are read again (the timer watches the
+        rule files only); a config that no longer loads leaves the rules where they were."""
+        try:
+            fresh = await asyncio.to_thread(load_settings, self.settings.path)
+        except ConfigError as error:
+            log.error("config not re-read, the rules' paths stay as they were: %s", error)
+        else:
+            sources = fresh.rule_sources()
+            if sources != self.rules.sources:
+                log.info("[rules] changed in the config: now %s", ", ".join(str(p) for p in sources.paths) or "none")
+                self.rules.sources = sources
+        return await self._reload_rules(force=True)
 
     async def _reload_rules(self, force: bool = False) -> bool:
         return await asyncio.to_thread(self.rules.reload_if_changed, force)

@@ -237,6 +237,35 @@ async def test_rule_edits_apply_to_the_next_filing_and_a_broken_edit_keeps_the_o
     assert f"{rule_file}:6" in refused  # the patterns line
 
 
+async def test_sighup_reads_the_configs_rule_paths_again(tmp_path: Path, open_store: OpenStore) -> None:
+    # Issue 23: a rule folder added to [rules] paths in a running daemon's config was not picked up.
+    fake = FakeEdgar(rate_limit=10)
+    added = tmp_path / "added"
+    added.mkdir()
+    (added / "moonbeam.toml").write_text(MOONBEAM_RULE)
+    url = f"sqlite:///{tmp_path / 'monitor.db'}"
+    async with serving(fake.app()) as base_url:
+        config = write_config(tmp_path, base_url, url)
+        daemon = DaemonProcess(config)
+        store = await open_store(url)
+        await daemon.start()
+
+        async def polling() -> bool:  # its signal handlers are in place by its first poll
+            return fake.stats.served["feed"] > 0
+
+        await wait_until(polling, 15, daemon)
+        config.write_text(config.read_text().replace("[rules]\n", f'[rules]\npaths = ["{added}"]\n', 1))
+        daemon.signal(signal.SIGHUP)
+        await wait_until(_logged(daemon, "[rules] changed in the config"), 15, daemon)
+        await wait_until(_logged(daemon, "rules reloaded"), 15, daemon)
+        fake.publish(moonbeam_filing(1))
+        await wait_until(stored_count(store, 1, "done"), 30, daemon)
+        found = await store.filing(moonbeam_filing(1).accession)
+        code, _ = await daemon.stop()
+    assert code == 0
+    assert found is not None and [e["rule"] for e in stored_json(found)["events"]] == ["moonbeam-facility"]
+
+
 def _logged(daemon: DaemonProcess, text: str) -> Callable[[], Awaitable[bool]]:
     async def found() -> bool:
         return text in daemon.text()
