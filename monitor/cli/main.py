@@ -67,7 +67,13 @@ def build_parser() -> argparse.ArgumentParser:
     rules = commands.add_parser("rules", help="work with rule files")
     rules_commands = rules.add_subparsers(dest="rules_command", required=True, parser_class=_Parser)
     test = rules_commands.add_parser("test", help="run the examples embedded in rule files")
-    test.add_argument("paths", nargs="*", type=Path, metavar="PATH")
+    test.add_argument(
+        "paths",
+        nargs="*",
+        type=Path,
+        metavar="PATH",
+        help="rule files or folders to test alone (default: the shipped packs)",
+    )
     again = rules_commands.add_parser("replay", help="run the rules over stored filings and show what changes")
     _config_option(again)
     again.add_argument("--since", required=True, type=_day, metavar="YYYY-MM-DD", help="first filing date")
@@ -92,7 +98,13 @@ def build_parser() -> argparse.ArgumentParser:
     route_test.add_argument("--cik", metavar="CIK", help="the filer's CIK")
     route_test.add_argument("--ticker", dest="tickers", action="append", default=[], help="a ticker of the filer")
     route_test.add_argument(
-        "--event", dest="events", action="append", default=[], metavar="TYPE[:FIELD=VALUE,...]", required=True
+        "--event",
+        dest="events",
+        action="append",
+        default=[],
+        metavar="TYPE[:FIELD=VALUE,...]",
+        required=True,
+        help="an event of the alert, e.g. share_sale:gross_proceeds=6000000 (repeat for several)",
     )
 
     run = commands.add_parser("run", help="the daemon: poll EDGAR, store events, send alerts")
@@ -101,7 +113,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     backfill = commands.add_parser("backfill", help="process past filings from the daily form indexes")
     _config_option(backfill)
-    backfill.add_argument("--from", dest="first", required=True, type=_day, metavar="YYYY-MM-DD")
+    backfill.add_argument("--from", dest="first", required=True, type=_day, metavar="YYYY-MM-DD", help="first day")
     backfill.add_argument("--to", dest="last", type=_day, metavar="YYYY-MM-DD", help="last day (default: today)")
     backfill.add_argument("--alert", action="store_true", help="also alert on what it finds (default: store only)")
 

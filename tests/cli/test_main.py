@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import argparse
 import json
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -182,3 +184,16 @@ def test_the_config_option_goes_before_the_command_or_after_it(tmp_path: Path) -
     assert parser.parse_args(["status"]).config is None
     missing = tmp_path / "none.toml"
     assert main(["--config", str(missing), "config", "check"]) == 2
+
+
+def test_every_option_and_argument_of_every_command_has_help_text() -> None:
+    # Issue 23: `rules test PATH`, `backfill --from` and `routes test --event` showed no help.
+    def undocumented(parser: argparse.ArgumentParser, name: str) -> Iterator[str]:
+        for action in parser._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                for sub_name, sub in action.choices.items():
+                    yield from undocumented(sub, f"{name} {sub_name}")
+            elif action.help is None:
+                yield f"{name} {'/'.join(action.option_strings) or action.dest}"
+
+    assert list(undocumented(build_parser(), "filing-monitor")) == []
