@@ -56,7 +56,8 @@ async def command_replay(
 
 def print_report(report: ReplayReport, applied: bool) -> None:
     for accession, changes in changes_by_filing(report.changes):
-        print(accession)
+        name = report.names.get(accession)
+        print(f"{accession}  {for_terminal(name)}" if name else accession)
         for change in changes:
             sign = {"added": "+", "removed": "-", "changed": "~"}[change.kind]
             print(f"  {sign} {change.type}: {for_terminal(change.detail)}")

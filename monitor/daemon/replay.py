@@ -35,7 +35,7 @@ from rules.loader import load_sources
 from rules.sources import RuleSources
 from storage.filing_store import FilingStore
 from storage.repository import FilingWithEvents, Store
-from storage.tables import EventRow
+from storage.tables import EventRow, FilingRow
 
 log = logging.getLogger(__name__)
 
@@ -59,6 +59,8 @@ class ReplayReport:
     changes: list[Change] = field(default_factory=list)
     alerted: int = 0
     rules_version: str = ""
+    # accession -> "8-K NEOTHERAPEUTICS INC, filed 2000-03-31": how the report names a changed filing
+    names: dict[str, str] = field(default_factory=dict)
 
     def count(self, kind: str) -> int:
         return sum(change.kind == kind for change in self.changes)
@@ -70,6 +72,11 @@ class ReplayReport:
             f"{self.unavailable} unavailable): {self.count('added')} events added, {self.count('removed')} removed, "
             f"{self.count('changed')} changed; {done}; {self.alerted} filings alerted; rules {self.rules_version}"
         )
+
+
+def _name_of(filing: FilingRow) -> str:
+    filed = f", filed {filing.filed.isoformat()}" if filing.filed else ""
+    return f"{filing.form or '?'} {filing.company or 'unknown company'}{filed}"
 
 
 def compare(accession: str, old: list[EventRow], new: list[Event]) -> list[Change]:
@@ -156,6 +163,8 @@ async def replay(
                     return
                 changes = compare(filing.filing.accession, filing.events, events)
                 report.changes.extend(changes)
+                if changes:
+                    report.names[filing.filing.accession] = _name_of(filing.filing)
                 # Written when something changed, or when an alert may be due: a filing that got its
                 # events from an earlier --apply and was never alerted is alerted now.
                 if apply and (changes or filing.filing.rules_version != version or (alert and events)):

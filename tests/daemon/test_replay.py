@@ -36,7 +36,10 @@ async def test_replay_shows_stores_and_alerts_what_the_full_rules_add(
 
         code, shown, err = await command("rules", "replay", "--config", str(config), "--since", "1990-01-01")
         assert code == 0, err
-        seed_block = shown.split(f"{SEED}\n")[1].split("\n0")[0]  # the seed's lines, up to the next filing
+        # Each changed filing is named, not only numbered (issue 23: bare accession numbers).
+        seed_head = f"{SEED}  8-K NEOTHERAPEUTICS INC, filed 2000-03-31\n"
+        assert seed_head in shown, shown
+        seed_block = shown.split(seed_head)[1].split("\n0")[0]  # the seed's lines, up to the next filing
         assert "  + warrant: warrant_shares=104000 exercise_price=21.0 term_years=5" in seed_block
         assert "  + finder_fee: role=finder" in seed_block
         assert "+ convertible_note" in shown
