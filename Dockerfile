@@ -1,7 +1,10 @@
 # filing-monitor in a container: a small image, a non-root user, the config and the data as volumes.
 #   docker build -t filing-monitor .
-#   docker run -d -v "$PWD/deploy/container:/etc/filing-monitor:ro" -v filing-monitor-data:/var/lib/filing-monitor \
-#     -e SLACK_BOT_TOKEN -p 127.0.0.1:9108:9108 filing-monitor
+#   cp -r deploy/container my-config     then set [edgar] user_agent in my-config/config.toml to your own
+#                                        name and e-mail (the SEC refuses the example's); rule packs of your
+#                                        own go in my-config/rules/ with [rules] paths = ["/etc/filing-monitor/rules"]
+#   docker run -d -v "$PWD/my-config:/etc/filing-monitor:ro" -v filing-monitor-data:/var/lib/filing-monitor \
+#     -e SLACK_BOT_TOKEN -p 127.0.0.1:9108:9108 filing-monitor      (or -e SLACK_WEBHOOK_URL)
 # docs/deploy.md walks through it.
 
 FROM python:3.11-slim AS build
