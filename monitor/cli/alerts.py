@@ -12,7 +12,7 @@ from typing import Any
 
 from rich.console import Console
 
-from monitor.cli.tables import Cell, readable_table
+from monitor.cli.tables import Cell, compact_table, readable_table
 from monitor.escape import cell, for_terminal
 from monitor.notify.base import NotifyError
 from monitor.notify.delivery import OutboxDelivery
@@ -59,7 +59,7 @@ def alert_json(alert: AlertRow, filing: FilingRow) -> dict[str, Any]:
     }
 
 
-def print_alerts(rows: list[tuple[AlertRow, FilingRow]], console: Console, as_json: bool) -> None:
+def print_alerts(rows: list[tuple[AlertRow, FilingRow]], console: Console, as_json: bool, wide: bool = False) -> None:
     if as_json:
         for alert, filing in rows:
             sys.stdout.write(json.dumps(alert_json(alert, filing)) + "\n")
@@ -74,7 +74,10 @@ def print_alerts(rows: list[tuple[AlertRow, FilingRow]], console: Console, as_js
         texts = (str(alert.id), alert.status, alert.destination, name, str(alert.attempts), detail)
         cells.append(tuple(cell(text) for text in texts))
     columns = ("id", "status", "destination", "filing", "tries", "detail")
-    console.print(readable_table("Alerts, newest first", columns, cells, console.width, show_lines=False))
+    if wide:
+        console.print(readable_table("Alerts, newest first", columns, cells, console.width, show_lines=False))
+    else:
+        console.print(compact_table("Alerts, newest first", columns, cells, console.width))
     failed = sum(1 for a, _ in rows if a.status == AlertState.FAILED)
     if failed:
         console.print(f"{failed} failed: fix the cause, then `filing-monitor alerts retry --config FILE`")

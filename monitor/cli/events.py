@@ -16,7 +16,12 @@ from storage.repository import Store
 
 
 async def command_events_list(
-    settings: Settings, as_json: bool, limit: int | None, types: list[str] | None, since: date | None
+    settings: Settings,
+    as_json: bool,
+    limit: int | None,
+    types: list[str] | None,
+    since: date | None,
+    wide: bool = False,
 ) -> int:
     declare_leniently(rule_files_of(settings))  # the user's event types, shown by their titles
     unknown = sorted(set(types or ()) - set(CATALOGUE.names()))
@@ -34,5 +39,5 @@ async def command_events_list(
     else:
         # --limit counts what is shown: a table's rows (one per event), JSON's lines (one per filing).
         # `limit` filings hold at least `limit` events, so the rows are cut here.
-        print_stored_table(filings, Console(), row_limit=limit)
+        print_stored_table(filings, Console(), row_limit=limit, wide=wide)
     return 0

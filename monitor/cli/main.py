@@ -127,6 +127,7 @@ def build_parser() -> argparse.ArgumentParser:
     alert_list.add_argument("--all", action="store_true", help="sent alerts too")
     alert_list.add_argument("--limit", type=_count, default=100, metavar="N", help="at most N alerts (default 100)")
     alert_list.add_argument("--json", action="store_true", help="one JSON object per alert")
+    alert_list.add_argument("--wide", action="store_true", help="every column in full (default: a line or two a row)")
     retry = alerts_commands.add_parser("retry", help="send failed alerts again (after fixing the cause)")
     _config_option(retry)
     retry.add_argument(
@@ -143,7 +144,10 @@ def build_parser() -> argparse.ArgumentParser:
     listing = events_commands.add_parser("list", help="list stored events, newest first")
     _config_option(listing)
     listing.add_argument("--json", action="store_true", help="one JSON object per filing, as `scan --json`")
-    listing.add_argument("--limit", type=_count, default=None, metavar="N", help="at most N filings")
+    listing.add_argument(
+        "--limit", type=_count, default=None, metavar="N", help="at most N rows (with --json: N filings)"
+    )
+    listing.add_argument("--wide", action="store_true", help="every field in full (default: a line or two a row)")
     listing.add_argument(
         "--type", action="append", dest="types", metavar="TYPE", help="only this event type (repeatable)"
     )
@@ -267,7 +271,7 @@ def _dispatch(args: argparse.Namespace) -> int:
     if args.command == "events":
         from monitor.cli.events import command_events_list
 
-        return asyncio.run(command_events_list(settings, args.json, args.limit, args.types, args.since))
+        return asyncio.run(command_events_list(settings, args.json, args.limit, args.types, args.since, wide=args.wide))
     if args.command == "status":
         from monitor.cli.status import command_status
 
@@ -279,7 +283,7 @@ def _dispatch(args: argparse.Namespace) -> int:
         from storage.states import ALL_ALERTS, NOT_SENT_ALERTS
 
         statuses = ALL_ALERTS if args.all else NOT_SENT_ALERTS
-        print_alerts(asyncio.run(list_alerts(settings, statuses, args.limit)), Console(), args.json)
+        print_alerts(asyncio.run(list_alerts(settings, statuses, args.limit)), Console(), args.json, wide=args.wide)
         return 0
     configure_logging("DEBUG" if args.verbose else settings.logging.level, settings.logging.json_lines)
     if args.command == "alerts":

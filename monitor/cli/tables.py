@@ -4,16 +4,19 @@ from __future__ import annotations
 
 import json
 import re
+import textwrap
 from typing import TYPE_CHECKING, Any, TextIO
 
+from rich import box
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
 from monitor.escape import cell, for_terminal
 from monitor.extraction import ScanResult
-from rules.catalogue import titled_fields
+from rules.catalogue import event_type, format_value, titled_fields
 from rules.events import Event
+from rules.fields import FieldValue
 
 if TYPE_CHECKING:  # `scan` prints tables too, and must not load the database layer to do it
     from storage.repository import FilingWithEvents
@@ -52,6 +55,48 @@ def readable_table(
     for row in rows:
         table.add_row(*row)
     return table
+
+
+# A compact table's columns: the fixed ones' widths; the rest share what is left of the terminal.
+COMPACT_LINES = 2  # a row takes at most this many lines; --wide shows every field in full
+
+
+def compact_table(title: str, columns: tuple[str, ...], rows: list[tuple[Cell, ...]], width: int) -> Table:
+    """One or two lines a row at 80 columns: no borders between rows, each cell cut (with "…") to
+    what two lines of its column hold, so that a long company name or many fields never make a row
+    of six lines (issue 23). `--wide` prints `readable_table` instead."""
+    table = Table(title=title, box=box.SIMPLE_HEAD, show_lines=False, expand=False, pad_edge=False)
+    fixed = {"filed": 11, "id": 6, "status": 9, "tries": 6, "event": 17}  # with a space of padding
+    flexible = [c for c in columns if c not in fixed]
+    spare = width - sum(fixed.get(c, 0) for c in columns) - 2 * len(columns)
+    share = max(12, spare // max(1, len(flexible)))
+    widths = {c: fixed.get(c, share) for c in columns}
+    for column in columns:
+        table.add_column(column, width=widths[column], overflow="fold", no_wrap=False)
+    for row in rows:
+        table.add_row(*(_cut(value, widths[c] - 1) for value, c in zip(row, columns, strict=True)))
+    return table
+
+
+def _cut(value: Cell, width: int) -> Cell:
+    """The cell wrapped to its column here, and cut after COMPACT_LINES lines with "…" (rich would
+    wrap it again at word boundaries, into more lines than a cut by length allows for)."""
+    text = value.plain if isinstance(value, Text) else str(value)
+    lines = textwrap.wrap(text, width=max(4, width), break_long_words=True) or [""]
+    if len(lines) <= COMPACT_LINES:
+        return value if len(lines) == 1 else cell("\n".join(lines))
+    kept = lines[:COMPACT_LINES]
+    kept[-1] = kept[-1][: max(1, width - 1)].rstrip() + "…"
+    return cell("\n".join(kept))
+
+
+def key_numbers(type_name: str, fields: dict[str, FieldValue]) -> str:
+    """An event's headline figures, as a compact row shows them: "4,000,000; $2.50; $12,500,000"."""
+    declared = event_type(type_name)
+    shown = [format_value(fields[k], declared.kind_of(k)) for k in declared.headline_fields() if k in fields]
+    if not shown:  # no headline figure stated: its other fields, as they read
+        shown = [format_value(value, declared.kind_of(name)) for name, value in fields.items()]
+    return "; ".join(shown) or "terms not stated"
 
 
 def results_table(results: list[ScanResult], width: int = 80) -> Table:
@@ -107,18 +152,27 @@ def _stored_event(row: EventRow) -> Event:
     )
 
 
-def print_stored_table(filings: list[FilingWithEvents], console: Console, row_limit: int | None = None) -> None:
+def print_stored_table(
+    filings: list[FilingWithEvents], console: Console, row_limit: int | None = None, wide: bool = False
+) -> None:
     rows: list[tuple[Cell, ...]] = []
     for stored in filings:
         filing = stored.filing
         name = " ".join(v for v in (filing.form, filing.company, filing.accession) if v)
+        filed = filing.filed.isoformat() if filing.filed else "-"
         for event in stored.events:
-            fields = titled_fields(event.type, event.fields)
-            rows.append((filing.filed.isoformat() if filing.filed else "-", cell(name), cell(event.type), cell(fields)))
-    columns = ("filed", "filing", "event", "fields")
+            if wide:
+                rows.append((filed, cell(name), cell(event.type), cell(titled_fields(event.type, event.fields))))
+            else:
+                short = " ".join(v for v in (filing.form, filing.company) if v)
+                rows.append((filed, cell(short), cell(event.type), cell(key_numbers(event.type, event.fields))))
     total = len(rows)
     rows = rows[:row_limit] if row_limit is not None else rows
-    console.print(readable_table("Stored financing events, newest first", columns, rows, console.width))
+    title = "Stored financing events, newest first"
+    if wide:
+        console.print(readable_table(title, ("filed", "filing", "event", "fields"), rows, console.width))
+    else:
+        console.print(compact_table(title, ("filed", "filing", "event", "terms"), rows, console.width))
     if len(rows) < total:
         console.print(f"{len(rows)} of {total} events shown (--limit), from {len(filings)} filings")
     else:

@@ -58,3 +58,23 @@ def test_a_narrow_table_never_cuts_a_number_in_two(tmp_path: Path, ruleset: Rule
     for number in ("$12,500,000", "2,500,000", "$5.00"):
         assert number in shown, shown
     assert max(len(line) for line in shown.splitlines()) <= 64  # and the table still fits the terminal
+
+
+def test_a_compact_table_fits_80_columns_with_two_lines_a_row_at_most() -> None:
+    # Issue 23: at 80 columns an events list row took 6 to 11 lines.
+    from monitor.cli.tables import Cell, compact_table, key_numbers
+
+    terms = key_numbers("share_sale", {"shares": 4000000, "price_per_share": 2.5, "gross_proceeds": 12500000.0})
+    assert terms == "4,000,000; $2.50; $12,500,000"
+    assert key_numbers("warrant", {}) == "terms not stated"
+    long_name = "8-K " + "VERY LONG COMPANY NAME HOLDINGS " * 4
+    rows: list[tuple[Cell, ...]] = [
+        ("2024-11-18", long_name, "convertible_note", terms + "; " + "more words " * 20)
+    ] * 3
+    console = Console(file=StringIO(), width=80, record=True)
+    console.print(compact_table("Stored financing events", ("filed", "filing", "event", "terms"), rows, 80))
+    lines = console.export_text().splitlines()
+    body = [line for line in lines[4:] if line.strip()]
+    assert all(len(line) <= 80 for line in lines)
+    assert len(body) <= 2 * len(rows) and "…" in "".join(body)
+    assert "convertible_note" in body[0] and "2024-11-18" in body[0]

@@ -63,7 +63,7 @@ async def test_a_new_event_type_is_stored_alerted_with_its_titles_and_listed_bes
     assert "*Ratio*\n1-for-20" in shown and "*Effective date*\n2025-03-03" in shown
     assert "reverse_split ratio=1-for-20" in message["text"]
 
-    code, table, err = await command("events", "list", "--config", str(config), env={"COLUMNS": "240"})
+    code, table, err = await command("events", "list", "--config", str(config), "--wide", env={"COLUMNS": "240"})
     assert code == 0, err
     assert "Ratio: 1-for-20; Effective date: 2025-03-03" in table
     code, listed, err = await command("events", "list", "--config", str(config), "--type", "reverse_split", "--json")
