@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import logging
+import re
+from functools import cache
 from pathlib import Path
 from typing import Any
 
-from alembic import command
-from alembic.config import Config
-from alembic.script import ScriptDirectory
 from sqlalchemy import event, func, inspect, select, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
@@ -65,12 +64,10 @@ async def check_schema(engine: AsyncEngine) -> None:
         version = None
         if "alembic_version" in present:
             version = (await connection.execute(text("SELECT version_num FROM alembic_version"))).scalar()
-    scripts = ScriptDirectory(str(MIGRATIONS))
-    head = scripts.get_current_head()
+    known, head = revisions()
     if version is None:
         raise SchemaError("no filing-monitor schema in it: run the daemon (filing-monitor run) with this config first")
     if version != head:
-        known = {script.revision for script in scripts.walk_revisions()}
         if version in known:
             raise SchemaError(
                 f"its schema is at revision {version}, this release reads {head}: start the daemon once to upgrade it"
@@ -78,6 +75,36 @@ async def check_schema(engine: AsyncEngine) -> None:
         raise SchemaError(
             f"its schema is at revision {version}, which this release does not know: a newer release made it"
         )
+
+
+_REVISION = re.compile(r'^revision\s*=\s*"(\w+)"', re.M)
+_DOWN_REVISION = re.compile(r'^down_revision\s*=\s*"(\w+)"', re.M)
+
+
+@cache
+def revisions() -> tuple[frozenset[str], str]:
+    """Our migrations' revisions and the newest, read from their files: Alembic (11 MB of imports)
+    is loaded only when a migration is due, not at every start."""
+    known: set[str] = set()
+    below: set[str] = set()
+    for script in MIGRATIONS.joinpath("versions").glob("*.py"):
+        text_of = script.read_text(encoding="utf-8")
+        if found := _REVISION.search(text_of):
+            known.add(found.group(1))
+        if down := _DOWN_REVISION.search(text_of):
+            below.add(down.group(1))
+    heads = known - below
+    if len(heads) != 1:
+        raise SchemaError(f"the migrations in {MIGRATIONS} have {len(heads)} heads: {sorted(heads)}")
+    return frozenset(known), heads.pop()
+
+
+async def _schema_version(engine: AsyncEngine) -> str | None:
+    async with engine.connect() as connection:
+        present = await connection.run_sync(lambda sync: inspect(sync).get_table_names())
+        if "alembic_version" not in present:
+            return None
+        return (await connection.execute(text("SELECT version_num FROM alembic_version"))).scalar()
 
 
 def _sqlite_pragmas(connection: Any, _record: Any) -> None:
@@ -92,6 +119,8 @@ def _sqlite_pragmas(connection: Any, _record: Any) -> None:
 
 async def migrate(engine: AsyncEngine) -> None:
     """Bring the schema to the newest Alembic revision (a no-op when it is there already), all or nothing."""
+    if await _schema_version(engine) == revisions()[1]:
+        return  # the usual start: nothing to do, and Alembic not imported
     if engine.dialect.name == "sqlite":
         await _migrate_sqlite(engine)
         return
@@ -125,6 +154,9 @@ def _begin_immediate(connection: Connection) -> None:
 
 
 def _repair_and_upgrade(connection: Connection) -> None:
+    from alembic import command
+    from alembic.config import Config
+
     _drop_half_made_schema(connection)
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))

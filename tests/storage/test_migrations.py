@@ -163,3 +163,27 @@ async def test_gap_rows_of_an_older_release_move_to_their_table_and_read_ones_ar
         assert await store.covered_at() is None  # no gap row is taken for the feed's high-water mark
     finally:
         await store.close()
+
+
+UP_TO_DATE_START = """
+import asyncio, sys
+from storage.repository import Store
+
+async def main() -> None:
+    store = await Store.open(sys.argv[1])
+    await store.close()
+
+asyncio.run(main())
+print("alembic" in sys.modules)
+"""
+
+
+def test_a_start_on_an_up_to_date_database_does_not_import_alembic(tmp_path: Path) -> None:
+    # Issue 23: Alembic (about 11 MB resident) was imported at every start, though a migration is
+    # due only after an upgrade. The first start migrates; the next one only reads the revision.
+    url = f"sqlite+aiosqlite:///{tmp_path / 'm.db'}"
+    runs = [
+        subprocess.run([sys.executable, "-c", UP_TO_DATE_START, url], capture_output=True, text=True, check=True)
+        for _ in range(2)
+    ]
+    assert [run.stdout.strip() for run in runs] == ["True", "False"], [run.stderr for run in runs]
