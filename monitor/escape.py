@@ -4,8 +4,10 @@ where it goes: Slack mrkdwn, or a terminal and a log line. Every such string pas
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
-from rich.text import Text
+if TYPE_CHECKING:  # the daemon escapes text too, and needs no terminal library for it (memory)
+    from rich.text import Text
 
 # Control characters (C0, DEL, C1: escape sequences, bells, carriage returns that overwrite a line)
 # and the Unicode bidirectional controls that make text read otherwise than it is stored.
@@ -42,6 +44,8 @@ def for_terminal(text: str) -> str:
 
 def cell(text: str) -> Text:
     """A Rich table cell that shows text as it is: never read as Rich markup ([link=...], [/x])."""
+    from rich.text import Text
+
     return Text(for_terminal(text))
 
 

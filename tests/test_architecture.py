@@ -83,3 +83,10 @@ def test_states_and_the_catalogue_are_plain_python() -> None:
 def test_the_edgar_client_loads_no_migrations_orm_slack_or_html_parser() -> None:
     loaded = modules_loaded_by("import monitor.edgar.client")
     assert not loaded & {"alembic", "sqlmodel", "slack_sdk", "selectolax", "apscheduler"}
+
+
+def test_the_daemon_loads_no_terminal_table_library_nor_migrations() -> None:
+    # The daemon escapes filers' text through monitor.escape, as the commands do; only the commands'
+    # tables need rich, and only a due migration Alembic (memory, issue 23).
+    loaded = modules_loaded_by("import monitor.daemon.scheduler")
+    assert not loaded & {"rich", "alembic"}
