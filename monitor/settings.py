@@ -242,8 +242,7 @@ class Settings(_Strict):
         wanted = {name for route in self.routes for name in route.types}
         if not wanted:
             return
-        declared = declared_names(rule_files_of(self))
-        known = [*CATALOGUE.builtin(), *declared]
+        known = known_types(rule_files_of(self))
         unknown = sorted(wanted - set(known))
         if unknown:
             raise ValueError(unknown_type_message(unknown[0], known))
@@ -305,9 +304,9 @@ def _route_type_problems(source: TomlFile, path: Path) -> list[str]:
         folder = path.resolve().parent
         given = [Path(str(raw)) for raw in paths]
         files = rule_files([one if one.is_absolute() else folder / one for one in given])
-        known = [*CATALOGUE.builtin(), *declared_names(files)]
+        known = known_types(files)
     except (RuleError, OSError, TypeError):
-        known = list(CATALOGUE.builtin())
+        known = known_types([])
     problems = []
     for number, route in enumerate(routes if isinstance(routes, list) else []):
         types = route.get("types", []) if isinstance(route, dict) else []
@@ -317,6 +316,11 @@ def _route_type_problems(source: TomlFile, path: Path) -> list[str]:
                 where = f"{path}:{line}" if line else str(path)
                 problems.append(f"{where}: [[routes]] types: {unknown_type_message(name, known)}")
     return problems
+
+
+def known_types(rule_files: list[Path]) -> list[str]:
+    """The built-in event types and those the user's rule files declare (read for their names only)."""
+    return [*CATALOGUE.builtin(), *declared_names(rule_files)]
 
 
 def unknown_type_message(name: str, known: list[str]) -> str:

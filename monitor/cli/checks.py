@@ -13,7 +13,7 @@ from typing import Any
 
 from monitor.errors import ConfigError
 from monitor.notify.destinations import configured_routes, open_destinations
-from monitor.settings import Settings, load_settings
+from monitor.settings import Settings, load_settings, unknown_type_message
 from rules.catalogue import Catalogue
 from rules.errors import RuleError, RuleErrors
 from rules.fields import FieldValue, parse_money
@@ -104,7 +104,7 @@ def parse_event(text: str, catalogue: Catalogue | None = None) -> TestEvent:
 def _declared(text: str, name: str, fields: list[str], catalogue: Catalogue) -> None:
     if name not in catalogue:
         known = list(catalogue.names())
-        raise ConfigError(f"--event {text}: unknown event type {name!r}{_did_you_mean(name, known)}")
+        raise ConfigError(f"--event {text}: {unknown_type_message(name, known)}")
     declared = list(catalogue[name].fields)
     for field_name in fields:
         if field_name not in declared:
