@@ -12,6 +12,7 @@ WORKDIR /src
 COPY pyproject.toml README.md ./
 COPY filings filings
 COPY rules rules
+COPY deals deals
 COPY storage storage
 COPY monitor monitor
 # Wheels of the project and of every dependency, built here so the final image needs no compiler.

@@ -41,8 +41,9 @@ def source_files() -> list[Path]:
 
 def exported(revision: str, into: Path) -> Path:
     """The packages of an earlier commit, as git holds them, to scan with beside ours."""
+    packages = [p for p in ("filings", "monitor", "rules", "deals", "storage") if _in_revision(revision, p)]
     archive = subprocess.run(
-        ["git", "archive", revision, "filings", "monitor", "rules", "storage"],
+        ["git", "archive", revision, *packages],
         cwd=ROOT,
         capture_output=True,
         check=False,
@@ -52,6 +53,12 @@ def exported(revision: str, into: Path) -> Path:
     into.mkdir()
     subprocess.run(["tar", "-x", "-C", str(into)], input=archive.stdout, check=True)
     return into
+
+
+def _in_revision(revision: str, path: str) -> bool:
+    """Whether the commit has the folder (packages came later: deals/ did)."""
+    found = subprocess.run(["git", "cat-file", "-e", f"{revision}:{path}"], cwd=ROOT, capture_output=True, check=False)
+    return found.returncode == 0
 
 
 def build_input(folder: Path, megabytes: int) -> list[Path]:

@@ -5,6 +5,9 @@
   (`invalid_blocks`); more than one message a second in a channel: HTTP 429, `ratelimited`, Retry-After.
 - `conversations.history` (by channel id, `oldest`, cursor paging, metadata only with
   `include_all_metadata`) and `conversations.list`.
+- Threads: `chat.postMessage` with `thread_ts` replies under a message (kept out of the channel's
+  history unless `reply_broadcast`), `conversations.replies` (the parent first, then its replies,
+  paged), `chat.update` (by channel id and ts: text, blocks and metadata replaced; `message_not_found`).
 - `/services/...`: an incoming webhook bound to one channel; answers `ok` as text.
 - Faults at a seeded rate: HTTP 500 (nothing posted), and slow answers (the message is posted, the
   answer comes late: a client that times out does not know it arrived). `down`: every call gets 503.
@@ -67,6 +70,9 @@ class FakeSlack:
         self.down = False
         self.stats = SlackStats()
         self.messages: dict[str, list[Message]] = {c: [] for c in self.channels}
+        self.replies: dict[str, list[Message]] = {}  # a parent's ts -> its replies, oldest first
+        self.updates: list[Message] = []  # every chat.update accepted, as asked
+        self.posts: list[Message] = []  # every message posted (top level or reply), as it was posted
         self._last_post: dict[str, float] = {}
         self._last_ts = 0.0
         self._random = random.Random(self.faults.seed)
@@ -74,13 +80,28 @@ class FakeSlack:
     def all_messages(self) -> list[Message]:
         return sorted((m for ms in self.messages.values() for m in ms), key=lambda m: m["ts"])
 
+    def posted_accessions(self, channel: str | None = None) -> list[str]:
+        """The filings each post named when it was posted (a deal's message names more once updated):
+        one entry per post, top level or reply, so that a filing posted twice shows twice."""
+        return [
+            str(((m.get("metadata") or {}).get("event_payload") or {}).get("accessions") or "")
+            for m in self.posts
+            if channel is None or m["channel"] == channel
+        ]
+
+    def thread(self, ts: str) -> list[Message]:
+        """A message's replies, oldest first."""
+        return list(self.replies.get(ts, []))
+
     # the web application
 
     def app(self) -> web.Application:
         app = web.Application(middlewares=[self._outage, self._inject_faults])
         app.router.add_route("*", "/api/chat.postMessage", self._post_message)
+        app.router.add_route("*", "/api/chat.update", self._update)
         if self.history:
             app.router.add_route("*", "/api/conversations.history", self._history)
+            app.router.add_route("*", "/api/conversations.replies", self._thread_replies)
             app.router.add_route("*", "/api/conversations.list", self._list)
         app.router.add_route("*", "/api/auth.test", self._auth_test)
         app.router.add_post("/services/{team}/{bot}/{secret}", self._incoming_webhook)
@@ -126,9 +147,70 @@ class FakeSlack:
             retry_after = str(max(1, round(wait + 0.5)))
             body = {"ok": False, "error": "ratelimited"}
             return web.json_response(body, status=429, headers={"Retry-After": retry_after})
+        thread_ts = str(args.get("thread_ts") or "")
+        if thread_ts and self._find(channel, thread_ts) is None:
+            return self._error("thread_not_found")
         self._last_post[channel] = now
-        message = self._store(channel, str(args.get("text") or ""), blocks, _json_value(args.get("metadata")))
+        metadata = _json_value(args.get("metadata"))
+        broadcast = str(args.get("reply_broadcast") or "").lower() in ("1", "true")
+        message = self._store(channel, str(args.get("text") or ""), blocks, metadata, thread_ts, broadcast)
         return web.json_response({"ok": True, "channel": channel, "ts": message["ts"], "message": message})
+
+    async def _update(self, request: web.Request) -> web.Response:
+        args = await _arguments(request)
+        if (refused := self._refused_auth(request)) is not None:
+            return refused
+        channel = str(args.get("channel") or "")
+        if channel not in self.channels:  # chat.update wants the channel's id
+            return self._error("channel_not_found")
+        message = self._find(channel, str(args.get("ts") or ""))
+        if message is None:
+            return self._error("message_not_found")
+        blocks = _json_value(args.get("blocks"))
+        problems = check_blocks(blocks) if blocks is not None else []
+        if problems:
+            return self._error("invalid_blocks", errors=problems)
+        message["text"] = str(args.get("text") or "")
+        if blocks is not None:
+            message["blocks"] = blocks
+        metadata = _json_value(args.get("metadata"))
+        if metadata is not None and self.metadata:
+            message["metadata"] = metadata
+        message["edited"] = {"user": "B0FAKE", "ts": f"{time.time():.6f}"}
+        self.updates.append({"channel": channel, "ts": message["ts"], "text": message["text"]})
+        return web.json_response({"ok": True, "channel": channel, "ts": message["ts"], "text": message["text"]})
+
+    async def _thread_replies(self, request: web.Request) -> web.Response:
+        args = await _arguments(request)
+        if (refused := self._refused_auth(request)) is not None:
+            return refused
+        channel = str(args.get("channel") or "")
+        if channel not in self.channels:
+            return self._error("channel_not_found")
+        parent = self._find(channel, str(args.get("ts") or ""))
+        if parent is None:
+            return self._error("thread_not_found")
+        with_metadata = str(args.get("include_all_metadata") or "").lower() in ("1", "true")
+        thread = [parent, *self.replies.get(parent["ts"], [])]
+        start, limit = int(args.get("cursor") or 0), int(args.get("limit") or 100)
+        page = thread[start : start + limit]
+        if start:
+            page = [parent, *page]  # Slack leads every page with the parent
+        more = start + limit < len(thread)
+        shown = [m if with_metadata else {k: v for k, v in m.items() if k != "metadata"} for m in page]
+        body: dict[str, Any] = {"ok": True, "messages": shown, "has_more": more}
+        body["response_metadata"] = {"next_cursor": str(start + limit) if more else ""}
+        return web.json_response(body)
+
+    def _find(self, channel: str, ts: str) -> Message | None:
+        for message in self.messages.get(channel, []):
+            if message["ts"] == ts:
+                return message
+        for replies in self.replies.values():
+            for message in replies:
+                if message["ts"] == ts and message["channel"] == channel:
+                    return message
+        return None
 
     async def _history(self, request: web.Request) -> web.Response:
         args = await _arguments(request)
@@ -191,14 +273,27 @@ class FakeSlack:
         name = given.lstrip("#")
         return next((i for i, n in self.channels.items() if n == name), None)
 
-    def _store(self, channel: str, text: str, blocks: Any, metadata: Any) -> Message:
+    def _store(
+        self, channel: str, text: str, blocks: Any, metadata: Any, thread_ts: str = "", broadcast: bool = False
+    ) -> Message:
         self._last_ts = max(time.time(), self._last_ts + 1e-6)
         message: Message = {"type": "message", "ts": f"{self._last_ts:.6f}", "text": text, "channel": channel}
         if blocks is not None:
             message["blocks"] = blocks
         if metadata is not None and self.metadata:
             message["metadata"] = metadata
-        self.messages[channel].append(message)
+        self.posts.append(json.loads(json.dumps(message)) | ({"thread_ts": thread_ts} if thread_ts else {}))
+        if not thread_ts:
+            self.messages[channel].append(message)
+            return message
+        message["thread_ts"] = thread_ts
+        parent = self._find(channel, thread_ts)
+        if parent is not None:
+            parent["thread_ts"] = thread_ts
+            parent["reply_count"] = int(parent.get("reply_count", 0)) + 1
+        self.replies.setdefault(thread_ts, []).append(message)
+        if broadcast:  # shown in the channel too, as Slack does ("Also sent to the channel")
+            self.messages[channel].append(message | {"subtype": "thread_broadcast"})
         return message
 
     def _error(self, code: str, **extra: Any) -> web.Response:

@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from deals.facts import Recall, recall_of
+from deals.matching import RECALL_FORMS
 from filings.errors import FilingError
 from filings.model import Filing, Header
 from filings.reader import read_filing, read_path
@@ -27,6 +29,7 @@ class ScanResult:
     events: list[Event] = field(default_factory=list)
     error: str | None = None
     warnings: list[str] = field(default_factory=list)
+    recall: Recall = field(default_factory=Recall)  # what a registration without events may recall of a deal
 
     def to_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -97,4 +100,14 @@ def scan_read_filing(filing: Filing, ruleset: RuleSet) -> ScanResult:
         events = scan_filing(filing, ruleset)
     except RecursionError:
         return ScanResult(source=filing.source, header=filing.header, error="document too deeply nested to scan")
-    return ScanResult(source=filing.source, header=filing.header, events=events, warnings=filing.warnings)
+    recall = _recall(filing) if not events else Recall()
+    return ScanResult(filing.source, filing.header, events, warnings=filing.warnings, recall=recall)
+
+
+def _recall(filing: Filing) -> Recall:
+    """A registration or prospectus without events of its own may register a deal's shares for
+    resale: the figures it writes, read here while its text is at hand (deals/matching.py)."""
+    form = (filing.form or filing.header.form or "").upper()
+    if not form.startswith(RECALL_FORMS):
+        return Recall()
+    return recall_of("\n".join(document.text for document in filing.documents))

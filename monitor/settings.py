@@ -121,6 +121,9 @@ class SlackSettings(_Strict):
     # Before its first post to a channel, a process reads this many days of the channel's history for
     # filings already posted (a new or emptied database, a move between databases); 0: no look.
     history_days: Annotated[float, Field(ge=0, le=90)] = 3
+    # A deal's reply that changes the deal's size by at least this percentage is also shown in the
+    # channel (reply_broadcast), not only in its thread; 0: replies stay in their threads.
+    broadcast_change_percent: Annotated[float, Field(ge=0)] = 0
 
     @field_validator("base_url")
     @classmethod

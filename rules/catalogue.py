@@ -22,7 +22,8 @@ from rules.tomlfile import TomlFile, TomlFileError
 BUILTIN_FILE = Path(__file__).parent / "catalogue.toml"
 FORM_D_PARTS = ("amount_sold", "sales_commissions")  # what Form D data an event type may receive
 _NAME = re.compile(r"^[a-z][a-z0-9_]*$")
-_TYPE_KEYS = {"name", "title", "description", "fields", "key", "headline", "form_d", "checks", "new_shares"}
+_TYPE_KEYS = {"name", "title", "description", "fields", "key", "headline", "form_d", "checks", "new_shares", "deal"}
+_DEAL_KEYS = {"part", "fixed"}
 # What an event adds to the shares outstanding, for an alert's dilution: shares sold now ("sold"),
 # shares its warrants may buy ("may_buy"), or shares it converts into, money over a price ("converts").
 NEW_SHARES_KINDS = ("sold", "may_buy", "converts")
@@ -71,6 +72,10 @@ class EventType:
     checks: tuple[Check, ...] = ()
     origin: str = ""  # the file that declared it
     new_shares: tuple[str, tuple[str, ...]] | None = None  # (a NEW_SHARES_KINDS kind, its fields)
+    # How deals (deals/) read it: `deal_part`, it comes with a deal's instrument (warrants, a fee)
+    # and never makes a deal's kind; `deal_fixed`, fields two filings of one deal cannot differ in.
+    deal_part: bool = False
+    deal_fixed: tuple[str, ...] = ()
 
     def kinds(self) -> dict[str, str]:
         return {name: spec.kind for name, spec in self.fields.items()}
@@ -216,6 +221,7 @@ def _event_type(table: Any, origin: str, place: tuple[str | int, ...]) -> EventT
         raise _Malformed((*place, "form_d"), f"form_d must be one of {', '.join(FORM_D_PARTS)}")
     checks = tuple(_check(spec, fields, (*place, "checks")) for spec in table.get("checks", ()))
     new_shares = _new_shares(table.get("new_shares"), fields, (*place, "new_shares"))
+    deal_part, deal_fixed = _deal(table.get("deal", {}), fields, (*place, "deal"))
     return EventType(
         name=name,
         title=_text(table, "title", place),
@@ -227,7 +233,21 @@ def _event_type(table: Any, origin: str, place: tuple[str | int, ...]) -> EventT
         checks=checks,
         origin=origin,
         new_shares=new_shares,
+        deal_part=deal_part,
+        deal_fixed=deal_fixed,
     )
+
+
+def _deal(spec: Any, fields: Mapping[str, FieldSpec], place: tuple[str | int, ...]) -> tuple[bool, tuple[str, ...]]:
+    """`deal = { part = true, fixed = ["exercise_price"] }`: how a deal follows the type across filings."""
+    if not isinstance(spec, dict) or set(spec) - _DEAL_KEYS:
+        raise _Malformed(place, "deal takes part (true or false) and fixed (a list of fields)")
+    part, fixed = spec.get("part", False), spec.get("fixed", [])
+    if not isinstance(part, bool):
+        raise _Malformed((*place, "part"), "deal.part is true or false")
+    if not isinstance(fixed, list) or any(name not in fields for name in fixed):
+        raise _Malformed((*place, "fixed"), "deal.fixed lists fields of this type")
+    return part, tuple(fixed)
 
 
 def _new_shares(

@@ -9,7 +9,8 @@ from datetime import datetime
 from sqlalchemy import func, update
 from sqlmodel import col, select
 
-from storage.session import Database, utcnow
+from storage.deals import DealLink, Deals
+from storage.session import utcnow
 from storage.states import DELIVERABLE_ALERTS, AlertState
 from storage.tables import AlertRow, EventRow, FilingRow
 
@@ -19,9 +20,10 @@ class PendingAlert:
     alert: AlertRow
     filing: FilingRow
     events: list[EventRow]
+    deal: DealLink | None = None  # the deal the filing is part of, with its filings so far
 
 
-class Outbox(Database):
+class Outbox(Deals):
     async def pending_alerts(self, limit: int = 50) -> list[PendingAlert]:
         """Alerts not delivered yet (pending, or being sent), oldest first: what the outbox holds."""
         async with self._sessions() as session:
@@ -45,13 +47,16 @@ class Outbox(Database):
             return {d: _aware(t) for d, t in (await session.exec(query)).all() if t is not None}
 
     async def claim_alerts(
-        self, limit: int = 50, skip: Collection[str] = (), only: str | None = None
+        self, limit: int = 50, skip: Collection[str] = (), only: str | None = None, held_back: Collection[int] = ()
     ) -> list[PendingAlert]:
         """Take alerts to send (pending ones, and 'sending' ones whose instance died), oldest first;
-        each goes to one instance. `skip` leaves destinations that must wait (rate limit, digest)."""
+        each goes to one instance. `skip` leaves destinations that must wait (rate limit, digest);
+        `held_back`, alerts this pass already put off (a reply whose deal message is not out yet)."""
         now = utcnow()
         takeable = self._takeable(AlertRow, free=AlertState.PENDING, held=AlertState.SENDING)
         query = select(AlertRow.id).where(takeable)
+        if held_back:
+            query = query.where(col(AlertRow.id).not_in(list(held_back)))
         if skip:
             query = query.where(col(AlertRow.destination).not_in(list(skip)))
         if only is not None:
@@ -83,14 +88,18 @@ class Outbox(Database):
             )
             pairs = list((await session.exec(query)).all())
             events = await self._events_of(session, [f for _, f in pairs])
-        return [PendingAlert(a, f, events.get(f.id or 0, [])) for a, f in pairs]
+            deals = await self.links_of(session, [f.id for _, f in pairs if f.id is not None])
+        return [PendingAlert(a, f, events.get(f.id or 0, []), deals.get(f.id or 0)) for a, f in pairs]
 
-    async def mark_send_started(self, alert_ids: Sequence[int]) -> datetime:
-        """The idempotency record, committed before the send: after a crash, look before sending again."""
+    async def mark_send_started(self, alert_ids: Sequence[int], thread_ts: str | None = None) -> datetime:
+        """The idempotency record, committed before the send: after a crash, look before sending again
+        (a reply: in the thread it went to)."""
         started = utcnow()
         async with self._transaction() as session:
             await session.exec(
-                update(AlertRow).where(col(AlertRow.id).in_(list(alert_ids))).values(send_started_at=started)
+                update(AlertRow)
+                .where(col(AlertRow.id).in_(list(alert_ids)))
+                .values(send_started_at=started, thread_ts=thread_ts)
             )
         return started
 

@@ -6,7 +6,7 @@ Each method is one short transaction with a name that says what it does.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
@@ -15,8 +15,10 @@ from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from deals.facts import Recall
 from rules.events import Event
 from storage.database import check_schema, create_engine, migrate
+from storage.deals import Deals, filing_facts
 from storage.errors import StorageError
 from storage.outbox import Outbox
 from storage.progress import Progress
@@ -44,16 +46,19 @@ class ProcessedFiling:
     discovered_at: datetime | None = None
     fetched_at: datetime | None = None
     accepted_at: datetime | None = None  # when the SEC accepted it (UTC)
+    recall: Recall = field(default_factory=Recall)  # a registration's figures, for deals it may recall
+    items: tuple[str, ...] = ()  # an 8-K's items
 
 
 @dataclass(slots=True)
 class FilingWithEvents:
     filing: FilingRow
     events: list[EventRow]
+    deal_id: int | None = None  # the deal it is part of (`filings_with_events` reads it)
 
 
-class Store(Progress, Outbox):
-    """Every read and write of the daemon, in the parts of storage/: filings here, progress, outbox."""
+class Store(Progress, Outbox, Deals):
+    """Every read and write of the daemon, in the parts of storage/: filings here, progress, outbox, deals."""
 
     @classmethod
     async def open(cls, url: str, instance: str = "local", lease: timedelta = DEFAULT_LEASE) -> Store:
@@ -132,8 +137,10 @@ class Store(Progress, Outbox):
         except IntegrityError:
             return False
 
-    async def save_processed(self, processed: ProcessedFiling, destinations: list[str]) -> bool:
-        """Store a filing, its events and its alerts at once; False if it was already stored.
+    async def save_processed(self, processed: ProcessedFiling, destinations: list[str], alerting: bool = True) -> bool:
+        """Store a filing, its events, its place in a deal and its alerts at once; False if it was
+        already stored. A filing without events that joins a deal (a resale registration of its
+        shares) is alerted where the deal was, when `alerting`.
 
         Two instances (or a retry racing a poll) may process the same filing: the unique accession,
         and the row lock on a failed filing being retried, let exactly one of them store it.
@@ -148,7 +155,11 @@ class Store(Progress, Outbox):
                 await session.flush()
                 assert row.id is not None
                 session.add_all(_event_rows(row.id, processed))
-                if processed.events:
+                facts = filing_facts(row, processed.events, processed.recall, processed.items)
+                joined = await self._join_deal(session, row, facts)
+                if not processed.events and joined is not None and alerting:
+                    destinations = await self._deal_destinations(session, joined[0].id or 0)
+                if processed.events or joined is not None:
                     now = utcnow()
                     session.add_all(
                         AlertRow(filing_id=row.id, destination=d, status=AlertState.PENDING, created_at=now)
@@ -222,8 +233,12 @@ class Store(Progress, Outbox):
         async with self._sessions() as session:
             filings = list((await session.exec(query)).all())
             events = await self._events_of(session, filings)
+        deals = await self.deal_ids_of([f.id for f in filings if f.id is not None])
         return [
-            FilingWithEvents(f, [e for e in events.get(f.id or 0, []) if not types or e.type in types]) for f in filings
+            FilingWithEvents(
+                f, [e for e in events.get(f.id or 0, []) if not types or e.type in types], deals.get(f.id or 0)
+            )
+            for f in filings
         ]
 
     async def all_filings(self) -> list[FilingWithEvents]:

@@ -1,4 +1,4 @@
-"""The tables: filings, their events, the poll cursor, finished index days, and the alert outbox."""
+"""The tables: filings, their events, the poll cursor, finished index days, the alert outbox, and deals."""
 
 from __future__ import annotations
 
@@ -101,3 +101,37 @@ class AlertRow(SQLModel, table=True):
     # answer being recorded (a crash, a timeout) is looked up there before it is ever sent again.
     send_started_at: datetime | None = None
     delivered_to: str | None = Field(default=None, max_length=100)  # e.g. the Slack channel's id
+    thread_ts: str | None = Field(default=None, max_length=100)  # a reply: its deal's message, where it went
+
+
+class DealRow(SQLModel, table=True):
+    """One financing followed across filings (deals/): its current terms, kept as filings join."""
+
+    __tablename__ = "deals"
+
+    id: int | None = Field(default=None, primary_key=True)
+    cik: str = Field(max_length=10, index=True)
+    company: str | None = Field(default=None, max_length=300)
+    key: str = Field(max_length=20, unique=True)  # its first filing's accession: the same in any database
+    kind: str = Field(max_length=200)  # its instruments' types, comma-separated
+    terms: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    opened_at: datetime
+    updated_at: datetime
+    first_filed: date | None = None
+    last_filed: date | None = Field(default=None, index=True)
+    filing_count: int = 0
+
+
+class DealFilingRow(SQLModel, table=True):
+    """A filing's part in its deal, why it joined, and what it added (its reply in the thread)."""
+
+    __tablename__ = "deal_filings"
+
+    id: int | None = Field(default=None, primary_key=True)
+    deal_id: int = Field(foreign_key="deals.id", index=True)
+    filing_id: int = Field(foreign_key="filings.id", unique=True)
+    part: str = Field(max_length=40)
+    reason: str = Field(sa_column=Column(Text, nullable=False))
+    adds: str = Field(sa_column=Column(Text, nullable=False))
+    joined_at: datetime
+    size_change: float | None = None  # percent: how much this filing changed the deal's size

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-PACKAGES = ("filings", "rules", "storage", "monitor")
+PACKAGES = ("filings", "rules", "deals", "storage", "monitor")
 LINT_IMPORTS = Path(sys.executable).with_name("lint-imports")
 
 

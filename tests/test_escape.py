@@ -77,7 +77,7 @@ def test_events_and_alerts_tables_survive_markup_stored_from_a_filing() -> None:
     )
     for out in (
         rendered(lambda console: print_stored_table([FilingWithEvents(filing, [event])], console)),
-        rendered(lambda console: print_alerts([(alert, filing)], console, as_json=False)),
+        rendered(lambda console: print_alerts(([(alert, filing)], {}), console, as_json=False)),
     ):
         assert "\x1b]" not in out and "\x07" not in out and "[/x]" in out
 

@@ -38,12 +38,16 @@ async def opened_store(settings: Settings, read_only: bool = False) -> AsyncIter
         await store.close()
 
 
-async def list_alerts(settings: Settings, statuses: Sequence[str], limit: int) -> list[tuple[AlertRow, FilingRow]]:
+async def list_alerts(
+    settings: Settings, statuses: Sequence[str], limit: int
+) -> tuple[list[tuple[AlertRow, FilingRow]], dict[int, int]]:
+    """The alerts, and the deal of each alerted filing (filing id -> deal id)."""
     async with opened_store(settings, read_only=True) as store:
-        return await store.list_alerts(statuses, limit)
+        rows = await store.list_alerts(statuses, limit)
+        return rows, await store.deal_ids_of(sorted({f.id for _, f in rows if f.id is not None}))
 
 
-def alert_json(alert: AlertRow, filing: FilingRow) -> dict[str, Any]:
+def alert_json(alert: AlertRow, filing: FilingRow, deal_id: int | None = None) -> dict[str, Any]:
     return {
         "id": alert.id,
         "status": alert.status,
@@ -56,20 +60,28 @@ def alert_json(alert: AlertRow, filing: FilingRow) -> dict[str, Any]:
         "sent_at": alert.sent_at.isoformat() if alert.sent_at else None,
         "external_id": alert.external_id,
         "error": alert.error,
+        "deal": deal_id,
     }
 
 
-def print_alerts(rows: list[tuple[AlertRow, FilingRow]], console: Console, as_json: bool, wide: bool = False) -> None:
+def print_alerts(
+    listed: tuple[list[tuple[AlertRow, FilingRow]], dict[int, int]],
+    console: Console,
+    as_json: bool,
+    wide: bool = False,
+) -> None:
+    rows, deals = listed
     if as_json:
         for alert, filing in rows:
-            sys.stdout.write(json.dumps(alert_json(alert, filing)) + "\n")
+            sys.stdout.write(json.dumps(alert_json(alert, filing, deals.get(filing.id or 0))) + "\n")
         return
     if not rows:
         console.print("no alerts waiting: every alert was sent (`alerts list --all` shows them)")
         return
     cells: list[tuple[Cell, ...]] = []
     for alert, filing in rows:
-        name = " ".join(v for v in (filing.form, filing.company, filing.accession) if v)
+        deal = f"deal #{deals[filing.id or 0]}" if filing.id in deals else ""
+        name = " ".join(v for v in (filing.form, filing.company, filing.accession, deal) if v)
         detail = alert.error or (f"ts {alert.external_id}" if alert.external_id else "")
         texts = (str(alert.id), alert.status, alert.destination, name, str(alert.attempts), detail)
         cells.append(tuple(cell(text) for text in texts))

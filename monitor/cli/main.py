@@ -152,8 +152,30 @@ def build_parser() -> argparse.ArgumentParser:
         "--type", action="append", dest="types", metavar="TYPE", help="only this event type (repeatable)"
     )
     listing.add_argument("--since", type=_day, metavar="YYYY-MM-DD", help="only filings filed on or after this day")
+    _deals_commands(commands)
     _verbose_anywhere(parser)
     return parser
+
+
+def _deals_commands(commands: argparse._SubParsersAction[_Parser]) -> None:
+    deals = commands.add_parser("deals", help="financings followed across their filings")
+    deals_commands = deals.add_subparsers(dest="deals_command", required=True, parser_class=_Parser)
+    listing = deals_commands.add_parser("list", help="list deals, newest first")
+    _config_option(listing)
+    listing.add_argument("--json", action="store_true", help="one JSON object per deal")
+    listing.add_argument("--limit", type=_count, default=50, metavar="N", help="at most N deals (default 50)")
+    listing.add_argument("--wide", action="store_true", help="every term in full (default: a line or two a row)")
+    listing.add_argument("--ticker", metavar="SYMBOL", help="only this company's deals (the SEC's ticker list)")
+    listing.add_argument("--cik", metavar="CIK", help="only this company's deals")
+    listing.add_argument("--type", dest="kind", metavar="TYPE", help="only deals with this event type")
+    listing.add_argument("--min-amount", type=float, metavar="DOLLARS", help="only deals raising at least this much")
+    listing.add_argument(
+        "--since", type=_day, metavar="YYYY-MM-DD", help="only deals with a filing on or after this day"
+    )
+    show = deals_commands.add_parser("show", help="one deal: its filings, its terms, why each filing joined")
+    _config_option(show)
+    show.add_argument("id", type=_count, metavar="ID", help="the deal's number (`deals list` shows it)")
+    show.add_argument("--json", action="store_true", help="the deal as one JSON object")
 
 
 def _verbose_anywhere(parser: argparse.ArgumentParser) -> None:
@@ -233,6 +255,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
 
 
+def _reading(args: argparse.Namespace, settings: Settings) -> int:
+    """The commands that only read the database: `events list`, `deals`, `status`."""
+    if args.command == "events":
+        from monitor.cli.events import command_events_list
+
+        return asyncio.run(command_events_list(settings, args.json, args.limit, args.types, args.since, wide=args.wide))
+    if args.command == "deals":
+        from monitor.cli.deals import command_deals
+
+        return command_deals(settings, args)
+    from monitor.cli.status import command_status
+
+    return asyncio.run(command_status(settings))
+
+
 def _dispatch(args: argparse.Namespace) -> int:
     # Each command imports what it uses (issue 23): `scan` never loads the database layer, and
     # `--help` of any command loads none of them.
@@ -268,14 +305,8 @@ def _dispatch(args: argparse.Namespace) -> int:
                 settings, args.since, args.until, args.forms, args.rules, args.apply, args.alert, args.workers
             )
         )
-    if args.command == "events":
-        from monitor.cli.events import command_events_list
-
-        return asyncio.run(command_events_list(settings, args.json, args.limit, args.types, args.since, wide=args.wide))
-    if args.command == "status":
-        from monitor.cli.status import command_status
-
-        return asyncio.run(command_status(settings))
+    if args.command in ("events", "deals", "status"):
+        return _reading(args, settings)
     if args.command == "alerts" and args.alerts_command == "list":
         from rich.console import Console
 

@@ -135,6 +135,7 @@ def stored_json(stored: FilingWithEvents) -> dict[str, Any]:
         "cik": filing.cik,
         "filed": filing.filed.isoformat() if filing.filed else None,
         "events": [_stored_event(row).to_json() | {"rules_version": row.rules_version} for row in stored.events],
+        "deal": stored.deal_id,
     }
 
 
@@ -158,13 +159,14 @@ def print_stored_table(
     rows: list[tuple[Cell, ...]] = []
     for stored in filings:
         filing = stored.filing
-        name = " ".join(v for v in (filing.form, filing.company, filing.accession) if v)
+        deal = f"deal #{stored.deal_id}" if stored.deal_id else ""
+        name = " ".join(v for v in (filing.form, filing.company, filing.accession, deal) if v)
         filed = filing.filed.isoformat() if filing.filed else "-"
         for event in stored.events:
             if wide:
                 rows.append((filed, cell(name), cell(event.type), cell(titled_fields(event.type, event.fields))))
             else:
-                short = " ".join(v for v in (filing.form, filing.company) if v)
+                short = " ".join(v for v in (filing.form, filing.company) if v) + (f" · {deal}" if deal else "")
                 rows.append((filed, cell(short), cell(event.type), cell(key_numbers(event.type, event.fields))))
     total = len(rows)
     rows = rows[:row_limit] if row_limit is not None else rows

@@ -96,7 +96,8 @@ class Pipeline:
             return await self._failed(item, url, result.error)
         processed = _processed(item, url, result, ruleset.version, fetched_at)
         try:
-            saved = await self.store.save_processed(processed, self._destinations(processed, ruleset))
+            destinations = self._destinations(processed, ruleset)
+            saved = await self.store.save_processed(processed, destinations, alerting=self.router is not None)
         except DataError as error:  # the database refuses this filing's data: an attempt, not a loop
             return await self._failed(item, url, f"the database refused the filing: {error.orig}")
         if not saved:
@@ -173,4 +174,6 @@ def _processed(item: WorkItem, url: str, result: ScanResult, version: str, fetch
         discovered_at=item.discovered_at,
         fetched_at=fetched_at,
         accepted_at=accepted_utc(header.accepted) or item.accepted_at,
+        recall=result.recall,
+        items=tuple(header.items),
     )

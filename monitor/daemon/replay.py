@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from deals.facts import Recall
 from monitor.daemon.runtime import filing_store_of
 from monitor.edgar.client import EdgarClient, EdgarError
 from monitor.extraction import scan_bytes
@@ -61,6 +62,7 @@ class ReplayReport:
     rules_version: str = ""
     # accession -> "8-K NEOTHERAPEUTICS INC, filed 2000-03-31": how the report names a changed filing
     names: dict[str, str] = field(default_factory=dict)
+    deal_filings: int = 0  # with --apply: filings placed in deals made again
 
     def count(self, kind: str) -> int:
         return sum(change.kind == kind for change in self.changes)
@@ -71,6 +73,7 @@ class ReplayReport:
             f"{self.filings} filings ({self.from_store} from the filing store, {self.fetched} fetched, "
             f"{self.unavailable} unavailable): {self.count('added')} events added, {self.count('removed')} removed, "
             f"{self.count('changed')} changed; {done}; {self.alerted} filings alerted; rules {self.rules_version}"
+            + (f"; deals made again over {self.deal_filings} filings" if applied and self.deal_filings else "")
         )
 
 
@@ -117,10 +120,10 @@ def _start_worker(sources: RuleSources) -> None:
     _RULES = RuleSet(load_sources(sources).rules)
 
 
-def _scan_in_worker(data: bytes, source: str) -> tuple[list[Event], str | None]:
+def _scan_in_worker(data: bytes, source: str) -> tuple[list[Event], str | None, Recall]:
     assert _RULES is not None, "the pool's initializer loads the rules"
     result = scan_bytes(data, source, _RULES)
-    return result.events, result.error
+    return result.events, result.error, result.recall
 
 
 async def replay(
@@ -142,6 +145,7 @@ async def replay(
     report = ReplayReport(rules_version=version)
     filings = await store.filings_in_range(since, until, forms or None)
     report.filings = len(filings)
+    replayed: dict[str, Recall] = {}  # accession -> what a filing without events recalls, for deals
     archive = filing_store_of(settings)
     share = settings.edgar.model_copy(
         update={"max_requests_per_second": settings.edgar.max_requests_per_second * settings.filing_store.replay_share}
@@ -156,7 +160,8 @@ async def replay(
                 data = await _body(filing, archive, client, report)
                 if data is None:
                     return
-                events, error = await loop.run_in_executor(pool, _scan_in_worker, data, filing.filing.url)
+                events, error, recall = await loop.run_in_executor(pool, _scan_in_worker, data, filing.filing.url)
+                replayed[filing.filing.accession] = recall
                 if error is not None:
                     log.warning("replay: %s could not be read: %s", filing.filing.accession, error)
                     report.unavailable += 1
@@ -184,6 +189,9 @@ async def replay(
                 pending.add(asyncio.create_task(one(filing)))
             if pending:
                 await asyncio.gather(*pending)
+        if apply and replayed:
+            # Events changed: the deals they made are made again from them (storage/deals.py).
+            report.deal_filings = await store.rebuild_deals(replayed)
         if report.alerted:
             # Sent now, as `run --once` would; the claims let a running daemon never send one twice.
             await OutboxDelivery(store, destinations.notifiers, destinations.digests).drain()

@@ -118,6 +118,7 @@ async def open_app(settings: Settings, rules: RuleBook, alerts: bool = True, rol
                     metrics=metrics,
                     ticker_of=destinations.router.ticker_of,
                     outstanding_of=facts.shares_outstanding,
+                    broadcast_percent=settings.slack.broadcast_change_percent,
                 ),
                 workers=[],
                 metrics=metrics,

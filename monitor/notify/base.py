@@ -15,6 +15,7 @@ from monitor.errors import MonitorError
 from monitor.settings import http_url
 from rules.catalogue import event_type, format_fields, format_implied_price, implied_price
 from rules.fields import FieldValue
+from storage.deals import DealLink
 from storage.outbox import PendingAlert
 from storage.session import aware
 
@@ -62,6 +63,29 @@ class AlertEvent:
 
 
 @dataclass(frozen=True, slots=True)
+class DealFilingLine:
+    accession: str
+    form: str | None
+    filed: date | None
+    part: str
+
+
+@dataclass(frozen=True, slots=True)
+class DealContext:
+    """The deal an alert's filing is part of: a later filing's alert is a reply in its thread."""
+
+    id: int
+    key: str  # its first filing's accession: names the thread the same way in any database
+    part: str  # this filing's part (signing, Form D, resale registration ...)
+    adds: str  # what this filing adds to the deal: its reply's line
+    first: bool  # this filing opened the deal
+    terms: dict[str, dict[str, FieldValue]]  # the deal's terms now
+    filings: tuple[DealFilingLine, ...]  # its filings, in the order they joined
+    thread_ts: str | None = None  # set at delivery: the deal's message this alert replies under
+    size_change: float | None = None  # how much this filing changed the deal's size, in percent
+
+
+@dataclass(frozen=True, slots=True)
 class Alert:
     id: int
     destination: str
@@ -75,6 +99,8 @@ class Alert:
     accepted_at: datetime | None = None  # when the SEC accepted the filing (UTC)
     ticker: str | None = None  # from the SEC's ticker list, when it has the filer
     dilution: str | None = None  # the new shares against those outstanding (monitor.notify.dilution)
+    deal: DealContext | None = None
+    broadcast: bool = False  # a reply that changes its deal's size enough: shown in the channel too
 
     @classmethod
     def from_pending(cls, pending: PendingAlert, ticker: str | None = None) -> Alert:
@@ -93,7 +119,13 @@ class Alert:
             send_started_at=pending.alert.send_started_at,
             accepted_at=aware(filing.accepted_at) if filing.accepted_at else None,
             ticker=ticker,
+            deal=_deal_context(pending.deal, filing.accession),
         )
+
+    @property
+    def reply(self) -> bool:
+        """A later filing of a deal, sent as a reply in the deal's thread."""
+        return self.deal is not None and self.deal.thread_ts is not None
 
     @property
     def url(self) -> str | None:
@@ -110,12 +142,26 @@ class Alert:
         return f"{self.name} ({self.form or '?'}, {self.accession})"
 
     def summary(self) -> str:
-        """One line: who filed what, each event's key numbers, and the dilution where known."""
-        return f"{self.who}: {self.numbers()}" + (f" · dilution: {self.dilution}" if self.dilution else "")
+        """One line: who filed what, each event's key numbers, and the dilution where known; a later
+        filing of a deal, what it adds to the deal."""
+        deal = f" · deal #{self.deal.id}" if self.deal else ""
+        if self.deal is not None and not self.deal.first:
+            return f"{self.who}{deal} {self.deal.adds}"
+        return f"{self.who}{deal}: {self.numbers()}" + (f" · dilution: {self.dilution}" if self.dilution else "")
 
     def numbers(self) -> str:
         """Each event's type and key numbers, '; ' between events."""
-        return "; ".join(f"{e.type} {e.terms()}" for e in self.events)
+        return "; ".join(f"{e.type} {e.terms()}" for e in self.events) or "no events of its own"
+
+
+def _deal_context(link: DealLink | None, accession: str) -> DealContext | None:
+    if link is None or link.deal.id is None:
+        return None
+    filings = tuple(DealFilingLine(f.accession, f.form, f.filed, df.part) for df, f in link.filings)
+    terms = {name: dict(fields) for name, fields in link.deal.terms.items()}
+    return DealContext(
+        link.deal.id, link.deal.key, link.part, link.adds, link.first, terms, filings, size_change=link.size_change
+    )
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from monitor.edgar.calendar import EASTERN
-from monitor.edgar.urls import public_submission_url
+from monitor.edgar.urls import public_filing_url, public_submission_url
 from monitor.escape import for_slack as escape
 from monitor.notify.base import Alert, AlertEvent
-from rules.catalogue import event_type, format_implied_price, format_value, implied_price
+from rules.catalogue import event_type, format_fields, format_implied_price, format_value, implied_price
 from rules.fields import FieldValue
 
 Block = dict[str, Any]
@@ -54,8 +55,50 @@ def alert_message(alert: Alert) -> Message:
         blocks.append(_section(f"_…and {len(alert.events) - len(shown)} more events: see the filing._"))
     if alert.cik:
         blocks.append(_links(alert))
-    blocks.append(_context(f"rules: {', '.join(sorted({e.rule for e in alert.events}))} · filing-monitor"))
+    deal = f"deal #{alert.deal.id} · " if alert.deal else ""
+    blocks.append(_context(f"{deal}rules: {', '.join(sorted({e.rule for e in alert.events}))} · filing-monitor"))
     return Message(text=cut(summary_text(alert), TEXT_CHARS), blocks=blocks)
+
+
+def reply_message(alert: Alert) -> Message:
+    """A later filing of a deal, in the deal's thread: its part and only what it adds."""
+    assert alert.deal is not None
+    accession = f"<{alert.url}|{alert.accession}>" if alert.url else alert.accession
+    line = f"*{escape(alert.form or '?')}* {accession} · {escape(alert.deal.adds or alert.deal.part)}"
+    blocks: list[Block] = [_section(line)]
+    notes = [f"⚠️ {escape(check)}" for e in alert.events for check in e.checks]
+    if alert.dilution:
+        notes.append(f"dilution: {escape(alert.dilution)}")
+    if notes:
+        blocks.append(_context(cut("\n".join(notes), FIELD_CHARS)))
+    blocks.append(_context(f"deal #{alert.deal.id} · {alert.deal.part} · filing-monitor"))
+    text = f"{escape(alert.name)} ({escape(alert.form or '?')}, {accession}) {escape(alert.deal.adds)}"
+    return Message(text=cut(text, TEXT_CHARS), blocks=blocks)
+
+
+def deal_message(alert: Alert) -> Message:
+    """The deal's first message as a later filing updates it: the deal's terms now, and its filings."""
+    assert alert.deal is not None
+    deal = alert.deal
+    company = alert.company or "Unknown company"
+    title = f"{company} · {alert.ticker}" if alert.ticker else company
+    blocks: list[Block] = [_header(f"{title} · deal #{deal.id}")]
+    for type_name, fields in list(deal.terms.items())[: MAX_BLOCKS // 2]:
+        blocks.append(_event_blocks(AlertEvent(type_name, "", fields, ""), quote=False)[0])
+    filings = deal.filings
+    lines = [_deal_filing_line(alert.cik, line.accession, line.form, line.part, line.filed) for line in filings]
+    blocks.append(_section(cut("*Filings*\n" + "\n".join(lines), SECTION_CHARS)))
+    blocks.append(_context(f"deal #{deal.id} · {len(filings)} filings · filing-monitor"))
+    terms = "; ".join(f"{event_type(t).title.lower()} {format_fields(t, f)}" for t, f in deal.terms.items())
+    text = f"{escape(alert.name)} · deal #{deal.id}: {escape(terms)} · {len(filings)} filings"
+    return Message(text=cut(text, TEXT_CHARS), blocks=blocks[:MAX_BLOCKS])
+
+
+def _deal_filing_line(cik: str | None, accession: str, form: str | None, part: str, filed: date | None) -> str:
+    url = public_filing_url(cik, accession) if cik else None
+    shown = f"<{url}|{accession}>" if url else accession
+    when = f" · filed {filed.isoformat()}" if filed else ""
+    return f"• {escape(part)}: *{escape(form or '?')}* {shown}{when}"
 
 
 def digest_message(alerts: Sequence[Alert]) -> Message:
@@ -93,7 +136,11 @@ def _digest_line(alert: Alert) -> str:
     who = escape(alert.name)
     name = f"<{alert.url}|{who}>" if alert.url else who
     parts = [f"{event_type(e.type).title}: {_key_numbers(e)}" for e in alert.events]
-    return cut(f"*{name}* ({escape(alert.form or '?')}, {alert.accession}) — {escape('; '.join(parts))}", SECTION_CHARS)
+    said = "; ".join(parts)
+    if alert.deal is not None and not alert.deal.first:
+        said = alert.deal.adds
+    deal = f" · deal #{alert.deal.id}" if alert.deal else ""
+    return cut(f"*{name}* ({escape(alert.form or '?')}, {alert.accession}){deal} — {escape(said)}", SECTION_CHARS)
 
 
 def _key_numbers(event: AlertEvent) -> str:

@@ -46,8 +46,11 @@ class OutboxDelivery:
         metrics: Metrics | None = None,
         ticker_of: Callable[[str | None], str | None] | None = None,
         outstanding_of: Callable[[str | None], Awaitable[SharesOutstanding | None]] | None = None,
+        broadcast_percent: float = 0,
     ) -> None:
         self.store = store
+        self.broadcast_percent = broadcast_percent  # a reply changing its deal's size this much: in the channel too
+        self._held_back: set[int] = set()  # replies put off in this pass: their deal's message is not out yet
         self._ticker_of = ticker_of or (lambda cik: None)
         self._outstanding_of = outstanding_of
         self.metrics = metrics or unserved()
@@ -86,9 +89,10 @@ class OutboxDelivery:
         """Send what is due (not paused, digests whose wait is over); the number of alerts delivered."""
         async with self._lock:
             delivered = 0
+            self._held_back = set()
             for destination in await self._due_digests():
                 delivered += await self._deliver_digest(destination)
-            while batch := await self.store.claim_alerts(CLAIM_BATCH, skip=self._waiting()):
+            while batch := await self.store.claim_alerts(CLAIM_BATCH, skip=self._waiting(), held_back=self._held_back):
                 by_destination: dict[str, list[Alert]] = {}
                 for alert in await self._alerts(batch):
                     by_destination.setdefault(alert.destination, []).append(alert)
@@ -110,8 +114,27 @@ class OutboxDelivery:
     async def _deliver_each(self, destination: str, alerts: list[Alert]) -> int:
         delivered = 0
         for alert in alerts:
-            delivered += await self._deliver(destination, [alert])
+            placed = await self._placed(destination, alert)
+            if placed is None:
+                self._held_back.add(alert.id)  # kept claimed; the next pass finds its deal's message out
+                continue
+            delivered += await self._deliver(destination, [placed])
         return delivered
+
+    async def _placed(self, destination: str, alert: Alert) -> Alert | None:
+        """Where a deal's filing goes at a destination that keeps threads: a reply under the deal's
+        message once that is out (None: not yet), else a message of its own."""
+        notifier = self.notifiers.get(destination)
+        if alert.deal is None or not getattr(notifier, "threads", False) or destination in self.digests:
+            return alert
+        where, ts = await self.store.thread_of(alert.id, alert.deal.id, destination)
+        if where == "wait":
+            return None
+        if where == "parent" or ts is None:
+            return alert
+        change = alert.deal.size_change
+        broadcast = self.broadcast_percent > 0 and change is not None and abs(change) >= self.broadcast_percent
+        return replace(alert, deal=replace(alert.deal, thread_ts=ts), broadcast=broadcast)
 
     async def drain(self, give_up_after: float = 120.0) -> int:
         """Deliver everything due, waiting out rate limits and short outages (one-shot commands, `run
@@ -167,7 +190,8 @@ class OutboxDelivery:
             alerts = await self._not_yet_delivered(notifier, alerts)
             if not alerts:
                 return len(ids)
-            await self.store.mark_send_started([a.id for a in alerts])
+            thread_ts = alerts[0].deal.thread_ts if len(alerts) == 1 and alerts[0].deal else None
+            await self.store.mark_send_started([a.id for a in alerts], thread_ts)
             delivery = await notifier.send(alerts)
         except NotifyError as error:
             await self._failed(destination, alerts, error)

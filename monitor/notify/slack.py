@@ -17,6 +17,7 @@ import logging
 import re
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Collection, Mapping, Sequence
+from dataclasses import replace
 from typing import Any
 
 import aiohttp
@@ -25,7 +26,14 @@ from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
 from monitor.notify.base import Alert, Delivery, Notifier, NotifyError, network_error, shown_body, usable_url
-from monitor.notify.blocks import Message, accession_link_in, alert_message, digest_message
+from monitor.notify.blocks import (
+    Message,
+    accession_link_in,
+    alert_message,
+    deal_message,
+    digest_message,
+    reply_message,
+)
 from monitor.retry_after import retry_after_seconds
 from monitor.settings import Settings
 from storage.states import Destination
@@ -67,13 +75,26 @@ PERMANENT_ERRORS = {
 WEBHOOK_PERMANENT = {400, 403, 404, 410}  # invalid_payload, invalid_token/action_prohibited, no_service, archived
 
 
+# A deal's message once updated no longer shows a filing's own terms: Slack may refuse to edit it
+# (too old, deleted): the reply stands, and the failure is logged.
+_ON_ITS_OWN = "posted on its own: its deal's message is gone"
+_UPDATE_REFUSED = {"message_not_found", "cant_update_message", "edit_window_closed", "is_inactive"}
+
+
 def message_for(alerts: Sequence[Alert]) -> Message:
-    return alert_message(alerts[0]) if len(alerts) == 1 else digest_message(alerts)
+    if len(alerts) == 1:
+        return reply_message(alerts[0]) if alerts[0].reply else alert_message(alerts[0])
+    return digest_message(alerts)
 
 
 def metadata_for(alerts: Sequence[Alert]) -> dict[str, Any]:
+    """What our messages carry to be found again: the filings they were posted for, and the deal's key."""
     # Payload values are kept to strings: Slack's metadata schema allows no arrays of strings.
-    return {"event_type": METADATA_TYPE, "event_payload": {"accessions": " ".join(a.accession for a in alerts)}}
+    payload = {"accessions": " ".join(a.accession for a in alerts)}
+    deal = alerts[0].deal if len(alerts) == 1 else None
+    if deal is not None:
+        payload["deal"] = deal.key
+    return {"event_type": METADATA_TYPE, "event_payload": payload}
 
 
 class Pacer:
@@ -109,6 +130,7 @@ class ChannelLedger:
         self.channel_id = channel_id
         self.lock = asyncio.Lock()
         self.posted: dict[str, str] | None = None  # accession -> ts; None until the history is read
+        self.threads: dict[str, dict[str, str]] = {}  # a deal message's ts -> accession -> ts of its replies
 
     def found(self, alerts: Sequence[Alert]) -> dict[str, str]:
         return {a.accession: self.posted[a.accession] for a in alerts if self.posted and a.accession in self.posted}
@@ -120,6 +142,8 @@ class ChannelLedger:
 
 class SlackNotifier:
     """chat.postMessage with a bot token to one channel (a name such as #financings, or an id)."""
+
+    threads = True  # a deal's later filings reply in its first message's thread
 
     def __init__(
         self,
@@ -140,6 +164,8 @@ class SlackNotifier:
         self._unreadable: str | None = None  # why the history cannot be read (said once)
 
     async def send(self, alerts: Sequence[Alert]) -> Delivery:
+        if len(alerts) == 1 and alerts[0].reply:
+            return await self._send_reply(alerts[0])
         ledger = await self._ledger()
         if ledger is None:
             return await self._post(alerts)
@@ -156,9 +182,103 @@ class SlackNotifier:
             ledger.record(fresh, delivery.external_id or "")
             return delivery
 
-    async def _post(self, alerts: Sequence[Alert]) -> Delivery:
+    async def _send_reply(self, alert: Alert) -> Delivery:
+        """A later filing of a deal: a reply in the deal's thread, then the deal's message updated to
+        the deal's terms now. The reply is looked for in the thread (read once a process) before it
+        is posted; the update is made again whenever the reply is found (an edit says the same twice).
+        The deal's message keeps its own metadata: other processes may reply in the same thread, so
+        it cannot say which replies are out."""
+        assert alert.deal is not None and alert.deal.thread_ts is not None
+        thread_ts = alert.deal.thread_ts
+        ledger = await self._ledger()
+        if ledger is None:
+            delivery = await self._post_reply(alert)
+            if delivery.detail != _ON_ITS_OWN:
+                await self._update_deal_message(alert)
+            return delivery
+        async with ledger.lock:
+            replies = ledger.threads.get(thread_ts)
+            if replies is None:
+                replies = ledger.threads[thread_ts] = await self._replies(ledger.channel_id, thread_ts)
+            if alert.accession in replies:
+                ts = replies[alert.accession]
+                delivery = Delivery(ts, ledger.channel_id, f"already in the deal's thread, ts {ts}", already_there=True)
+            else:
+                delivery = await self._post_reply(alert)
+                if delivery.detail == _ON_ITS_OWN:
+                    ledger.record([alert], delivery.external_id or "")
+                    return delivery
+                replies[alert.accession] = delivery.external_id or ""
+            await self._update_deal_message(alert)
+            return delivery
+
+    async def _post_reply(self, alert: Alert) -> Delivery:
+        """The reply; where the deal's message is gone (deleted in the channel), the filing's own message."""
+        assert alert.deal is not None
+        try:
+            return await self._post([alert], alert.deal.thread_ts)
+        except NotifyError as error:
+            if error.code != "thread_not_found":
+                raise
+        log.warning(
+            "%s: the message of deal #%d is gone: %s gets a message of its own",
+            self.name,
+            alert.deal.id,
+            alert.accession,
+        )
+        alone = replace(alert, deal=replace(alert.deal, thread_ts=None))
+        delivery = await self._post([alone])
+        return replace(delivery, detail=_ON_ITS_OWN)
+
+    async def _update_deal_message(self, alert: Alert) -> None:
+        """chat.update of the deal's first message: its terms now and its filings. Without metadata:
+        Slack keeps the message's own, which names the filing it was posted for."""
+        assert alert.deal is not None and alert.deal.thread_ts is not None
+        message = deal_message(alert)
+        channel = await self._resolved_channel()
+        # Not paced: Slack's one message a second a channel is for posts; an edit has its own limit
+        # (a 429 is retried, after a lookup, like any send).
+        try:
+            await self._call(
+                self._client.chat_update(
+                    channel=channel,
+                    ts=alert.deal.thread_ts,
+                    text=message.text,
+                    blocks=message.blocks,
+                )
+            )
+        except NotifyError as error:
+            if error.code not in _UPDATE_REFUSED:
+                # The reply is out; the update is not: the alert is retried, after a lookup that finds
+                # the reply and updates the message again (an update says the same thing twice).
+                raise NotifyError(
+                    str(error), True, code=error.code, retry_after=error.retry_after, maybe_delivered=True
+                ) from None
+            log.warning(
+                "%s: the message of deal #%d cannot be updated (%s): its thread has the news",
+                self.name,
+                alert.deal.id,
+                error.code,
+            )
+
+    async def _replies(self, channel_id: str, thread_ts: str) -> dict[str, str]:
+        """accession -> ts of our replies in a deal's thread (conversations.replies)."""
+        found: dict[str, str] = {}
+        replies = self._client.conversations_replies
+        async for page in self._pages(replies, channel=channel_id, ts=thread_ts, include_all_metadata=True):
+            for message in page.get("messages") or []:
+                if str(message.get("ts")) == thread_ts:
+                    continue  # the deal's own message leads every page
+                for accession in _named_accessions(message):
+                    found.setdefault(accession, str(message.get("ts") or ""))
+        return found
+
+    async def _post(self, alerts: Sequence[Alert], thread_ts: str | None = None) -> Delivery:
         message = message_for(alerts)
         await self.pacer.wait()
+        threaded: dict[str, Any] = {"thread_ts": thread_ts} if thread_ts else {}
+        if thread_ts and alerts[0].broadcast:
+            threaded["reply_broadcast"] = True
         response = await self._call(
             self._client.chat_postMessage(
                 channel=self.channel,
@@ -167,6 +287,7 @@ class SlackNotifier:
                 metadata=metadata_for(alerts),
                 unfurl_links=False,
                 unfurl_media=False,
+                **threaded,
             )
         )
         self._channel_id = str(response.get("channel") or self._channel_id or "") or None
@@ -238,18 +359,34 @@ class SlackNotifier:
             ) from None
 
     async def _search_history(self, alerts: Sequence[Alert]) -> dict[int, Delivery]:
+        found = await self._search_threads([a for a in alerts if a.reply])
+        alerts = [a for a in alerts if not a.reply]
         started = [a.send_started_at.timestamp() for a in alerts if a.send_started_at]
         if not started:
-            return {}
+            return found
         wanted = {a.accession: a.id for a in alerts}
         channel = await self._resolved_channel()
-        found: dict[int, Delivery] = {}
         oldest = f"{min(started) - HISTORY_MARGIN_SECONDS:.6f}"
         history = self._client.conversations_history
         async for page in self._pages(history, channel=channel, oldest=oldest, include_all_metadata=True):
             for message in page.get("messages") or []:
                 for accession in _accessions_in(message, wanted):
                     found[wanted[accession]] = Delivery(str(message.get("ts")), channel, "found in history")
+        return found
+
+    async def _search_threads(self, alerts: Sequence[Alert]) -> dict[int, Delivery]:
+        """Replies whose send's outcome is unknown, looked for in their deals' threads; one found
+        there gets its deal's message updated now (the step after the reply may not have run)."""
+        found: dict[int, Delivery] = {}
+        if not alerts:
+            return found
+        channel = await self._resolved_channel()
+        for alert in alerts:
+            assert alert.deal is not None and alert.deal.thread_ts is not None
+            replies = await self._replies(channel, alert.deal.thread_ts)
+            if alert.accession in replies:
+                await self._update_deal_message(alert)
+                found[alert.id] = Delivery(replies[alert.accession], channel, "found in the deal's thread")
         return found
 
     async def _resolved_channel(self) -> str:

@@ -33,7 +33,17 @@ def alert_payload(alert: Alert) -> dict[str, Any]:
         "url": alert.url,
         "summary": alert.summary(),
         "events": [{"type": e.type, "rule": e.rule, "fields": e.fields, "evidence": e.evidence} for e in alert.events],
+        "deal": _deal_payload(alert),
     }
+
+
+def _deal_payload(alert: Alert) -> dict[str, Any] | None:
+    """The deal the filing is part of: its id, its first filing (the same in any database), this
+    filing's part and what it adds."""
+    deal = alert.deal
+    if deal is None:
+        return None
+    return {"id": deal.id, "key": deal.key, "part": deal.part, "adds": deal.adds, "first": deal.first}
 
 
 def idempotency_key(alert: Alert) -> str:

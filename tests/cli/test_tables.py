@@ -39,7 +39,7 @@ def test_fields_take_their_type_from_the_event() -> None:
 
 def test_an_empty_alert_list_says_so_instead_of_a_bare_frame() -> None:
     out = StringIO()
-    print_alerts([], Console(file=out, width=80), as_json=False)
+    print_alerts(([], {}), Console(file=out, width=80), as_json=False)
     assert out.getvalue() == "no alerts waiting: every alert was sent (`alerts list --all` shows them)\n"
 
 

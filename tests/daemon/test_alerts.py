@@ -82,14 +82,14 @@ def alerts_sent(setup: Setup) -> Callable[[], Awaitable[bool]]:
 
 
 def posted_accessions(fake: FakeSlack, channel: str | None = None) -> Counter[str]:
-    messages = fake.messages[channel] if channel else fake.all_messages()
-    return Counter(m["metadata"]["event_payload"]["accessions"] for m in messages)
+    """Each post (a message, or a reply in a deal's thread) by the filings it named when posted."""
+    return Counter(fake.posted_accessions(channel))
 
 
 def assert_exactly_one_message_per_financing_filing(setup: Setup) -> None:
     posted = posted_accessions(setup.fake_slack)
     assert posted == Counter(list(setup.financing)), f"doubled: {[a for a, n in posted.items() if n > 1]}"
-    for message in setup.fake_slack.all_messages():
+    for message in setup.fake_slack.posts:
         filing = setup.financing[message["metadata"]["event_payload"]["accessions"]]
         header = re.search(rb"COMPANY CONFORMED NAME:\s*(.+)", filing.body)
         assert header is not None
@@ -114,7 +114,7 @@ async def test_each_financing_filing_gets_one_message_through_slack_faults_and_r
     assert_exactly_one_message_per_financing_filing(setup)
     assert fake.stats.faults["500"] > 0 and fake.stats.faults["slow"] > 0 and fake.stats.errors["ratelimited"] > 0
     sent = {a.external_id for a, _ in await setup.store.list_alerts(["sent"], limit=1000)} - {None}
-    assert sent >= {m["ts"] for m in fake.all_messages()} - {None} or len(sent) == len(setup.financing)
+    assert sent >= {m["ts"] for m in fake.posts} - {None} or len(sent) == len(setup.financing)
     assert "Traceback" not in daemon.text()
 
 
@@ -129,7 +129,7 @@ async def test_killed_at_random_moments_while_delivering_five_times_still_one_me
     async with running_services(tmp_path, filings, ruleset, open_store, fake) as setup:
         daemon = DaemonProcess(setup.config, env={"SLACK_BOT_TOKEN": TOKEN})
         for _ in range(5):
-            before = len(fake.all_messages())
+            before = len(fake.posts)
             await daemon.start()
             await wait_until(_more_messages(fake, before), 60, daemon)
             await asyncio.sleep(chance.uniform(0.0, 1.2))
@@ -144,7 +144,7 @@ async def test_killed_at_random_moments_while_delivering_five_times_still_one_me
 
 def _more_messages(fake: FakeSlack, than: int) -> Callable[[], Awaitable[bool]]:
     async def more() -> bool:
-        return len(fake.all_messages()) > than
+        return len(fake.posts) > than
 
     return more
 
@@ -262,9 +262,13 @@ async def test_a_ticker_watchlist_route_and_a_digest_channel_in_the_running_daem
     neo = {a for a, f in setup.financing.items() if f.cik == "930553"}
     assert neo and Counter(posted_accessions(fake, "C0BIGDEAL")) == Counter(list(neo))
     # Each alert names the filer's ticker from the same list (issue 21: what a trader reads first).
-    assert all(" · NEOT (" in message["text"] for message in fake.messages["C0BIGDEAL"])
-    # ... and its dilution, from the company facts the same EDGAR serves (issue 21).
-    assert all("dilution: 520,324 shares sold = 4.1%" in message["text"] for message in fake.messages["C0BIGDEAL"])
+    big_deals = [post for post in fake.posts if post["channel"] == "C0BIGDEAL"]
+    assert all(" · NEOT (" in post["text"] for post in big_deals)
+    # ... and its dilution, from the company facts the same EDGAR serves (issue 21); the copies of
+    # the seed are one deal: the first is its message, the others replies in its thread.
+    first, *replies = big_deals
+    assert "dilution: 520,324 shares sold = 4.1%" in first["text"]
+    assert all(reply["thread_ts"] == first["ts"] for reply in replies)
     summaries = [m["metadata"]["event_payload"]["accessions"].split() for m in fake.messages["C0BUSY"]]
     in_summaries = [a for summary in summaries for a in summary]
     assert sorted(in_summaries) == sorted(set(setup.financing) - neo)  # each once

@@ -29,12 +29,12 @@ TOKEN = "xoxb-shared"
 
 
 def posted(slack: FakeSlack) -> Counter[str]:
-    return Counter(m["metadata"]["event_payload"]["accessions"] for m in slack.all_messages())
+    return Counter(slack.posted_accessions())
 
 
 def messages(slack: FakeSlack, count: int) -> Callable[[], Awaitable[bool]]:
     async def arrived() -> bool:
-        return len(slack.all_messages()) >= count
+        return len(slack.posts) >= count
 
     return arrived
 

@@ -356,14 +356,14 @@ async def test_two_instances_on_one_postgresql_database_share_the_work_without_d
     assert stats.served["submission"] == len(published)  # and no filing was fetched twice
     alerts = [line for d in daemons for line in d.text().splitlines() if line.startswith("ALERT ")]
     assert len(alerts) == sum(1 for s in stored if s.events)  # each alert printed once
-    posted = Counter(m["metadata"]["event_payload"]["accessions"] for m in slack.all_messages())
+    posted = Counter(slack.posted_accessions())
     assert posted == Counter(s.filing.accession for s in stored if s.events)  # and posted to Slack once
     assert stats.violations == 0
 
 
 def _messages(slack: FakeSlack, count: int) -> Callable[[], Awaitable[bool]]:
     async def arrived() -> bool:
-        return len(slack.all_messages()) >= count
+        return len(slack.posts) >= count
 
     return arrived
 

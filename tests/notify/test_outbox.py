@@ -87,7 +87,7 @@ async def test_an_alert_is_delivered_once_with_its_id_stored(store: Store) -> No
     assert await delivery.deliver_pending() == 0
     ((alert,),) = notifier.sent
     assert alert.summary() == (
-        "NEOTHERAPEUTICS INC (8-K, 0000930553-00-000010): share_sale shares=520,324, price_per_share=$15.375"
+        "NEOTHERAPEUTICS INC (8-K, 0000930553-00-000010) · deal #1: share_sale shares=520,324, price_per_share=$15.375"
     )
     ((row, _),) = await store.list_alerts(["sent"])
     assert (row.external_id, row.delivered_to, row.send_started_at is not None) == ("ts-1", "C1", True)

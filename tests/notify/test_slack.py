@@ -14,13 +14,14 @@ import pytest
 from aiohttp import web
 
 from fakes.slack import FakeSlack, SlackFaults, render_mrkdwn
-from monitor.notify.base import Alert, NotifyError
+from monitor.notify.base import Alert, DealContext, DealFilingLine, NotifyError
 from monitor.notify.delivery import OutboxDelivery
 from monitor.notify.destinations import Destinations, open_destinations
 from monitor.notify.sample import seed_alert
 from monitor.notify.slack import Pacer, SlackNotifier
 from monitor.settings import Settings
 from rules.events import Event
+from rules.fields import FieldValue
 from storage.repository import ProcessedFiling, Store
 from storage.session import utcnow
 from tests.conftest import serving
@@ -355,3 +356,48 @@ async def test_a_token_with_a_control_character_turns_slack_off_without_showing_
         assert "slack:#financings" not in destinations.notifiers
         assert "is not a usable token" in destinations.describe()
     assert "SECRET" not in caplog.text
+
+
+def deal_alert(number: int, thread_ts: str | None, first: bool = False) -> Alert:
+    """A filing of deal #3 (whose first filing is number 10): a reply under `thread_ts`, if given."""
+    filings = tuple(
+        DealFilingLine(f"0000930553-00-{n:06d}", "8-K" if n == 10 else "D", None, "signing" if n == 10 else "Form D")
+        for n in (10, 11)
+    )
+    terms: dict[str, dict[str, FieldValue]] = {"share_sale": {"shares": 520324, "gross_proceeds": 8_000_000.0}}
+    context = DealContext(
+        3, "0000930553-00-000010", filings[number - 10].part, "Form D: fee $560,000", first, terms, filings, thread_ts
+    )
+    return replace(alert(number), deal=context)
+
+
+async def test_a_later_filing_replies_in_the_deals_thread_and_updates_its_message_once_each() -> None:
+    fake = FakeSlack(per_channel_per_second=50)
+    async with slack(fake) as (destinations, _):
+        notifier = destinations.notifiers["slack:#financings"]
+        parent = await notifier.send([deal_alert(10, None, first=True)])
+        reply = deal_alert(11, parent.external_id)
+        delivery = await notifier.send([reply])
+        # Sent again (a restart that lost the answer): found in the thread, not posted twice.
+        again = await notifier.find_delivered([replace(reply, send_started_at=utcnow())])
+    (message,) = fake.messages["C0FINANCE"]
+    (posted,) = fake.thread(message["ts"])
+    assert posted["ts"] == delivery.external_id == again[11].external_id
+    assert posted["metadata"]["event_payload"] == {"accessions": "0000930553-00-000011", "deal": "0000930553-00-000010"}
+    assert "Form D: fee $560,000" in render_mrkdwn(posted["text"])
+    assert message["metadata"]["event_payload"]["accessions"] == "0000930553-00-000010"  # kept by the edits
+    assert "deal #3" in render_mrkdwn(message["text"]) and "2 filings" in render_mrkdwn(message["text"])
+    assert len(fake.updates) == 2  # the send, and the lookup that found the reply: an edit says it again
+
+
+async def test_a_later_filing_whose_deal_message_was_deleted_gets_a_message_of_its_own() -> None:
+    fake = FakeSlack(per_channel_per_second=50)
+    async with slack(fake, history_days=0) as (destinations, _):
+        notifier = destinations.notifiers["slack:#financings"]
+        parent = await notifier.send([deal_alert(10, None, first=True)])
+        fake.messages["C0FINANCE"].clear()  # deleted by someone in the channel
+        delivery = await notifier.send([deal_alert(11, parent.external_id)])
+    (message,) = fake.messages["C0FINANCE"]
+    assert message["ts"] == delivery.external_id and "thread_ts" not in message
+    assert message["metadata"]["event_payload"]["accessions"] == "0000930553-00-000011"
+    assert fake.updates == []

@@ -124,7 +124,7 @@ async def test_reading_an_older_schema_says_to_start_the_daemon_and_reading_the_
     async with engine.begin() as connection:
         await connection.execute(text("UPDATE alembic_version SET version_num = '0002'"))
     await engine.dispose()
-    with pytest.raises(StorageError, match="at revision 0002, this release reads 0005: start the daemon once"):
+    with pytest.raises(StorageError, match="at revision 0002, this release reads 0006: start the daemon once"):
         await Store.open_for_reading(database_url)
 
 
