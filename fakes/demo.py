@@ -2,7 +2,10 @@
 
 Starts the fake EDGAR on a free local port with every file in `samples/`, writes a config beside a
 fresh SQLite database in `.demo/`, runs `filing-monitor run --once` (catch up, poll, process, alert,
-exit) and then lists what it stored. Alerts are printed, and posted to Slack: the real one when
+exit) and then lists what it stored. Then the filings of `samples/deal/` are published one at a
+time, days apart as they were filed, each followed by `run --once`: Blue Cedar's PIPE (a sample
+8-K) is followed across its Form D and its resale S-1 in one Slack thread, and the issuer's later,
+unrelated convertible note gets a message of its own. Alerts are printed, and posted to Slack: the real one when
 SLACK_BOT_TOKEN is set (channel SLACK_CHANNEL, default #financings), else a local fake Slack whose
 messages the demo shows.
 """
@@ -28,7 +31,7 @@ CONFIG = """\
 [edgar]
 base_url = "{base_url}"
 user_agent = "filing-monitor demo demo@example.com"
-forms = ["8-K", "8-K/A", "D", "424B5"]
+forms = ["8-K", "8-K/A", "D", "424B5", "S-1", "S-1/A", "424B3"]
 poll_seconds = 5
 max_requests_per_second = 10
 
@@ -71,8 +74,16 @@ async def demo(samples: Path, workdir: Path) -> int:
         print(f"Slack: {'a local fake (set SLACK_BOT_TOKEN for the real one)' if fake_slack else slack_api}")
         command = ("run", "--config", str(config), "--once")
         code = await _run(sys.executable, "-m", "monitor", *command, env=environment)
+        for later in load_samples(samples / "deal") if code == 0 and (samples / "deal").is_dir() else []:
+            print(f"\n{later.day}: {later.company} files a {later.form} ({later.accession})", flush=True)
+            fake.publish(later)
+            code = await _run(sys.executable, "-m", "monitor", *command, env=environment)
+            if code != 0:
+                break
         if code == 0:
             code = await _run(sys.executable, "-m", "monitor", "events", "list", "--config", str(config))
+        if code == 0:
+            code = await _run(sys.executable, "-m", "monitor", "deals", "list", "--config", str(config))
     finally:
         await runner.cleanup()
         if slack_runner:
@@ -92,6 +103,12 @@ def _show_fake_slack(fake: FakeSlack) -> None:
     print(f"fake Slack received {len(messages)} messages in #{fake.channels['C0FINANCE']}:")
     for message in messages:
         print(f"  {render_mrkdwn(message['text'])[:150]}")
+        for reply in fake.thread(message["ts"]):
+            print(f"      ↳ in its thread: {render_mrkdwn(reply['text'])[:140]}")
+    updated = [m for m in messages if m.get("edited")]
+    for message in updated:
+        print("a deal's message, as its last update left it:")
+        print("    " + render_blocks(message["blocks"]).replace("\n", "\n    "))
     seed = next((m for m in messages if "NEOTHERAPEUTICS" in m["text"]), messages[0] if messages else None)
     if seed is not None:
         print("the seed filing's message, as its blocks read:")
