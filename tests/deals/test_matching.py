@@ -77,3 +77,15 @@ def test_recall_reads_share_counts_not_money_or_decimals() -> None:
 def test_a_deals_size_is_its_instruments_amounts() -> None:
     assert deal_size(PIPE) == 8_000_000.0
     assert deal_size({"warrant": {"warrant_shares": 5}}) is None
+
+
+def test_an_atm_program_and_a_later_convertible_note_of_one_issuer_are_two_deals() -> None:
+    atm = deal({"atm_program": {"max_amount": 50_000_000.0, "agent": "H.C. Wainwright & Co., LLC"}})
+    note = filing(Term("convertible_note", {"principal": 50_000_000.0, "conversion_price": 4.0}))
+    decision = decide(note, [atm])
+    assert decision.deal_id is None
+    assert decision.reason == (
+        "no open deal of the issuer agrees (deal #7: a different instrument (at-the-market program, not convertible notes))"
+    )
+    sales = filing(Term("atm_program", {"agent": "Wainwright"}), form="10-Q")
+    assert (decide(sales, [atm]).deal_id, decide(sales, [atm]).part) == (7, "sales update")

@@ -401,3 +401,14 @@ async def test_a_later_filing_whose_deal_message_was_deleted_gets_a_message_of_i
     assert message["ts"] == delivery.external_id and "thread_ts" not in message
     assert message["metadata"]["event_payload"]["accessions"] == "0000930553-00-000011"
     assert fake.updates == []
+
+
+async def test_a_reply_that_changes_the_deals_size_enough_is_shown_in_the_channel_too() -> None:
+    fake = FakeSlack(per_channel_per_second=50)
+    async with slack(fake, history_days=0) as (destinations, _):
+        notifier = destinations.notifiers["slack:#financings"]
+        parent = await notifier.send([deal_alert(10, None, first=True)])
+        await notifier.send([replace(deal_alert(11, parent.external_id), broadcast=True)])
+    first, shown = fake.messages["C0FINANCE"]
+    assert shown["subtype"] == "thread_broadcast" and shown["thread_ts"] == first["ts"]
+    assert len(fake.thread(first["ts"])) == 1
