@@ -3,6 +3,7 @@ of a given form and events would go, as Alertmanager's `amtool config routes tes
 
 from __future__ import annotations
 
+import asyncio
 import difflib
 import os
 import re
@@ -51,7 +52,8 @@ PLACEHOLDER_AGENTS = ("example research", "ops@example.com", "@example.com", "@e
 
 def config_warnings(settings: Settings) -> list[str]:
     """What will not work though the config is valid: the example's User-Agent, a SQLite database
-    whose folder is missing or read-only. Seen without creating or opening anything."""
+    whose folder is missing or read-only, a PostgreSQL server that refuses us. Seen without creating
+    anything (PostgreSQL is asked `SELECT 1`, nothing more)."""
     warnings = []
     agent = settings.edgar.user_agent.lower()
     if any(placeholder in agent for placeholder in PLACEHOLDER_AGENTS):
@@ -66,7 +68,43 @@ def config_warnings(settings: Settings) -> list[str]:
             warnings.append(f"[storage] url: the folder {folder} does not exist: the database cannot be created")
         elif not os.access(folder, os.W_OK):
             warnings.append(f"[storage] url: the folder {folder} is not writable: the database cannot be written")
+    elif url.startswith("postgresql+asyncpg://"):
+        refusal = asyncio.run(postgres_refusal(url))
+        if refusal:
+            warnings.append(f"[storage] url: {refusal}")
     return warnings
+
+
+POSTGRES_PROBE_SECONDS = 3.0
+
+
+async def postgres_refusal(url: str) -> str | None:
+    """Why the PostgreSQL server of `url` will not take us (no answer, a refused login, no such
+    database), or None; the password is never shown."""
+    import asyncpg
+    from sqlalchemy.engine import make_url
+
+    parts = make_url(url)
+    where = f"PostgreSQL at {parts.host or 'localhost'}:{parts.port or 5432}"
+    try:
+        connection = await asyncpg.connect(
+            user=parts.username,
+            password=parts.password,
+            host=parts.host,
+            port=parts.port,
+            database=parts.database,
+            timeout=POSTGRES_PROBE_SECONDS,
+            ssl=parts.query.get("ssl"),
+        )
+    except (OSError, TimeoutError) as error:
+        return f"{where} does not answer ({type(error).__name__}): the daemon cannot start until it does"
+    except asyncpg.PostgresError as error:
+        return f"{where} refused: {error}"
+    try:
+        await connection.fetchval("SELECT 1")
+    finally:
+        await connection.close()
+    return None
 
 
 def _line_of(problem: str) -> int:

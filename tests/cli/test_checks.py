@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from monitor.cli.checks import postgres_refusal
 from monitor.cli.main import build_parser, main
 
 EDGAR = '[edgar]\nuser_agent = "Harbor Research desk@harbor-research.test"\n'
@@ -230,3 +231,30 @@ def test_config_check_tells_a_routes_unknown_type_beside_the_other_mistakes(
     assert lines[1].startswith(
         f"{config}:7: [[routes]] types: unknown event type 'sharesale' (did you mean 'share_sale'?)"
     )
+
+
+@pytest.mark.parametrize(
+    ("url", "warned"),
+    [
+        ("postgresql+asyncpg://postgres@127.0.0.1:1/test", "PostgreSQL at 127.0.0.1:1 does not answer"),
+        (
+            "postgresql+asyncpg://postgres@127.0.0.1:5432/no_such_database_here",
+            'PostgreSQL at 127.0.0.1:5432 refused: database "no_such_database_here" does not exist',
+        ),
+    ],
+)
+def test_config_check_warns_of_a_postgresql_server_that_will_not_take_us(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], url: str, warned: str
+) -> None:
+    # Issue 23: a database the check can see will not open passed as OK. (The second case needs the
+    # PostgreSQL of the project's machines; where none answers, it warns of that instead.)
+    text = f'[edgar]\nuser_agent = "Tests tests@example.com"\n[storage]\nurl = "{url}"\n'
+    code, out, err = run(capsys, "config", "check", "--config", str(write(tmp_path, text)))
+    assert code == 0 and ": OK (" in out
+    assert f"warning: [storage] url: {warned}" in err or ("5432" in url and "does not answer" in err)
+
+
+async def test_config_check_says_nothing_of_a_postgresql_that_answers(database_url: str) -> None:
+    if not database_url.startswith("postgresql"):
+        pytest.skip("PostgreSQL only")
+    assert await postgres_refusal(database_url) is None
