@@ -233,7 +233,7 @@ async def latency(
         while await store.count_filings("done") < count and time.monotonic() < deadline:
             await asyncio.sleep(0.5)
         with_events = sum(1 for s in await store.all_filings() if s.events)
-        while len(slack.all_messages()) < with_events and time.monotonic() < deadline + 60:
+        while len(slack.posts) < with_events and time.monotonic() < deadline + 60:
             await asyncio.sleep(0.5)
         rows = await store.all_filings()
     finally:
@@ -247,10 +247,9 @@ async def latency(
         for s in rows
         if s.filing.processed_at and s.filing.accession in published
     ]
-    posted = [
-        float(m["ts"]) - published[m["metadata"]["event_payload"]["accessions"]].timestamp()
-        for m in slack.all_messages()
-    ]
+    # Every post: a filing's own message, or its reply in its deal's thread (copies of one filing
+    # are one deal), timed by the post's own ts.
+    posted = [float(m["ts"]) - published[m["metadata"]["event_payload"]["accessions"]].timestamp() for m in slack.posts]
     return Latency(stored, posted, polling)
 
 
