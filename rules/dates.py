@@ -59,7 +59,7 @@ def reference_date(filing: Filing) -> date | None:
 
 # "matures on", "due", "expires on", "until", "no later than", "payable on": what follows is a date to come.
 _A_DATE_TO_COME = re.compile(
-    r"(?:matur\w*|due|expir\w*|until|terminat\w*|no\s+later\s+than|prior\s+to|before|payable|repaid|redeem\w*|exercisable\s+through|beginning|commencing|starting)"
+    r"(?:matur\w*|due|expir\w*|until|terminat\w*|no\s+later\s+than|prior\s+to|before|on\s+or\s+after|payable|repaid|redeem\w*|exercisable\s+through|beginning|commencing|starting)"
     r"(?:\s+date(?:\s+(?:of|is|will\s+be))?)?\W+(?:on\W+|in\W+)?$",
     re.I,
 )
