@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Any
 
 from monitor.errors import ConfigError
-from monitor.notify.destinations import configured_routes, open_destinations
 from monitor.settings import Settings, load_settings, unknown_type_message
 from rules.catalogue import Catalogue
 from rules.errors import RuleError, RuleErrors
@@ -162,6 +161,9 @@ async def command_routes_test(
 ) -> int:
     """One line per destination the alert would go to, and why; routes whose destination is off
     are named too, as not sent."""
+    # Here, not at the top: `config check` shares this module and needs no notifier (0.3 s of imports).
+    from monitor.notify.destinations import open_destinations
+
     catalogue = load_sources(settings.rule_sources()).catalogue  # the packs may declare types of their own
     parsed = [parse_event(e, catalogue) for e in events]
     async with open_destinations(settings) as destinations:
@@ -176,6 +178,8 @@ def _route_lines(
 ) -> list[str]:
     # The filer's tickers, as EDGAR's ticker list would map them to its CIK.
     known = {ticker.upper(): (cik or "").lstrip("0") for ticker in tickers}
+    from monitor.notify.destinations import configured_routes
+
     routes, default = configured_routes(settings)
     lines = ["console: every alert"] if CONSOLE in live else []
     took_channel = False

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -41,3 +42,13 @@ def test_scan_loads_the_rules_but_not_the_database() -> None:
     modules = loaded_by("scan", str(ROOT / "samples"), "--json")
     assert "rules.engine" in modules
     assert not any(m.split(".")[0] in ("sqlalchemy", "sqlmodel", "alembic", "slack_sdk") for m in modules)
+
+
+def test_config_check_loads_no_notifier(tmp_path: Path) -> None:
+    # config check took 0.66 s, half of it importing the notifiers (and through them the outbox's
+    # tables) that only `routes test` uses.
+    config = tmp_path / "config.toml"
+    config.write_text('[edgar]\nuser_agent = "Tests tests@example.org"\n')
+    modules = loaded_by("config", "check", "--config", str(config))
+    assert "rules.loader" in modules
+    assert not any(m.startswith(("monitor.notify", "slack_sdk", "storage.outbox", "aiohttp")) for m in modules)
