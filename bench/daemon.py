@@ -289,6 +289,7 @@ async def main() -> int:
     parser.add_argument("--cpu-load", type=int, default=0, help="busy processes beside (a)")
     parser.add_argument("--only-a", action="store_true", help="figure (a) alone")
     parser.add_argument("--only-g", action="store_true", help="figure (g) alone")
+    parser.add_argument("--only-e", action="store_true", help="figures (b) on SQLite and (e) alone")
     # 60, not 30: where each filing lands in the 1 s poll cycle moves a 30-filing p50 by +-0.1 s run to run
     parser.add_argument("--spaced-filings", type=int, default=60, help="filings of (g), one every 3 s")
     args = parser.parse_args()
@@ -304,6 +305,8 @@ async def main() -> int:
             ok = await real_run(folder, results) and ok
             print(json.dumps(results))
             return 0 if ok else 1
+        if args.only_e:
+            return await memory_run(folder, filings, results)
         with busy_processes(args.cpu_load):
             limited = await run_backfill(folder, filings, f"sqlite:///{folder / 'a.db'}", rate_limit=10)
         ok = limited.rate >= TARGET_FILINGS_PER_SECOND and limited.refused == 0
@@ -367,6 +370,20 @@ async def main() -> int:
         await real_run(folder, results)  # reported beside (g); its target is issue 23's, not yet a gate
     print(json.dumps(results))
     return 0 if gate_ok else 1
+
+
+async def memory_run(folder: Path, filings: list[FakeFiling], results: dict[str, object]) -> int:
+    """(b) on SQLite and (e), alone: the daemon's memory while it works flat out."""
+    sqlite = await run_backfill(folder, filings, f"sqlite:///{folder / 'b.db'}", rate_limit=None)
+    ok = sqlite.steady_rss_mb <= TARGET_STEADY_RSS_MB
+    print(
+        f"(b) {sqlite.rate:.1f} filings/s; (e) RSS peak {sqlite.peak_rss_mb:.0f} MB, steady "
+        f"{sqlite.steady_rss_mb:.0f} MB; target steady <= {TARGET_STEADY_RSS_MB:.0f} MB: ratio "
+        f"{sqlite.steady_rss_mb / TARGET_STEADY_RSS_MB:.2f} {'MET' if ok else 'NOT MET'}"
+    )
+    results |= {"e_peak_rss_mb": round(sqlite.peak_rss_mb), "e_steady_rss_mb": round(sqlite.steady_rss_mb)}
+    print(json.dumps(results))
+    return 0 if ok else 1
 
 
 def spaced(accession: str) -> float:
