@@ -125,9 +125,7 @@ def build_parser() -> argparse.ArgumentParser:
     alert_list = alerts_commands.add_parser("list", help="alerts not sent yet (pending, failed), newest first")
     _config_option(alert_list)
     alert_list.add_argument("--all", action="store_true", help="sent alerts too")
-    alert_list.add_argument("--limit", type=_count, default=100, metavar="N", help="at most N alerts (default 100)")
-    alert_list.add_argument("--json", action="store_true", help="one JSON object per alert")
-    alert_list.add_argument("--wide", action="store_true", help="every column in full (default: a line or two a row)")
+    _listing_options(alert_list, "alert", 100)
     retry = alerts_commands.add_parser("retry", help="send failed alerts again (after fixing the cause)")
     _config_option(retry)
     retry.add_argument(
@@ -157,14 +155,19 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _listing_options(parser: argparse.ArgumentParser, what: str, limit: int) -> None:
+    """--json, --limit and --wide, as every list command takes them."""
+    parser.add_argument("--json", action="store_true", help=f"one JSON object per {what}")
+    parser.add_argument("--limit", type=_count, default=limit, metavar="N", help=f"at most N {what}s (default {limit})")
+    parser.add_argument("--wide", action="store_true", help="every column in full (default: a line or two a row)")
+
+
 def _deals_commands(commands: argparse._SubParsersAction[_Parser]) -> None:
     deals = commands.add_parser("deals", help="financings followed across their filings")
     deals_commands = deals.add_subparsers(dest="deals_command", required=True, parser_class=_Parser)
     listing = deals_commands.add_parser("list", help="list deals, newest first")
     _config_option(listing)
-    listing.add_argument("--json", action="store_true", help="one JSON object per deal")
-    listing.add_argument("--limit", type=_count, default=50, metavar="N", help="at most N deals (default 50)")
-    listing.add_argument("--wide", action="store_true", help="every term in full (default: a line or two a row)")
+    _listing_options(listing, "deal", 50)
     listing.add_argument("--ticker", metavar="SYMBOL", help="only this company's deals (the SEC's ticker list)")
     listing.add_argument("--cik", metavar="CIK", help="only this company's deals")
     listing.add_argument("--type", dest="kind", metavar="TYPE", help="only deals with this event type")
