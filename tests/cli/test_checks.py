@@ -8,6 +8,7 @@ import pytest
 
 from monitor.cli.checks import postgres_refusal
 from monitor.cli.main import build_parser, main
+from tests.conftest import fresh_database
 
 EDGAR = '[edgar]\nuser_agent = "Harbor Research desk@harbor-research.test"\n'
 ROUTES = """
@@ -254,7 +255,6 @@ def test_config_check_warns_of_a_postgresql_server_that_will_not_take_us(
     assert f"warning: [storage] url: {warned}" in err or ("5432" in url and "does not answer" in err)
 
 
-async def test_config_check_says_nothing_of_a_postgresql_that_answers(database_url: str) -> None:
-    if not database_url.startswith("postgresql"):
-        pytest.skip("PostgreSQL only")
-    assert await postgres_refusal(database_url) is None
+async def test_config_check_says_nothing_of_a_postgresql_that_answers(tmp_path: Path) -> None:
+    async with fresh_database("postgresql", tmp_path) as url:
+        assert await postgres_refusal(url) is None
