@@ -83,7 +83,7 @@ def scan_one(source: str, ruleset: RuleSet) -> ScanResult:
 def scan_bytes(data: Buffer, source: str, ruleset: RuleSet) -> ScanResult:
     """The daemon's step: a fetched submission -> its result, by the same reading and rules as `scan`."""
     try:
-        return scan_read_filing(read_filing(data, source), ruleset)
+        return scan_read_filing(read_filing(data, source), ruleset, recall=True)
     except FilingError as error:
         return ScanResult(source=source, error=str(error))
     except Exception as error:  # a bug must cost one filing (kept as failed, retried), not the worker
@@ -95,13 +95,15 @@ def _internal_error(source: str, error: Exception) -> ScanResult:
     return ScanResult(source=source, error=f"internal error: {type(error).__name__}: {error} (run with -v for details)")
 
 
-def scan_read_filing(filing: Filing, ruleset: RuleSet) -> ScanResult:
+def scan_read_filing(filing: Filing, ruleset: RuleSet, recall: bool = False) -> ScanResult:
+    """The rules over a read filing; with `recall` (the daemon and replay, which place filings in
+    deals), also the share counts a registration without events writes."""
     try:
         events = scan_filing(filing, ruleset)
     except RecursionError:
         return ScanResult(source=filing.source, header=filing.header, error="document too deeply nested to scan")
-    recall = _recall(filing) if not events else Recall()
-    return ScanResult(filing.source, filing.header, events, warnings=filing.warnings, recall=recall)
+    recalled = _recall(filing) if recall and not events else Recall()
+    return ScanResult(filing.source, filing.header, events, warnings=filing.warnings, recall=recalled)
 
 
 def _recall(filing: Filing) -> Recall:
