@@ -7,10 +7,20 @@ from dataclasses import replace
 
 from fakes.slack import check_blocks, render_blocks, render_mrkdwn
 from monitor.extraction import scan_bytes
-from monitor.notify.base import AlertEvent
-from monitor.notify.blocks import EVIDENCE_CHARS, accession_link_in, alert_message, cut, digest_message
+from monitor.notify.base import Alert, AlertEvent, DealContext, DealFilingLine
+from monitor.notify.blocks import (
+    EVIDENCE_CHARS,
+    accession_link_in,
+    alert_message,
+    cut,
+    deal_message,
+    digest_message,
+    reply_message,
+)
 from monitor.notify.sample import seed_alert
+from monitor.notify.webhook import alert_payload
 from rules.engine import RuleSet
+from rules.fields import FieldValue
 from tests.conftest import SEED
 
 
@@ -139,3 +149,33 @@ def test_what_a_trader_reads_first_implied_price_failed_checks_and_terms_not_sta
     assert shown.count("Another sentence.") == 1  # two events of one sentence: one quote
     assert "implied price ≈ $0.0033" in message.text and "warrant warrants, terms not stated" in message.text
     assert "(a cross-check failed)" in message.text
+
+
+def _later_filing_of_a_deal() -> Alert:
+    lines = (
+        DealFilingLine("0000930553-00-000010", "8-K", None, "signing"),
+        DealFilingLine("0000930553-00-000011", "D", None, "Form D"),
+    )
+    terms: dict[str, dict[str, FieldValue]] = {"share_sale": {"gross_proceeds": 8_000_000.0}}
+    deal = DealContext(3, lines[0].accession, "Form D", "Form D: fee <!channel> $560,000", False, terms, lines, "1.5")
+    return replace(seed_alert("slack:#x"), accession=lines[1].accession, form="D", deal=deal)
+
+
+def test_a_deals_reply_its_updated_message_a_digest_line_and_a_webhook_name_the_deal() -> None:
+    alert = _later_filing_of_a_deal()
+    reply, parent = reply_message(alert), deal_message(alert)
+    assert check_blocks(reply.blocks) == [] and check_blocks(parent.blocks) == []
+    assert "Form D: fee &lt;!channel&gt; $560,000" in reply.text  # what a filer wrote stays escaped
+    assert "deal #3 · Form D" in render_blocks(reply.blocks)
+    assert "deal #3: share sale gross_proceeds=$8,000,000 · 2 filings" in render_mrkdwn(parent.text)
+    shown = render_blocks(parent.blocks)
+    assert "• signing: *8-K* 0000930553-00-000010" in shown and "• Form D: *D* 0000930553-00-000011" in shown
+    assert "deal #3 — Form D: fee" in render_blocks(digest_message([alert, alert]).blocks)
+    payload = alert_payload(alert)["deal"]
+    assert payload == {
+        "id": 3,
+        "key": "0000930553-00-000010",
+        "part": "Form D",
+        "adds": alert.deal.adds,
+        "first": False,
+    }  # type: ignore[union-attr]
