@@ -176,6 +176,6 @@ def test_a_deals_reply_its_updated_message_a_digest_line_and_a_webhook_name_the_
         "id": 3,
         "key": "0000930553-00-000010",
         "part": "Form D",
-        "adds": alert.deal.adds,
+        "adds": "Form D: fee <!channel> $560,000",  # escaped where it is shown, not in the data
         "first": False,
-    }  # type: ignore[union-attr]
+    }
