@@ -36,7 +36,7 @@ import tempfile
 import time
 import zlib
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -82,11 +82,11 @@ def copies(filings: list[FakeFiling], count: int, day: date, offset: int = 0) ->
     ]
 
 
-def config_text(base_url: str, database: str, rate: float, forms: str, poll: float = 60) -> str:
+def config_text(base_url: str, database: str, rate: float, forms: str, poll: float = 60, workers: int = 8) -> str:
     return (
         f'[edgar]\nbase_url = "{base_url}"\nuser_agent = "filing-monitor bench bench@example.com"\n'
         f"forms = [{forms}]\npoll_seconds = {poll}\nmax_requests_per_second = {rate}\n\n"
-        f'[storage]\nurl = "{database}"\n\n[daemon]\nworkers = 8\n\n[logging]\nlevel = "WARNING"\n'
+        f'[storage]\nurl = "{database}"\n\n[daemon]\nworkers = {workers}\n\n[logging]\nlevel = "WARNING"\n'
     )
 
 
@@ -191,6 +191,13 @@ class Latency:
     stored: list[float]  # seconds from publication to stored, a filing each
     posted: list[float]  # seconds from publication to its Slack message, a financing filing each
     feed_requests_per_second: float  # what polling costs of the SEC's 10 requests a second
+    rss_mb: list[float] = field(default_factory=list)  # the daemon's RSS, sampled while filings arrived
+
+    @property
+    def steady_rss_mb(self) -> float:
+        """The median over the second half of the run: what a daemon settles at."""
+        half = self.rss_mb[len(self.rss_mb) // 2 :]
+        return statistics.median(half) if half else 0.0
 
 
 def burst_spacing(accession: str) -> float:
@@ -205,6 +212,7 @@ async def latency(
     forms: str = '"8-K"',
     name: str = "latency",
     any_form: bool = False,
+    workers: int = 8,
 ) -> Latency:
     """Publish filings one by one to a running daemon; seconds from publication to stored, and from
     publication to the Slack message (filings with events)."""
@@ -215,7 +223,7 @@ async def latency(
     database = f"sqlite:///{folder / f'{name}.db'}"  # each run its own database: none finds its filings stored
     config = folder / f"{name}.toml"
     slack_section = f'\n[slack]\nbase_url = "{slack_url}/api/"\nchannel = "#financings"\n\n[console]\nenabled = false\n'
-    config.write_text(config_text(base_url, database, rate=10, forms=forms, poll=1) + slack_section)
+    config.write_text(config_text(base_url, database, rate=10, forms=forms, poll=1, workers=workers) + slack_section)
     eight_ks = filings if any_form else [f for f in filings if f.form == "8-K"]
     published: dict[str, datetime] = {}
     environment = dict(os.environ) | {"SLACK_BOT_TOKEN": SLACK_TOKEN}
@@ -224,13 +232,16 @@ async def latency(
         stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL, cwd=ROOT, env=environment,
     )  # fmt: skip
     store = await Store.open(database)
+    rss: list[float] = []
     try:
         await asyncio.sleep(3)  # start-up: imports, migrations, the first poll
         feed_before, started = fake.stats.served["feed"], time.monotonic()
+        sampling = asyncio.create_task(_sample_rss(psutil.Process(process.pid), rss))
         for filing in copies(eight_ks, count, DAY, offset=900_000):
             fake.publish(filing)
             published[filing.accession] = datetime.now(UTC)
             await asyncio.sleep(spacing(filing.accession))
+        sampling.cancel()
         polling = (fake.stats.served["feed"] - feed_before) / (time.monotonic() - started)
         deadline = time.monotonic() + 60
         while await store.count_filings("done") < count and time.monotonic() < deadline:
@@ -253,7 +264,14 @@ async def latency(
     # Every post: a filing's own message, or its reply in its deal's thread (copies of one filing
     # are one deal), timed by the post's own ts.
     posted = [float(m["ts"]) - published[m["metadata"]["event_payload"]["accessions"]].timestamp() for m in slack.posts]
-    return Latency(stored, posted, polling)
+    return Latency(stored, posted, polling, rss)
+
+
+async def _sample_rss(process: psutil.Process, into: list[float]) -> None:
+    while True:
+        with contextlib.suppress(psutil.Error):
+            into.append(process.memory_info().rss / 1e6)
+        await asyncio.sleep(0.25)
 
 
 @contextlib.contextmanager
@@ -441,7 +459,10 @@ async def real_run(folder: Path, results: dict[str, object]) -> bool:
         print("(g) on the corpora: skipped (../shared is absent)")
         return True
     forms = ", ".join(f'"{form}"' for form in sorted({f.form for f in filings}))
-    measured = await latency(folder, filings, len(filings), spacing=spaced, forms=forms, name="real", any_form=True)
+    # The daemon's own default of 4 workers: this run is also the daemon's memory on real filings.
+    measured = await latency(
+        folder, filings, len(filings), spacing=spaced, forms=forms, name="real", any_form=True, workers=4
+    )
     if not measured.posted:
         print("(g) on the corpora: no message arrived")
         return False
@@ -456,6 +477,14 @@ async def real_run(folder: Path, results: dict[str, object]) -> bool:
     results["g_real_p50_seconds"] = round(p50, 2)
     results["g_real_p99_seconds"] = round(p99, 2)
     results["g_real_stored_p99_seconds"] = round(s99, 2)
+    rss_ok = measured.steady_rss_mb <= TARGET_STEADY_RSS_MB
+    print(
+        f"(e) the daemon's RSS over that run (default workers, live pace): peak {max(measured.rss_mb):.0f} MB, "
+        f"steady {measured.steady_rss_mb:.0f} MB; target steady <= {TARGET_STEADY_RSS_MB:.0f} MB: ratio "
+        f"{measured.steady_rss_mb / TARGET_STEADY_RSS_MB:.2f} {'MET' if rss_ok else 'NOT MET'}"
+    )
+    results["e_live_steady_rss_mb"] = round(measured.steady_rss_mb)
+    results["e_live_peak_rss_mb"] = round(max(measured.rss_mb))
     return ok
 
 
