@@ -120,6 +120,14 @@ async def test_a_pipe_its_form_d_and_resale_s1_are_one_thread_and_an_unrelated_8
         code, out, err = await command("deals", "show", "1", "--config", str(running.config))
         assert code == 0, err
         assert "Form D" in out and "names selling holders" in out and "agrees on" in out
+        running.edgar.tickers = {"BCTX": "1999999", "OTHR": "42"}
+        code, out, err = await command("deals", "list", "--ticker", "bctx", "--json", "--config", str(running.config))
+        assert code == 0, err
+        assert sorted(json.loads(line)["id"] for line in out.splitlines()) == [1, 2]
+        code, out, err = await command("deals", "list", "--ticker", "OTHR", "--config", str(running.config))
+        assert code == 0 and "0 deals" in out, err
+        code, _, err = await command("deals", "list", "--ticker", "NOPE", "--config", str(running.config))
+        assert (code, err.strip()) == (2, "filing-monitor: --ticker NOPE: not in the SEC's ticker list")
         code, _, err = await command("deals", "show", "99", "--config", str(running.config))
         assert (code, err.strip()) == (2, "filing-monitor: no deal 99 (`filing-monitor deals list` shows them)")
 
