@@ -1,6 +1,8 @@
 """The daemon's figures, each against its target, on the fake EDGAR (and fake Slack) in this process.
 
     python bench/daemon.py [--filings 500] [--latency-filings 60] [--skip-postgres]
+    python bench/daemon.py --only-g [--baseline REV]   # (g), and REV's (g) first in the same run
+    python bench/daemon.py --only-e                    # (b) on SQLite and (e)
 
 (a) fair access: `filing-monitor backfill` of N filings from a server (in a process of its own) that
     refuses anything past 10 requests in a one-second window: filings/s achieved and requests refused
@@ -30,7 +32,9 @@ import contextlib
 import json
 import multiprocessing
 import os
+import sqlite3
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -213,6 +217,7 @@ async def latency(
     name: str = "latency",
     any_form: bool = False,
     workers: int = 8,
+    root: Path = ROOT,
 ) -> Latency:
     """Publish filings one by one to a running daemon; seconds from publication to stored, and from
     publication to the Slack message (filings with events)."""
@@ -229,9 +234,8 @@ async def latency(
     environment = dict(os.environ) | {"SLACK_BOT_TOKEN": SLACK_TOKEN}
     process = await asyncio.create_subprocess_exec(
         sys.executable, "-m", "monitor", "run", "--config", str(config),
-        stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL, cwd=ROOT, env=environment,
+        stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL, cwd=root, env=environment,
     )  # fmt: skip
-    store = await Store.open(database)
     rss: list[float] = []
     try:
         await asyncio.sleep(3)  # start-up: imports, migrations, the first poll
@@ -244,27 +248,43 @@ async def latency(
         sampling.cancel()
         polling = (fake.stats.served["feed"] - feed_before) / (time.monotonic() - started)
         deadline = time.monotonic() + 60
-        while await store.count_filings("done") < count and time.monotonic() < deadline:
+        while len(done_filings(folder / f"{name}.db")) < count and time.monotonic() < deadline:
             await asyncio.sleep(0.5)
-        with_events = sum(1 for s in await store.all_filings() if s.events)
+        with_events = sum(1 for _, _, events in done_filings(folder / f"{name}.db") if events)
         while len(slack.posts) < with_events and time.monotonic() < deadline + 60:
             await asyncio.sleep(0.5)
-        rows = await store.all_filings()
+        rows = done_filings(folder / f"{name}.db")
     finally:
         process.terminate()
         await process.wait()
-        await store.close()
         await runner.cleanup()
         await slack_runner.cleanup()
     stored = [
-        (s.filing.processed_at - published[s.filing.accession]).total_seconds()
-        for s in rows
-        if s.filing.processed_at and s.filing.accession in published
+        (processed - published[accession]).total_seconds() for accession, processed, _ in rows if accession in published
     ]
     # Every post: a filing's own message, or its reply in its deal's thread (copies of one filing
     # are one deal), timed by the post's own ts.
     posted = [float(m["ts"]) - published[m["metadata"]["event_payload"]["accessions"]].timestamp() for m in slack.posts]
     return Latency(stored, posted, polling, rss)
+
+
+def done_filings(path: Path) -> list[tuple[str, datetime, int]]:
+    """(accession, when stored, events) of the processed filings, read with sqlite3 itself: an
+    earlier commit's daemon (--baseline) writes a schema this tree's storage would migrate."""
+    if not path.exists():
+        return []
+    with contextlib.closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=5)) as connection:
+        try:
+            rows = connection.execute(
+                "SELECT accession, processed_at, event_count FROM filings WHERE status = 'done'"
+            ).fetchall()
+        except sqlite3.OperationalError:  # the daemon has not made its tables yet
+            return []
+    return [(a, _utc(datetime.fromisoformat(p)), int(n)) for a, p, n in rows if p]
+
+
+def _utc(moment: datetime) -> datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 async def _sample_rss(process: psutil.Process, into: list[float]) -> None:
@@ -308,6 +328,7 @@ async def main() -> int:
     parser.add_argument("--only-a", action="store_true", help="figure (a) alone")
     parser.add_argument("--only-g", action="store_true", help="figure (g) alone")
     parser.add_argument("--only-e", action="store_true", help="figures (b) on SQLite and (e) alone")
+    parser.add_argument("--baseline", metavar="REV", help="with --only-g: that commit's (g) too, in the same run")
     # 60, not 30: where each filing lands in the 1 s poll cycle moves a 30-filing p50 by +-0.1 s run to run
     parser.add_argument("--spaced-filings", type=int, default=60, help="filings of (g), one every 3 s")
     args = parser.parse_args()
@@ -319,7 +340,7 @@ async def main() -> int:
     with tempfile.TemporaryDirectory(prefix="fm-bench-") as temp:
         folder = Path(temp)
         if args.only_g:
-            ok = await spaced_run(folder, originals, args.spaced_filings, results)
+            ok = await spaced_run(folder, originals, args.spaced_filings, results, args.baseline)
             ok = await real_run(folder, results) and ok
             print(json.dumps(results))
             return 0 if ok else 1
@@ -410,11 +431,20 @@ def spaced(accession: str) -> float:
     return SPACED_SECONDS - 0.5 + (zlib.crc32(accession.encode()) % 100) / 100
 
 
-async def spaced_run(folder: Path, originals: list[FakeFiling], count: int, results: dict[str, object]) -> bool:
+async def spaced_run(
+    folder: Path, originals: list[FakeFiling], count: int, results: dict[str, object], baseline: str | None = None
+) -> bool:
     """(g): one financing filing every 3 s, four forms watched, poll_seconds = 1: nothing queues at
-    Slack, so this is the daemon's own feed-to-Slack time."""
+    Slack, so this is the daemon's own feed-to-Slack time. With `baseline`, that commit's daemon
+    (its packages exported from git) is measured first, in the same run, on the same fakes."""
     financing = [f for f in originals if f.form == "8-K" and b"NEOTHERAPEUTICS" in f.body[:5000]]
     forms = '"8-K", "8-K/A", "D", "424B5"'
+    if baseline is not None:
+        old_root = exported_tree(baseline, folder / "baseline")
+        old = await latency(folder, financing, count, spacing=spaced, forms=forms, name="spaced-old", root=old_root)
+        o50, o99 = statistics.median(old.posted), percentile(old.posted, 0.99)
+        print(f"(g) at {baseline}: feed-to-Slack p50 {o50:.2f} s, p99 {o99:.2f} s ({len(old.posted)} posts)")
+        results["g_baseline_p50_seconds"], results["g_baseline_p99_seconds"] = round(o50, 2), round(o99, 2)
     measured = await latency(folder, financing, count, spacing=spaced, forms=forms, name="spaced")
     if len(measured.posted) < count:
         print(f"(g) spaced feed-to-Slack: only {len(measured.posted)} of {count} messages in time")
@@ -430,6 +460,22 @@ async def spaced_run(folder: Path, originals: list[FakeFiling], count: int, resu
     results["g_spaced_p99_seconds"] = round(p99, 2)
     results["g_polling_requests_per_second"] = round(measured.feed_requests_per_second, 2)
     return ok
+
+
+def exported_tree(revision: str, into: Path) -> Path:
+    """An earlier commit's packages, as git holds them, for its daemon to run from."""
+    packages = ("filings", "monitor", "rules", "deals", "storage")
+    present = [p for p in packages if _git(["cat-file", "-e", f"{revision}:{p}"]).returncode == 0]
+    archive = _git(["archive", revision, *present])
+    if archive.returncode != 0 or not present:
+        raise SystemExit(f"--baseline {revision}: {archive.stderr.decode(errors='replace').strip()}")
+    into.mkdir()
+    subprocess.run(["tar", "-x", "-C", str(into)], input=archive.stdout, check=True)
+    return into
+
+
+def _git(arguments: list[str]) -> subprocess.CompletedProcess[bytes]:
+    return subprocess.run(["git", *arguments], cwd=ROOT, capture_output=True, check=False)
 
 
 def spaced_verdict(p50: float, p99: float) -> tuple[bool, str]:
