@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
+import time
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -110,11 +111,33 @@ async def _schema_version(engine: AsyncEngine) -> str | None:
 def _sqlite_pragmas(connection: Any, _record: Any) -> None:
     # WAL lets the daemon, `events list` and a backfill read while one of them writes.
     cursor = connection.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA busy_timeout=30000")  # first: the other pragmas may wait for a lock
+    _write_ahead_log(cursor)
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA busy_timeout=30000")
     cursor.close()
+
+
+WAL_WAIT_SECONDS = 30.0
+
+
+def _write_ahead_log(cursor: Any) -> None:
+    """Put the file in WAL mode (kept in the file: set once, by whoever comes first). Switching needs
+    the file to itself, and SQLite answers "database is locked" at once, without waiting, while
+    another process holds a write lock (a second instance migrating a new database): it is asked
+    again until the switch is made, by us or by the other."""
+    deadline = time.monotonic() + WAL_WAIT_SECONDS
+    while True:
+        cursor.execute("PRAGMA journal_mode")
+        if str(cursor.fetchone()[0]).lower() == "wal":
+            return
+        try:
+            cursor.execute("PRAGMA journal_mode=WAL")
+            return
+        except Exception as error:  # the driver's OperationalError, wrapped by the async adapter
+            if "locked" not in str(error).lower() or time.monotonic() > deadline:
+                raise
+        time.sleep(0.05)
 
 
 async def migrate(engine: AsyncEngine) -> None:

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 import subprocess
+import threading
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
@@ -276,3 +279,21 @@ async def test_a_nul_in_a_filers_text_is_dropped_not_a_store_that_fails_on_postg
         await store.save_skipped("0000930553-00-000011", "930553", "8-K", "BAD\x00 CO", "u", "form")
     finally:
         await store.close()
+
+
+async def test_a_new_sqlite_file_another_process_is_writing_is_waited_for_not_refused(tmp_path: Path) -> None:
+    # Two instances started at once on a new database: while one held its write lock to migrate,
+    # the other's switch to WAL was answered "database is locked" at once and it exited.
+    path = tmp_path / "monitor.db"
+    holder = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    holder.execute("BEGIN IMMEDIATE")
+    holder.execute("CREATE TABLE other_process_migrating (x)")
+    release = threading.Timer(1.0, lambda: holder.execute("COMMIT"))
+    release.start()
+    try:
+        store = await Store.open(f"sqlite:///{path}")
+        await store.close()
+    finally:
+        release.join()
+        holder.close()
+    assert sqlite3.connect(path).execute("PRAGMA journal_mode").fetchone()[0] == "wal"
