@@ -75,6 +75,9 @@ class Daemon:
         """Run until stopped (or, with `once`, until done); False when a `once` run could not read EDGAR."""
         _raise_open_file_limit()
         async with open_app(self.settings, self.rules) as app:
+            # Before "started" is logged: a SIGTERM sent on seeing it must stop the daemon cleanly,
+            # not end it by the default handler (exit -15) while it checks its destinations.
+            self._install_signal_handlers()
             log.info("filing-monitor started: %s", describe(self.settings, self.rules))
             log.info("alerts to: %s", app.destinations.describe())
             unusable = app.destinations.routes_off
@@ -87,7 +90,6 @@ class Daemon:
                 )
             await self._warn_of_unusable_destinations(app)
             app.pipeline.on_fatal = self._stop_for
-            self._install_signal_handlers()
             health = await self._serve_health(app)
             delivery = asyncio.create_task(app.outbox.run())
             try:

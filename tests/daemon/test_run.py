@@ -11,7 +11,7 @@ from pathlib import Path
 from fakes.edgar import FakeEdgar, FaultPlan
 from fakes.filings import FakeFiling, enveloped, from_path
 from fakes.process import EdgarProcess
-from fakes.slack import FakeSlack
+from fakes.slack import FakeSlack, SlackFaults
 from monitor.cli.tables import stored_json
 from monitor.edgar.calendar import edgar_today
 from rules.engine import RuleSet
@@ -278,6 +278,20 @@ async def test_sigterm_with_requests_hanging_exits_0_within_10_seconds(tmp_path:
     async with serving(fake.app()) as base_url:
         config = write_config(tmp_path, base_url, f"sqlite:///{tmp_path / 'm.db'}", edgar={"timeout_seconds": 60})
         daemon = DaemonProcess(config)
+        await daemon.start()
+        await wait_until(_logged(daemon, "filing-monitor started"), 15, daemon)
+        code, took = await daemon.stop()
+    assert code == 0 and took < 10, daemon.text()[-2000:]
+
+
+async def test_sigterm_while_the_start_up_checks_slack_still_stops_cleanly(tmp_path: Path) -> None:
+    # The handlers were installed after "started" was logged and Slack's token checked: a SIGTERM
+    # sent on seeing "started" ended the daemon by the default handler (exit -15).
+    slack = FakeSlack(token="xoxb-slow", faults=SlackFaults(rate=1.0, kinds=("slow",), slow_seconds=3))
+    async with serving(FakeEdgar().app()) as base_url, serving(slack.app()) as slack_url:
+        slack_section = {"base_url": f"{slack_url}/api/", "timeout_seconds": 2.0}
+        config = write_config(tmp_path, base_url, f"sqlite:///{tmp_path / 'm.db'}", slack=slack_section)
+        daemon = DaemonProcess(config, env={"SLACK_BOT_TOKEN": "xoxb-slow"})
         await daemon.start()
         await wait_until(_logged(daemon, "filing-monitor started"), 15, daemon)
         code, took = await daemon.stop()
