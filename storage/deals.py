@@ -144,20 +144,19 @@ class Deals(Database):
     ) -> list[tuple[OpenDeal, DealRow]]:
         query = select(DealRow).where(DealRow.cik == cik)
         if filed is not None:
-            query = query.where(
-                func.coalesce(DealRow.last_filed, filed)
-                >= filed.fromordinal(max(1, filed.toordinal() - RECALL_WINDOW_DAYS))
-            )
-        query = query.order_by(col(DealRow.last_filed).desc().nulls_last(), col(DealRow.id).desc()).limit(
-            MAX_OPEN_DEALS
-        )
-        deals = list((await session.exec(query)).all())
+            reach = filed - timedelta(days=RECALL_WINDOW_DAYS)
+            query = query.where(func.coalesce(DealRow.last_filed, filed) >= reach)
+        newest = col(DealRow.last_filed).desc().nulls_last(), col(DealRow.id).desc()
+        deals = list((await session.exec(query.order_by(*newest).limit(MAX_OPEN_DEALS))).all())
+        # One query for every deal's filings, not one a deal: this runs as each filing is stored.
+        rows = await self._deal_filings(session, [d.id for d in deals if d.id is not None]) if deals else []
         found: list[tuple[OpenDeal, DealRow]] = []
         for deal in deals:
             assert deal.id is not None
-            rows = await self._deal_filings(session, [deal.id])
             filings = tuple(
-                DealFiling(f.accession, f.form or "", f.filed, link.part) for link, f in rows if f.id != exclude
+                DealFiling(f.accession, f.form or "", f.filed, link.part)
+                for link, f in rows
+                if link.deal_id == deal.id and f.id != exclude
             )
             found.append((OpenDeal(deal.id, deal.terms, filings), deal))
         return found

@@ -75,9 +75,8 @@ PERMANENT_ERRORS = {
 WEBHOOK_PERMANENT = {400, 403, 404, 410}  # invalid_payload, invalid_token/action_prohibited, no_service, archived
 
 
-# A deal's message once updated no longer shows a filing's own terms: Slack may refuse to edit it
-# (too old, deleted): the reply stands, and the failure is logged.
 _ON_ITS_OWN = "posted on its own: its deal's message is gone"
+# Slack may refuse to edit a deal's message (too old, deleted): the reply stands, and the refusal is logged.
 _UPDATE_REFUSED = {"message_not_found", "cant_update_message", "edit_window_closed", "is_inactive"}
 
 
