@@ -328,7 +328,7 @@ async def main() -> int:
     parser.add_argument("--only-a", action="store_true", help="figure (a) alone")
     parser.add_argument("--only-g", action="store_true", help="figure (g) alone")
     parser.add_argument("--only-e", action="store_true", help="figures (b) on SQLite and (e) alone")
-    parser.add_argument("--baseline", metavar="REV", help="with --only-g: that commit's (g) too, in the same run")
+    parser.add_argument("--baseline", metavar="REV", help="with --only-g: that commit's (g) runs too, in the same run")
     # 60, not 30: where each filing lands in the 1 s poll cycle moves a 30-filing p50 by +-0.1 s run to run
     parser.add_argument("--spaced-filings", type=int, default=60, help="filings of (g), one every 3 s")
     args = parser.parse_args()
@@ -341,7 +341,7 @@ async def main() -> int:
         folder = Path(temp)
         if args.only_g:
             ok = await spaced_run(folder, originals, args.spaced_filings, results, args.baseline)
-            ok = await real_run(folder, results) and ok
+            ok = await real_run(folder, results, args.baseline) and ok
             print(json.dumps(results))
             return 0 if ok else 1
         if args.only_e:
@@ -497,14 +497,29 @@ def corpora_filings() -> list[FakeFiling]:
 SUFFIXES = {".txt", ".htm", ".xml"}
 
 
-async def real_run(folder: Path, results: dict[str, object]) -> bool:
+async def real_run(folder: Path, results: dict[str, object], baseline: str | None = None) -> bool:
     """(g) again over the given corpora's own filings, one every 3 s, each form watched: where big
-    documents (prospectuses of several MB) decide the p99."""
+    documents (prospectuses of several MB) decide the p99. With `baseline`, that commit's first."""
     filings = corpora_filings()
     if not filings:
         print("(g) on the corpora: skipped (../shared is absent)")
         return True
     forms = ", ".join(f'"{form}"' for form in sorted({f.form for f in filings}))
+    if baseline is not None:
+        old_root = folder / "baseline"
+        if not old_root.exists():
+            exported_tree(baseline, old_root)
+        old = await latency(
+            folder, filings, len(filings), spacing=spaced, forms=forms, name="real-old", any_form=True, workers=4,
+            root=old_root,
+        )  # fmt: skip
+        o50, o99 = statistics.median(old.posted), percentile(old.posted, 0.99)
+        print(
+            f"(g) on the corpora at {baseline}: feed-to-Slack p50 {o50:.2f} s, p99 {o99:.2f} s; (e) its RSS steady "
+            f"{old.steady_rss_mb:.0f} MB, peak {max(old.rss_mb):.0f} MB"
+        )
+        results["g_real_baseline_p50_seconds"], results["g_real_baseline_p99_seconds"] = round(o50, 2), round(o99, 2)
+        results["e_live_baseline_steady_rss_mb"] = round(old.steady_rss_mb)
     # The daemon's own default of 4 workers: this run is also the daemon's memory on real filings.
     measured = await latency(
         folder, filings, len(filings), spacing=spaced, forms=forms, name="real", any_form=True, workers=4

@@ -15,8 +15,10 @@ RE2 runs in time linear in the text, so no pattern a user writes can hang a scan
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass
+from typing import TypeVar, cast
 
 import re2
 
@@ -115,6 +117,30 @@ def compile_regex(text: str, capture: bool = True) -> re2._Regexp[str]:
     except re2.error as error:
         detail = error.args[0].decode() if error.args and isinstance(error.args[0], bytes) else str(error)
         raise PatternError(f"{detail} (patterns use RE2 syntax: no look-around or back-references)") from error
+
+
+T = TypeVar("T")
+
+
+def recompiled(value: T) -> T:
+    """`value` with every RE2 regex in it (through tuples and dataclasses) compiled anew, the rest
+    shared. A regex keeps the automata its searches build, up to its memory budget, for as long as it
+    lives: a fresh copy is the only way to hand that memory back."""
+    # re2.compile answers a pattern it has seen with the regex it cached (its last 128): cleared
+    # first, the copy is new, and the cache no longer keeps the old regexes alive.
+    re2.purge()
+    return _recompiled(value)
+
+
+def _recompiled(value: T) -> T:
+    if isinstance(value, re2._Regexp):
+        return cast(T, re2.compile(value.pattern, value.options))
+    if isinstance(value, tuple):
+        return cast(T, tuple(_recompiled(item) for item in value))
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        renewed = {field.name: _recompiled(getattr(value, field.name)) for field in dataclasses.fields(value)}
+        return dataclasses.replace(value, **renewed)
+    return value
 
 
 def template_regex(template: str) -> str:

@@ -6,6 +6,7 @@ scan of a 1 MB prospectus cost milliseconds.
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import heapq
 import os
@@ -19,7 +20,7 @@ from types import ModuleType
 
 import re2
 
-from rules.patterns import re2_options
+from rules.patterns import re2_options, recompiled
 
 hyperscan: ModuleType | None
 try:  # Hyperscan has wheels for Linux only; elsewhere the RE2 path does the same job, slower.
@@ -68,6 +69,13 @@ class Prefilter:
         if cached is not None:
             _write_atomically(cached, hyperscan.dumpb(database))
         return database
+
+    def with_empty_caches(self) -> Prefilter:
+        """The same triggers: the Hyperscan database shared (its scratch space does not grow), the
+        fallback regexes compiled anew."""
+        renewed = copy.copy(self)
+        renewed._fallback = list(recompiled(tuple(self._fallback)))
+        return renewed
 
     def hits(self, text: str) -> Iterator[tuple[int, int]]:
         if self._database is not None:

@@ -15,6 +15,7 @@ from sqlalchemy.exc import DataError
 from filings.submission import Buffer
 from monitor.daemon.budget import ScanBudget
 from monitor.daemon.queue import Outcome, WorkItem
+from monitor.daemon.quiet import WhenQuiet
 from monitor.daemon.rulebook import RuleBook
 from monitor.edgar.calendar import accepted_utc
 from monitor.edgar.client import EdgarClient, EdgarError
@@ -53,6 +54,7 @@ class Pipeline:
         self.router = router  # None: store without alerting (a backfill of old days)
         self.max_attempts = max_attempts
         self._scanning = ScanBudget(os.cpu_count() or 1)
+        self._quiet = WhenQuiet(rules.empty_caches)
         self.on_stored: Callable[[], None] = lambda: None  # the outbox wakes to deliver new alerts
         self.on_fatal: Callable[[str], None] = lambda reason: None  # the daemon stops on such a fault
 
@@ -66,6 +68,9 @@ class Pipeline:
         if outcome is Outcome.STORED:
             self.on_stored()
         return outcome
+
+    async def close(self) -> None:
+        await self._quiet.close()
 
     async def _keep(self, accession: str, data: bytes | mmap.mmap) -> None:
         if self.archive is not None:
@@ -84,7 +89,7 @@ class Pipeline:
         self.metrics.fetch_seconds.observe(time.perf_counter() - started)
         self.metrics.filing("fetched")
         ruleset = self.rules.current  # the rules in force now, kept for this filing even if a reload lands
-        with body, body.view() as data:
+        with body, body.view() as data, self._quiet.busy():
             # Reading and the rules are CPU work: off the event loop, so that request pacing stays exact,
             # and no more at once than there are cores, nor more bytes than the budget: more would only
             # hold more filings in memory.

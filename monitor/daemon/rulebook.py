@@ -8,6 +8,7 @@ import threading
 from collections.abc import Callable
 from pathlib import Path
 
+from monitor.memory import release_freed_memory
 from rules.catalogue import adopt, using
 from rules.engine import RuleSet
 from rules.errors import RuleError, RuleErrors
@@ -38,6 +39,13 @@ class RuleBook:
         Runs in a worker thread (the timer's check and SIGHUP's may overlap): one reload at a time."""
         with self._reloading:
             return self._reload_if_changed(force)
+
+    def empty_caches(self) -> None:
+        """The rules in force swapped for a copy with empty regex caches, the old copy's memory handed
+        back (see RuleSet.with_empty_caches). Runs in a worker thread, never beside a reload."""
+        with self._reloading:
+            self.current = self.current.with_empty_caches()
+        release_freed_memory()
 
     def _reload_if_changed(self, force: bool) -> bool:
         fingerprint = self._read_fingerprint()

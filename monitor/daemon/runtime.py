@@ -133,6 +133,7 @@ async def open_app(settings: Settings, rules: RuleBook, alerts: bool = True, rol
                 for task in app.workers:
                     task.cancel()
                 await asyncio.gather(*app.workers, return_exceptions=True)
+                await pipeline.close()
                 await facts.aclose()
     finally:
         await store.close()

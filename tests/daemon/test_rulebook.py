@@ -66,3 +66,15 @@ def test_a_rule_file_read_is_bounded_and_names_what_is_wrong(tmp_path: Path) -> 
         with pytest.raises(TomlFileError) as refused:
             TomlFile.read(path)
         assert why in str(refused.value)
+
+
+def test_emptying_the_caches_puts_in_force_a_new_copy_of_the_same_rules() -> None:
+    book = RuleBook([DEFAULT_PACKS])
+    before = book.current
+    filing = read_filing(SPLIT_TEXT.replace(b"reverse stock split", b"private placement of 1,000 shares"), "x.htm")
+    found = scan_filing(filing, before)
+    book.empty_caches()
+    assert book.current is not before
+    assert book.current.version == before.version
+    assert scan_filing(filing, book.current) == found
+    assert book.reload_if_changed() is False  # the same files: no reload, no "rules reloaded" line
