@@ -79,6 +79,18 @@ _NO_PROCEEDS = re.compile(
     r"(?:of\s+the\s+)?(?:net\s+)?proceeds",
     _FLAGS,
 )
+# Or its own words about the registration: "the registration statement of which this prospectus is a
+# part ... to register for resale ... the shares" (an equity line's or a PIPE's resale prospectus).
+_REGISTERED_FOR_RESALE = re.compile(
+    r"\bthis\s+prospectus\b[^.]{0,160}\bregister(?:s|ed|ing)?\s+(?:for\s+resale|the\s+resale)\b|"
+    r"\bregister(?:s|ed|ing)?\s+(?:for\s+resale|the\s+resale)\b[^.]{0,160}\bthis\s+prospectus\b",
+    _FLAGS,
+)
+# A secondary offering's underwriting section: the underwriters buy from the selling holders, not
+# from the company ("from us and the selling stockholders" is a sale of both, and no match).
+_BOUGHT_FROM_SELLERS = re.compile(
+    r"\bagreed\s+to\s+purchase\s+from\s+the\s+selling\s+(?:stock|share|security)holders\b", _FLAGS
+)
 # A base prospectus: securities offered later, "from time to time", in supplements not yet written.
 _SHELF = re.compile(
     r"\bfrom\s+time\s+to\s+time\b[^.]{0,200}\b(?:one\s+or\s+more\s+offerings|offer\s+and\s+sell)", _FLAGS
@@ -121,7 +133,11 @@ def roles_of(filing: Filing, form: str | None) -> frozenset[str]:
     if (form and _PROXY_FORMS.match(form)) or _PROXY_COVER.search(cover):
         roles.add(PROXY_STATEMENT)
     if form is None or _PROSPECTUS_FORMS.match(form):
-        if _SELLING_HOLDERS.search(cover) and _NO_PROCEEDS.search(cover):
+        if (
+            (_SELLING_HOLDERS.search(cover) and _NO_PROCEEDS.search(cover))
+            or _REGISTERED_FOR_RESALE.search(cover)
+            or _BOUGHT_FROM_SELLERS.search(cover)
+        ):
             roles.add(RESALE_PROSPECTUS)
         elif _SHELF.search(cover) and _SUPPLEMENT_WILL.search(cover) and not _AN_OFFERING.search(cover):
             roles.add(SHELF_PROSPECTUS)

@@ -296,7 +296,7 @@ def _apply_frame(rule: CompiledRule, frame: CompiledFrame, sentence: str, contex
             _verdict(context, rule, f"excluded by the phrase {phrase!r}")
             continue
         cues = frame.cues_in(sentence, part)
-        sale = frame.states_a_sale(said)
+        sale = frame.states_a_sale(said) or (frame.bare_sale and _by_its_name(part) and _sized(rule, cues))
         if cues or (sale and frame.bare_sale and _by_its_name(part)):
             readings.append((part, cues, sale))
     if not readings:
@@ -332,6 +332,15 @@ def _apply_frame(rule: CompiledRule, frame: CompiledFrame, sentence: str, contex
             recalled=not sale,
             bare=bare,
         )
+
+
+def _sized(rule: CompiledRule, cues: list[tuple[CompiledPattern, list[Any]]]) -> bool:
+    """Whether a cue attaches the frame's first field, its size ("a Senior Secured Convertible Note
+    with a principal amount equal to $5,000,000"): an instrument named so, with what it amounts to,
+    is the deal itself, said without a sale word."""
+    assert rule.rule.frame is not None
+    size = next(iter(rule.rule.frame.fields))
+    return any(matches and any(capture.field == size for capture in pattern.captures) for pattern, matches in cues)
 
 
 def _by_its_name(part: Part) -> bool:

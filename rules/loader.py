@@ -71,11 +71,16 @@ class CompiledRule:
         "for cash" is a sale for money, not an exchange of securities: such a phrase does not count."""
         if self.any_exclude is None:
             return None
+        boilerplate: list[tuple[int, int]] | None = None
         for found in self.any_exclude.finditer(sentence):
             phrase = found.group(0)
             if phrase.lower().rstrip().endswith(("exchange for", "exchanged for")) and _CASH_AFTER.match(
                 sentence, found.end()
             ):
+                continue
+            if boilerplate is None:
+                boilerplate = [match.span() for match in _NO_HISTORY.finditer(sentence)]
+            if any(start <= found.start() and found.end() <= end for start, end in boilerplate):
                 continue
             return phrase
         return None
@@ -121,6 +126,10 @@ class CompiledRule:
 
 
 NOT_BEFORE_WORDS = 8
+# Boilerplate that holds an exclusion word and says nothing of the past: "the Securities Act of
+# 1933, as amended" (in most sale sentences of an 8-K), notes "ranking senior to all outstanding and
+# future indebtedness". An exclusion found inside one does not rule the sentence out.
+_NO_HISTORY = re.compile(r"\bas\s+amended\b|\b(?:outstanding|existing)\s+and\s+future\b", re.I)
 _CASH_AFTER = re.compile(
     r"\s*(?:an?\s+|the\s+)?(?:aggregate\s+|total\s+)?(?:\$|US\$|cash\b|gross\s+proceeds|(?:cash\s+)?payment|"
     r"purchase\s+price|consideration\s+of\s+\$|subscription\s+amount|(?:their|its|his|her)\s+investment\s+of)",

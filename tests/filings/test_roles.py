@@ -124,3 +124,26 @@ def test_a_text_that_calls_itself_this_proxy_statement_is_one() -> None:
         "Company. On November 24, 2020, we consummated our IPO of 11,500,000 units at $10.00 per unit."
     )
     assert roles_of(filing(background), None) == {"proxy_statement"}
+
+
+def test_a_prospectus_that_says_it_registers_shares_for_resale_is_a_resale_prospectus() -> None:
+    # An equity line's resale prospectus: it names the investor, not "selling stockholders", and
+    # tells of the shares the company sold it, which a scan took for a new sale.
+    text = (
+        "THE LINCOLN PARK TRANSACTION\nOn September 21, 2020, we entered into the Purchase Agreement with Lincoln "
+        "Park. We have filed the registration statement of which this prospectus is a part to register for resale "
+        "under the Securities Act the shares that have been or may be issued to Lincoln Park."
+    )
+    assert roles_of(filing(text), None) == {"resale_prospectus"}
+    assert roles_of(filing("We registered for resale the shares of our last private placement."), None) == set()
+
+
+def test_an_underwriting_that_buys_only_from_the_selling_holders_is_a_secondary() -> None:
+    bought = (
+        "the underwriter has agreed to purchase from the selling shareholders, all 7,000,000 shares of common stock"
+    )
+    assert roles_of(filing(f"UNDERWRITING\nSubject to the terms of the underwriting agreement, {bought}."), None) == {
+        "resale_prospectus"
+    }
+    both = "the underwriters have severally agreed to purchase from us and the selling stockholders 5,000,000 shares."
+    assert roles_of(filing(f"UNDERWRITING\n{both}"), None) == set()

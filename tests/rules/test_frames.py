@@ -200,3 +200,30 @@ def test_notes_referred_to_only_as_the_notes_make_no_event_without_a_figure_of_t
         "The Notes bear interest at a rate of 6.125% per annum."
     )
     assert [e.type for e in events] == []
+
+
+def test_a_note_named_with_its_principal_is_the_deal_without_a_sale_word() -> None:
+    # A list item of a 2006 8-K (its dates moved to this filing's time): the note, its principal and maturity, and no verb.
+    [note] = current_report(
+        "1. A Senior Secured Convertible Note with a principal amount equal to $5,000,000 registered in the "
+        "name of CAMOFI, due on January 1, 2028. The Note is convertible into shares of Common Stock."
+    )
+    assert (note.type, note.fields["principal"]) == ("convertible_note", 5000000.0)
+    # Referred back to ("the Notes"), or recalled in a recital, it may be any notes: nothing.
+    assert current_report("The Notes have a principal amount equal to $5,000,000 and are due on January 1, 2028.") == []
+    recital = (
+        "WHEREAS, the Holder has acquired Convertible Notes in the aggregate original principal amount of $26,480,000."
+    )
+    assert current_report(recital) == []
+
+
+def test_statute_boilerplate_holding_an_exclusion_word_rules_nothing_out() -> None:
+    # "as amended" and "all outstanding and future indebtedness" stood in the sale sentence and
+    # silenced it through the frame's "amended" and "outstanding".
+    [note] = current_report(
+        "On March 3, 2025, the Company agreed to sell senior secured convertible notes in the aggregate principal "
+        "amount of $6,550,000, ranking senior to all outstanding and future indebtedness of the Company, in "
+        "reliance on Section 4(a)(2) of the Securities Act of 1933, as amended."
+    )
+    assert note.fields["principal"] == 6550000.0
+    assert current_report("The convertible notes in the principal amount of $1,200,000 remain outstanding.") == []
