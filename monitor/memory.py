@@ -1,4 +1,4 @@
-"""Memory handed back to the system after each filing.
+"""Memory handed back to the system: freed pages after each filing, and what the process holds.
 
 Reading a large prospectus builds a DOM and its text in tens of MB; once freed, glibc keeps most of
 it in the process's heaps (one per thread that scanned), and a daemon's resident size would settle at
@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import os
 import sys
 from collections.abc import Callable
 
@@ -32,3 +33,32 @@ _TRIM = _trimmer()
 def release_freed_memory() -> None:
     if _TRIM is not None:
         _TRIM(0)
+
+
+_PAGE_BYTES = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
+
+
+def resident_bytes() -> int | None:
+    """This process's resident set size where /proc tells it (Linux), else None."""
+    try:
+        with open("/proc/self/statm", "rb") as statm:
+            return int(statm.read().split()[1]) * _PAGE_BYTES
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+class Growth:
+    """Whether the process grew by `threshold` bytes since `mark()`: memory worth handing back has
+    piled up. Where the size cannot be read, always."""
+
+    def __init__(self, threshold: int, read: Callable[[], int | None] = resident_bytes) -> None:
+        self._threshold = threshold
+        self._read = read
+        self._marked: int | None = None
+
+    def exceeded(self) -> bool:
+        now = self._read()
+        return now is None or self._marked is None or now - self._marked >= self._threshold
+
+    def mark(self) -> None:
+        self._marked = self._read()

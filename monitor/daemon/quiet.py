@@ -3,7 +3,8 @@
 RE2 keeps, inside each regex, the automata its searches build; after a burst of filings the rules
 hold tens of MB that a daemon waiting for the next 8-K has no use for. Rebuilding the rules costs
 about 0.08 s of one core and the next filing's scan a few ms more; it runs only once no scan has
-run for a second, so a backfill or a burst keeps its warm caches throughout.
+run for a second, so a backfill or a burst keeps its warm caches throughout, and the pipeline's job
+acts only once the process has grown enough for it to matter.
 """
 
 from __future__ import annotations

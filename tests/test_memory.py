@@ -1,0 +1,36 @@
+"""Memory handed back: the process's size as /proc tells it, and when enough has piled up to act."""
+
+from __future__ import annotations
+
+import sys
+
+import pytest
+
+from monitor.memory import Growth, resident_bytes
+
+
+def test_growth_waits_for_the_threshold_from_the_last_mark() -> None:
+    sizes = iter([100, 100, 110, 140, 140, 150])
+    growth = Growth(30, read=lambda: next(sizes))
+    assert growth.exceeded()  # never marked: the first quiet moment acts
+    growth.mark()  # at 100
+    assert not growth.exceeded()  # 110: 10 more
+    assert growth.exceeded()  # 140: 40 more
+    growth.mark()  # at 140
+    assert not growth.exceeded()  # 150
+
+
+def test_growth_acts_every_time_where_the_size_cannot_be_read() -> None:
+    growth = Growth(30, read=lambda: None)
+    growth.mark()
+    assert growth.exceeded()
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="/proc/self/statm is Linux's")
+def test_the_resident_size_is_read_and_grows_with_what_is_held() -> None:
+    before = resident_bytes()
+    held = bytearray(64_000_000)
+    held[::4096] = b"x" * len(held[::4096])  # touch every page so that it is resident
+    after = resident_bytes()
+    assert before is not None and after is not None
+    assert after - before > 50_000_000
