@@ -1,7 +1,7 @@
 """The daemon's figures, each against its target, on the fake EDGAR (and fake Slack) in this process.
 
     python bench/daemon.py [--filings 500] [--latency-filings 60] [--skip-postgres]
-    python bench/daemon.py --only-g [--baseline REV]   # (g), and REV's (g) first in the same run
+    python bench/daemon.py --only-g [--baseline REV]   # (g) both runs, REV's first in the same run
     python bench/daemon.py --only-e                    # (b) on SQLite and (e)
 
 (a) fair access: `filing-monitor backfill` of N filings from a server (in a process of its own) that
@@ -11,8 +11,9 @@
 (c) feed-to-stored latency of `filing-monitor run` with poll_seconds = 1: p50 and p99 (target p50 <= 1.5 s);
 (d) in the same run, feed-to-Slack latency of each financing filing's message, through the fake Slack's
     1 message/s/channel limit (target: p99 within the minute the product promises);
-(e) the peak and steady RSS of the no-limit SQLite run (steady: the median of its second half; target
-    <= 150 MB);
+(e) the peak and steady RSS of the no-limit SQLite run, a full-speed 8-worker backfill (steady: the
+    median of its second half; target <= 150 MB), and in (g)'s run over the corpora, the daemon's
+    own with the default config at a live pace;
 (f) a hostile run: gzip bombs and oversized chunked bodies among good filings, 8 workers, max_body_mb
     200: peak RSS, a gate (<= 400 MB, or the benchmark exits 1);
 (g) feed-to-Slack latency when nothing queues: one financing filing every 3 s, 4 forms watched,
