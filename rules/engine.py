@@ -311,6 +311,7 @@ def _apply_frame(rule: CompiledRule, frame: CompiledFrame, sentence: str, contex
             fields = _terms_only(rule.rule.event, fields)
         bare = sale and not fields
         if not fields and not (bare and frame.bare_sale and _by_its_name(part)):
+            _verdict(context, rule, "no sale word before the mention, and its counts and names are no terms")
             continue
         mention = part.mention
         series = _mention_series(frame, mention) or rule.rule.series

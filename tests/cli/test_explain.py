@@ -66,3 +66,13 @@ def test_explain_leaves_the_json_output_as_it_was(capsys: pytest.CaptureFixture[
     (line,) = [json.loads(text) for text in capsys.readouterr().out.splitlines()]
     assert sorted(line) == ["accession", "cik", "company", "events", "filed", "form", "source"]
     assert [e["type"] for e in line["events"]] == ["share_sale", "warrant", "finder_fee"]
+
+
+def test_a_frame_reading_dropped_for_want_of_a_sale_word_says_so(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The count stands by the mention, but nothing before it sells: a count is no term, and the
+    # reading was dropped without a word.
+    body = b"<html><body><p>Holders own 8,500,000 shares of the Company's Series A Preferred Stock.</p></body></html>"
+    out = explained(capsys, write(tmp_path, "held.htm", body, "8-K", date(2025, 3, 21)))
+    assert "preferred-stock-frame: no sale word before the mention, and its counts and names are no terms" in out

@@ -227,3 +227,15 @@ def test_statute_boilerplate_holding_an_exclusion_word_rules_nothing_out() -> No
     )
     assert note.fields["principal"] == 6550000.0
     assert current_report("The convertible notes in the principal amount of $1,200,000 remain outstanding.") == []
+
+
+def test_preferred_in_an_underwritten_issuance_and_sale_is_sold_with_its_count() -> None:
+    events = current_report(
+        "On March 20, 2025, the Company entered into an underwriting agreement with Morgan Stanley & Co. LLC, as "
+        "representative of the several underwriters, relating to the issuance and sale in an underwritten offering "
+        '(the "Offering") of 8,500,000 shares of the Company\'s 10.00% Series A Perpetual Preferred Stock, par value '
+        "$0.001 per share, at a public offering price of $85.00 per share."
+    )
+    [preferred] = [event for event in events if event.type == "preferred_stock"]
+    assert preferred.fields["shares"] == 8500000
+    assert "share_sale" not in {event.type for event in events}  # the price is the preferred's, no common sale
