@@ -220,10 +220,17 @@ _ABBREVIATED_SUFFIX = re.compile(r"\b(?:Inc|Co|Corp|Ltd|L\.P|L\.L\.C|N\.A|S\.A|B
 _SUFFIXED = re.compile(rf"\b{_CORPORATE_SUFFIX}\.?$")
 
 
+# A prospectus section's heading run into its first sentence by a page that lost the line break:
+# "UNDERWRITING Goldman Sachs & Co. LLC is acting as sole underwriter" names Goldman Sachs. Only
+# headings in capitals, so that a firm named in capitals ("ROTH Capital Partners") keeps its name.
+_SECTION_HEADING = re.compile(r"^(?:UNDERWRITING|PLAN OF DISTRIBUTION|THE OFFERING|PRIVATE PLACEMENT)\s+(?=[A-Z][a-z])")
+
+
 def parse_name(text: str) -> str | None:
     """A party's name; of a list of parties, the first. "The" stays where it begins a company's
     legal name ("The Phoenix Insurance Company Ltd."), not where it begins a phrase ("the Agent")."""
     name = re.sub(r"^and\s+", "", text.strip(" ,;:\"'()"), flags=re.I)
+    name = _SECTION_HEADING.sub("", name)
     if following := _NEXT_PARTY.search(name):
         name = name[: following.start("cut")]
     if not _ABBREVIATED_SUFFIX.search(name):

@@ -77,3 +77,9 @@ def test_news_wire_figures_with_a_letter_scale() -> None:
     assert parse_count("44.96M") == 44_960_000
     assert parse_money("$42M") == 42_000_000.0
     assert parse_money("$1.2bn") == 1_200_000_000.0
+
+
+def test_a_heading_run_into_the_first_sentence_is_no_part_of_the_name() -> None:
+    # A page that lost the line break after "UNDERWRITING" named the underwriter "UNDERWRITING Goldman Sachs".
+    assert parse_name("UNDERWRITING Goldman Sachs & Co. LLC") == "Goldman Sachs & Co. LLC"
+    assert parse_name("ROTH Capital Partners, LLC") == "ROTH Capital Partners, LLC"  # a firm's name in capitals
