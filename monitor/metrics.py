@@ -48,6 +48,11 @@ class Metrics:
         )
         for outcome in ("loaded", "refused"):
             self.rule_reloads.labels(outcome)
+        self.rule_caches_emptied = Counter(
+            f"{PREFIX}_rule_caches_emptied",
+            "Times the rules' regex caches were emptied, once the scans went quiet, to hand memory back",
+            registry=r,
+        )
         self.lag_stored = Histogram(
             f"{PREFIX}_lag_stored_seconds", "From SEC acceptance to the filing stored", buckets=LAG_BUCKETS, registry=r
         )

@@ -84,6 +84,7 @@ class Pipeline:
         if self._growth.exceeded():
             self.rules.empty_caches()
             self._growth.mark()
+            self.metrics.rule_caches_emptied.inc()
 
     async def _keep(self, accession: str, data: bytes | mmap.mmap) -> None:
         if self.archive is not None:

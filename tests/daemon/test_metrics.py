@@ -79,6 +79,8 @@ async def test_metrics_count_what_was_stored_and_sent_and_lag_has_one_sample_per
         await wait_until(stored_count(setup.store, len(today), "done"), 60, daemon)
         await wait_until(alerts_sent(setup), 60, daemon)
         samples = await scrape(base)
+        # A second after the last scan the rules' caches are emptied (the first time, whatever grew).
+        await wait_until(_caches_emptied(base), 10, daemon)
         health = await get(f"{base}/healthz")
         ready = await get(f"{base}/readyz")
         code, status_text, _ = await command("status", "--config", str(setup.config))
@@ -213,6 +215,13 @@ async def test_a_token_slack_refuses_is_a_warning_at_start_and_unready(
         assert (await daemon.stop())[0] == 0
     assert status == 503 and "slack:#financings unusable: slack:#financings: invalid_auth" in text, text
     assert "WARNING" in daemon.text() and "slack:#financings cannot be used: " in daemon.text()
+
+
+def _caches_emptied(base: str) -> Callable[[], Awaitable[bool]]:
+    async def emptied() -> bool:
+        return value(await scrape(base), "filing_monitor_rule_caches_emptied_total") >= 1
+
+    return emptied
 
 
 def _ready(base: str) -> Callable[[], Awaitable[bool]]:
