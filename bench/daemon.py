@@ -364,12 +364,8 @@ async def main() -> int:
         sqlite = await run_backfill(folder, filings, f"sqlite:///{folder / 'b.db'}", rate_limit=None)
         print(f"(b) no limit, SQLite:     {sqlite.rate:.1f} filings/s ({sqlite.seconds:.1f} s, start-up included)")
         results["b_sqlite_filings_per_second"] = round(sqlite.rate, 1)
-        steady_ok = sqlite.steady_rss_mb <= TARGET_STEADY_RSS_MB
-        print(
-            f"(e) RSS on that run: peak {sqlite.peak_rss_mb:.0f} MB, steady {sqlite.steady_rss_mb:.0f} MB; target "
-            f"steady <= {TARGET_STEADY_RSS_MB:.0f} MB: ratio {sqlite.steady_rss_mb / TARGET_STEADY_RSS_MB:.2f} "
-            f"{'MET' if steady_ok else 'NOT MET'}"
-        )
+        _, verdict = rss_verdict(sqlite.steady_rss_mb)
+        print(f"(e) RSS on that run: peak {sqlite.peak_rss_mb:.0f} MB, steady {sqlite.steady_rss_mb:.0f} MB; {verdict}")
         results["e_peak_rss_mb"] = round(sqlite.peak_rss_mb)
         results["e_steady_rss_mb"] = round(sqlite.steady_rss_mb)
         gate_ok = await hostile_run(folder, originals, results)
@@ -415,11 +411,10 @@ async def main() -> int:
 async def memory_run(folder: Path, filings: list[FakeFiling], results: dict[str, object]) -> int:
     """(b) on SQLite and (e), alone: the daemon's memory while it works flat out."""
     sqlite = await run_backfill(folder, filings, f"sqlite:///{folder / 'b.db'}", rate_limit=None)
-    ok = sqlite.steady_rss_mb <= TARGET_STEADY_RSS_MB
+    ok, verdict = rss_verdict(sqlite.steady_rss_mb)
     print(
         f"(b) {sqlite.rate:.1f} filings/s; (e) RSS peak {sqlite.peak_rss_mb:.0f} MB, steady "
-        f"{sqlite.steady_rss_mb:.0f} MB; target steady <= {TARGET_STEADY_RSS_MB:.0f} MB: ratio "
-        f"{sqlite.steady_rss_mb / TARGET_STEADY_RSS_MB:.2f} {'MET' if ok else 'NOT MET'}"
+        f"{sqlite.steady_rss_mb:.0f} MB; {verdict}"
     )
     results |= {"e_peak_rss_mb": round(sqlite.peak_rss_mb), "e_steady_rss_mb": round(sqlite.steady_rss_mb)}
     print(json.dumps(results))
@@ -477,6 +472,13 @@ def exported_tree(revision: str, into: Path) -> Path:
 
 def _git(arguments: list[str]) -> subprocess.CompletedProcess[bytes]:
     return subprocess.run(["git", *arguments], cwd=ROOT, capture_output=True, check=False)
+
+
+def rss_verdict(steady_mb: float) -> tuple[bool, str]:
+    """Whether (e)'s steady-RSS target is met, and the words that say so."""
+    ok = steady_mb <= TARGET_STEADY_RSS_MB
+    ratio = steady_mb / TARGET_STEADY_RSS_MB
+    return ok, f"target steady <= {TARGET_STEADY_RSS_MB:.0f} MB: ratio {ratio:.2f} {'MET' if ok else 'NOT MET'}"
 
 
 def spaced_verdict(p50: float, p99: float) -> tuple[bool, str]:
@@ -539,11 +541,10 @@ async def real_run(folder: Path, results: dict[str, object], baseline: str | Non
     results["g_real_p50_seconds"] = round(p50, 2)
     results["g_real_p99_seconds"] = round(p99, 2)
     results["g_real_stored_p99_seconds"] = round(s99, 2)
-    rss_ok = measured.steady_rss_mb <= TARGET_STEADY_RSS_MB
+    _, verdict = rss_verdict(measured.steady_rss_mb)
     print(
         f"(e) the daemon's RSS over that run (default workers, live pace): peak {max(measured.rss_mb):.0f} MB, "
-        f"steady {measured.steady_rss_mb:.0f} MB; target steady <= {TARGET_STEADY_RSS_MB:.0f} MB: ratio "
-        f"{measured.steady_rss_mb / TARGET_STEADY_RSS_MB:.2f} {'MET' if rss_ok else 'NOT MET'}"
+        f"steady {measured.steady_rss_mb:.0f} MB; {verdict}"
     )
     results["e_live_steady_rss_mb"] = round(measured.steady_rss_mb)
     results["e_live_peak_rss_mb"] = round(max(measured.rss_mb))
