@@ -71,6 +71,26 @@ def test_large_html_is_read_in_pieces_with_the_same_text(monkeypatch: pytest.Mon
     assert html_text(markup) == whole
 
 
+def test_a_large_table_read_in_pieces_keeps_its_rows_and_hides_its_hidden_rows(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import filings.html as html
+
+    # Cells closing a block (a cut may fall there), and rows hidden by their style (inline XBRL's
+    # duplicates): a piece may not end inside a row, and one begun mid-table is still a table.
+    rows = "".join(
+        f"<tr><td>Item {n}</div></td><td>{n},000</td></tr>\n"
+        f'<tr style="display: none"><td>Hidden {n}</td><td>{n}</td></tr>\n'
+        for n in range(400)
+    )
+    markup = f"<html><body><p>Before.</p><table>{rows}</table><p>After.</p></body></html>"
+    whole = html_text(markup)
+    monkeypatch.setattr(html, "CHUNK_CHARS", 2_000)
+    assert len(list(html._pieces(markup))) > 10
+    assert html_text(markup) == whole
+    assert "Item 399 | 399,000" in whole and "Hidden" not in whole
+
+
 def test_hidden_inline_xbrl_facts_are_not_text() -> None:
     markup = (
         '<html><body><div style="display: none"><ix:header><ix:hidden>'
