@@ -1,8 +1,11 @@
 """How much is scanned at once: a few filings side by side, but never more bytes than the budget.
 
-Scanning costs about three times a body's size in memory (its text, a lowered copy, the rules'
-windows). Slots per core alone let two 150 MB submissions be scanned together (705 MB measured);
-with a byte budget the second waits, and a body larger than the whole budget is scanned alone.
+Scanning costs about five times a body's size in memory at its peak (the bytes, the decoded text, the
+read text, a piece's DOM). Slots per core alone let two 150 MB submissions be scanned together (705 MB
+measured); with a byte budget the second waits, and a body larger than the whole budget is scanned
+alone. The default of 6 MB lets 8-Ks (tens of KB) go beside a prospectus while two prospectuses of
+megabytes take turns: side by side they cost the memory of both and end no sooner, as the scans share
+one interpreter lock (94 corpus filings: 2.28 s on one thread, 2.19 s on two).
 """
 
 from __future__ import annotations
@@ -11,7 +14,7 @@ import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-DEFAULT_BUDGET_BYTES = 64_000_000
+DEFAULT_BUDGET_BYTES = 6_000_000
 
 
 class ScanBudget:

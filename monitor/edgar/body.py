@@ -14,7 +14,9 @@ from collections.abc import Iterator
 from types import TracebackType
 from typing import IO
 
-SPILL_BYTES = 4 * 1024 * 1024  # feed pages, indexes and most filings stay in memory
+# Feed pages, indexes and most 8-Ks stay in memory; a prospectus of megabytes waiting for its scan
+# (workers fetch faster than two scans read) waits on disk, not in the daemon's RSS.
+SPILL_BYTES = 1024 * 1024
 
 
 class Body:

@@ -33,3 +33,9 @@ async def test_two_large_bodies_are_scanned_one_after_the_other() -> None:
 
 async def test_a_body_larger_than_the_budget_still_runs_alone_and_nothing_waits_forever() -> None:
     assert await scan_together(ScanBudget(slots=4, budget_bytes=100), [60, 500, 60, 30]) <= 2
+
+
+async def test_by_default_an_8k_goes_beside_a_prospectus_but_two_prospectuses_take_turns() -> None:
+    # Side by side, two prospectuses of megabytes cost the memory of both and end no sooner.
+    assert await scan_together(ScanBudget(slots=2), [4_000_000, 40_000]) == 2
+    assert await scan_together(ScanBudget(slots=2), [4_000_000, 3_500_000]) == 1

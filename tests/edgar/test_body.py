@@ -32,6 +32,15 @@ def test_a_body_past_the_spill_size_lives_in_a_temporary_file() -> None:
     assert not body.spilled  # closed: the file is gone
 
 
+def test_by_default_a_prospectus_of_megabytes_waits_for_its_scan_on_disk() -> None:
+    with Body() as body:
+        body.append(b"x" * (2 * MB))
+        assert body.spilled
+    with Body() as body:
+        body.append(b"x" * 200_000)  # a large 8-K
+        assert not body.spilled
+
+
 def test_a_small_body_stays_in_memory_and_reads_back_whole() -> None:
     with Body(spill_bytes=2 * MB) as body:
         body.append(b"<feed>")
