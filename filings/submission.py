@@ -24,6 +24,7 @@ _HEADER_FIELDS = {
 }
 _ITEM_INFORMATION = re.compile(r"ITEM INFORMATION:\s*(\S[^\r\n]*)")
 _TAG_LINE = re.compile(rb"<(TYPE|SEQUENCE|FILENAME|DESCRIPTION)>([^\r\n<]*)")
+_LEADING_TAG_LINE = re.compile(rb"\s*<[A-Z-]+>[^\r\n<]*\r?\n")
 
 # The SEC header names 8-K items by title; rules filter on their numbers.
 ITEM_CODES = {
@@ -112,7 +113,9 @@ def _raw_document(data: Buffer, start: int, end: int) -> RawDocument:
     tags_end = text_start if text_start >= 0 else end
     tags = {name.decode(): value.decode("latin-1").strip() for name, value in _TAG_LINE.findall(data[start:tags_end])}
     if text_start < 0:
-        body_start = body_end = tags_end
+        # No <TEXT>: not as EDGAR wraps a document (collections of filings keep their own wrapper
+        # lines, "FILE:...", "TEXT:"), so the body is what follows the document's tag lines.
+        body_start, body_end = _after_tag_lines(data, start, end), end
     else:
         text_end = data.rfind(b"</TEXT>", text_start, end)
         body_start, body_end = text_start + len(b"<TEXT>"), text_end if text_end >= 0 else end
@@ -126,6 +129,14 @@ def _raw_document(data: Buffer, start: int, end: int) -> RawDocument:
         body_start=body_start,
         body_end=body_end,
     )
+
+
+def _after_tag_lines(data: Buffer, start: int, end: int) -> int:
+    head = bytes(data[start : min(end, start + 4096)])
+    position = 0
+    while (match := _LEADING_TAG_LINE.match(head, position)) is not None:
+        position = match.end()
+    return start + position
 
 
 def _header_start(data: Buffer) -> int:

@@ -168,3 +168,18 @@ def test_a_form_d_is_read_whatever_stands_before_its_root(tmp_path: Path, shape:
     filing = read_path(path)
     assert filing.form_d is not None and filing.form_d.total_sold == 4250000.0
     assert filing.header.form == "D"
+
+
+def test_a_document_without_a_text_tag_is_read_after_its_tag_lines(tmp_path: Path) -> None:
+    # Collections of 8-Ks keep EDGAR's <DOCUMENT> but their own lines inside ("FILE:", "TEXT:"):
+    # read as nothing before, every positive of such a collection went unreported.
+    path = tmp_path / "collection.txt"
+    path.write_text(
+        "<DOCUMENT>\nFILE:AA/AA-8K-20090324110641.txt.gz\nTIME:20090324110641\nTEXT:\n"
+        "On March 24, 2009, Acme Inc. sold 172,500,000 shares of common stock.\n</DOCUMENT>\n"
+        "<DOCUMENT>\n<TYPE>EX-99\n<SEQUENCE>2\nThe press release of Acme Inc.\n</DOCUMENT>\n"
+    )
+    filing = read_path(path)
+    first, second = filing.documents[:2]
+    assert "sold 172,500,000 shares" in first.text
+    assert second.type == "EX-99" and second.text == "The press release of Acme Inc."
