@@ -248,6 +248,13 @@ def parse_names(text: str) -> list[str] | None:
     return names or None
 
 
+def parse_lead(text: str) -> str | None:
+    """Of a list of parties ("A LLC, B Securities and C & Co. are acting as joint book-running
+    managers"), the first: the lead, whom a deal's summary names."""
+    names = parse_names(text)
+    return names[0] if names else None
+
+
 def parse_series(text: str) -> str:
     lowered = re.sub(r"[\s-]+", " ", text.lower().replace("'s", "").replace("s'", "")).strip()
     return "pre funded" if lowered in ("prefunded", "pre funded") else lowered
@@ -297,6 +304,7 @@ TYPES: dict[str, FieldType] = {
         FieldType("date", DATE, parse_date),
         FieldType("name", NAME, parse_name),
         FieldType("names", NAMES, parse_names),
+        FieldType("lead", NAMES, parse_lead),  # `{recipient:lead}`: a list read, its first kept
         FieldType("series", SERIES, parse_series),
         FieldType("number", NUMBER, parse_money),
         FieldType("role", ROLE, parse_role),

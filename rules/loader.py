@@ -126,10 +126,15 @@ class CompiledRule:
 
 
 NOT_BEFORE_WORDS = 8
-# Boilerplate that holds an exclusion word and says nothing of the past: "the Securities Act of
+# Boilerplate that holds an exclusion word and says nothing against a sale: "the Securities Act of
 # 1933, as amended" (in most sale sentences of an 8-K), notes "ranking senior to all outstanding and
-# future indebtedness". An exclusion found inside one does not rule the sentence out.
-_NO_HISTORY = re.compile(r"\bas\s+amended\b|\b(?:outstanding|existing)\s+and\s+future\b", re.I)
+# future indebtedness", pre-funded warrants offered "in lieu of common stock" (not shares given in
+# lieu of cash). An exclusion found inside one does not rule the sentence out.
+_NO_HISTORY = re.compile(
+    r"\bas\s+amended\b|\b(?:outstanding|existing)\s+and\s+future\b"
+    r"|\bin\s+lieu\s+of\s+(?:(?:our|its|the\s+company'?s|the\s+company’s)\s+)?(?:shares\s+of\s+)?(?:common\s+stock|shares)\b",
+    re.I,
+)
 _CASH_AFTER = re.compile(
     r"\s*(?:an?\s+|the\s+)?(?:aggregate\s+|total\s+)?(?:\$|US\$|cash\b|gross\s+proceeds|(?:cash\s+)?payment|"
     r"purchase\s+price|consideration\s+of\s+\$|subscription\s+amount|(?:their|its|his|her)\s+investment\s+of)",
