@@ -80,7 +80,7 @@ def is_submission(head: bytes) -> bool:
 def parse_header(data: bytes) -> Header:
     end = _header_end(data)
     if end < 0:
-        return Header()
+        return _collection_header(data)
     text = data[:end].decode("latin-1")
     values = {name: _first(pattern, text) for name, pattern in _HEADER_FIELDS.items()}
     cik = values["cik"]
@@ -92,6 +92,31 @@ def parse_header(data: bytes) -> Header:
         filed=_iso_date(values["filed"]),
         accepted=_iso_datetime(values["accepted"]),
         items=tuple(_item_code(title) for title in _ITEM_INFORMATION.findall(text)),
+    )
+
+
+# A public collection of 8-Ks keeps each one in a <DOCUMENT> whose first lines say what EDGAR's
+# header would: "FILE:AA/AA-8K-20090324110641.txt.gz", "TIME:20090324110641", "EVENTS:\tOther events".
+_COLLECTION_FILE = re.compile(r"\AFILE:\S*?-(?P<form>\d+[A-Z]+)-\d{8}", re.M)
+_COLLECTION_TIME = re.compile(r"^TIME:(?P<time>\d{14})\s*$", re.M)
+_COLLECTION_EVENTS = re.compile(r"^EVENTS:(?P<events>[^\n]*)$", re.M)
+_COLLECTION_FORMS = {"8K": "8-K", "8KA": "8-K/A", "6K": "6-K", "10Q": "10-Q", "10K": "10-K"}
+
+
+def _collection_header(data: bytes) -> Header:
+    """The header such a collection's wrapper lines give, or an empty one."""
+    head = data[:2048].decode("latin-1").removeprefix("<DOCUMENT>").lstrip()
+    found = _COLLECTION_FILE.match(head)
+    if found is None:
+        return Header()
+    time = _COLLECTION_TIME.search(head)
+    events = _COLLECTION_EVENTS.search(head)
+    titles = [title for title in events.group("events").split("\t") if title.strip()] if events else []
+    return Header(
+        form=_COLLECTION_FORMS.get(found.group("form")),
+        filed=_iso_date(time.group("time")) if time else None,
+        accepted=_iso_datetime(time.group("time")) if time else None,
+        items=tuple(_item_code(title) for title in titles),
     )
 
 

@@ -183,3 +183,16 @@ def test_a_document_without_a_text_tag_is_read_after_its_tag_lines(tmp_path: Pat
     first, second = filing.documents[:2]
     assert "sold 172,500,000 shares" in first.text
     assert second.type == "EX-99" and second.text == "The press release of Acme Inc."
+
+
+def test_a_collections_wrapper_lines_give_form_date_and_items(tmp_path: Path) -> None:
+    # Without them an 8-K of such a collection had no filing date: a recounted deal of years before
+    # could not be told from news, and the rules for current reports did not apply.
+    path = tmp_path / "AA-8K-20090324110641.txt"
+    path.write_text(
+        "<DOCUMENT>\nFILE:AA/AA-8K-20090324110641.txt.gz\nTIME:20090324110641\n"
+        "EVENTS:\tOther Events\tFinancial Statements and Exhibits\nTEXT:\nAcme Inc. sold shares.\n</DOCUMENT>\n"
+    )
+    header = read_path(path).header
+    assert (header.form, header.filed, header.accepted) == ("8-K", "2009-03-24", "2009-03-24T11:06:41")
+    assert header.items == ("8.01", "9.01")

@@ -176,3 +176,22 @@ def test_terms_told_on_their_own_in_a_current_report_make_the_event(ruleset: Rul
     # The same terms in a quarterly report recall notes it has, not a sale.
     quarterly = Filing("x", Header(form="10-Q", filed="2007-05-10"), [Document("10-Q", 1, None, None, DEBENTURE_TERMS)])
     assert scan_filing(quarterly, ruleset) == []
+
+
+def test_a_dividend_per_share_is_no_conversion_price_of_notes_announced_beside_it(ruleset: RuleSet) -> None:
+    text = (
+        "The Company is reducing the quarterly common stock dividend from $0.17 to $0.03 per share, saving more than "
+        "$400 million annually, and launching a public offering of common stock and convertible notes planned to yield "
+        "proceeds of approximately $1.1 billion."
+    )
+    notes = scan_text(ruleset, text).get("convertible_note")
+    assert notes is None or "conversion_price" not in notes.fields
+
+
+def test_a_preferreds_aggregate_liquidation_preference_is_no_stated_value(ruleset: RuleSet) -> None:
+    text = (
+        "On January 27, 2024, the Company sold to the Counterparty, for an aggregate purchase price of $1.5 billion, "
+        "15,000 Class A Preferred Shares, having an aggregate liquidation preference of $1.5 billion."
+    )
+    preferred = scan_text(ruleset, text)["preferred_stock"]
+    assert preferred.fields.get("gross_proceeds") == 1500000000.0 and "stated_value" not in preferred.fields
