@@ -55,18 +55,10 @@ class Growth:
         self._threshold = threshold
         self._read = read
         self._marked: int | None = None
-        self._started = read()
 
     def exceeded(self) -> bool:
         now = self._read()
         return now is None or self._marked is None or now - self._marked >= self._threshold
-
-    def beyond(self, threshold: int) -> bool:
-        """Grown by `threshold` since the last mark (or since this began watching), as far as can be
-        told: where the size cannot be read, never."""
-        now = self._read()
-        since = self._started if self._marked is None else self._marked
-        return now is not None and since is not None and now - since >= threshold
 
     def mark(self) -> None:
         self._marked = self._read()

@@ -10,8 +10,8 @@ from monitor.memory import Growth, resident_bytes
 
 
 def test_growth_waits_for_the_threshold_from_the_last_mark() -> None:
-    sizes = iter([90, 100, 100, 110, 140, 140, 150])
-    growth = Growth(30, read=lambda: next(sizes))  # began watching at 90
+    sizes = iter([100, 100, 110, 140, 140, 150])
+    growth = Growth(30, read=lambda: next(sizes))
     assert growth.exceeded()  # never marked: the first quiet moment acts
     growth.mark()  # at 100
     assert not growth.exceeded()  # 110: 10 more
@@ -24,25 +24,6 @@ def test_growth_acts_every_time_where_the_size_cannot_be_read() -> None:
     growth = Growth(30, read=lambda: None)
     growth.mark()
     assert growth.exceeded()
-
-
-def test_growth_beyond_a_larger_threshold_counts_from_the_start_until_marked() -> None:
-    # A backfill never goes quiet, so never marks: its growth counts from when the watch began.
-    sizes = iter([100, 120, 130, 130, 160, 170])
-    growth = Growth(10, read=lambda: next(sizes))  # began at 100
-    assert not growth.beyond(25)  # 120
-    assert growth.beyond(25)  # 130
-    growth.mark()  # at 130
-    assert growth.beyond(25) is True  # 160
-    assert not growth.beyond(50)  # 170: 40 since the mark
-
-
-def test_growth_beyond_never_acts_where_the_size_cannot_be_read() -> None:
-    # Unlike exceeded(): emptying the caches after every scan of a burst would cost more than it saves.
-    growth = Growth(10, read=lambda: None)
-    assert not growth.beyond(25)
-    growth.mark()
-    assert not growth.beyond(25)
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="/proc/self/statm is Linux's")

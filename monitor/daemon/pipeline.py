@@ -35,10 +35,6 @@ from storage.states import FilingState
 log = logging.getLogger(__name__)
 
 CACHES_WORTH_EMPTYING = 16_000_000
-# Grown by this much in a burst (a backfill at full speed never goes quiet), the caches are emptied
-# without waiting for a pause: larger than CACHES_WORTH_EMPTYING, so that live filings, which leave
-# pauses, have them emptied in a pause, where it delays no alert.
-CACHES_WORTH_EMPTYING_IN_A_BURST = 24_000_000
 
 
 class Pipeline:
@@ -115,8 +111,6 @@ class Pipeline:
                 scanning = asyncio.to_thread(self._timed_scan, data, url, ruleset)
                 # Kept while it is scanned, from the same bytes: the alert waits for neither.
                 result, _ = await asyncio.gather(scanning, self._keep(item.accession, data))
-            if self._growth.beyond(CACHES_WORTH_EMPTYING_IN_A_BURST):
-                self._quiet.now()
         if result.error is not None:
             return await self._failed(item, url, result.error)
         processed = _processed(item, url, result, ruleset.version, fetched_at)

@@ -2,10 +2,9 @@
 
 RE2 keeps, inside each regex, the automata its searches build; after a burst of filings the rules
 hold tens of MB that a daemon waiting for the next 8-K has no use for. Rebuilding the rules costs
-about 0.08 s of one core and the next filing's scan a few ms more; it runs once no scan has run for
-a second, so a burst keeps its warm caches throughout, and the pipeline's job acts only once the
-process has grown enough for it to matter. A burst that grows the process by more still (a backfill
-at full speed) has it run at once (`now`): scans under way finish with the rules they began with.
+about 0.08 s of one core and the next filing's scan a few ms more; it runs only once no scan has
+run for a second, so a backfill or a burst keeps its warm caches throughout, and the pipeline's job
+acts only once the process has grown enough for it to matter.
 """
 
 from __future__ import annotations
@@ -42,13 +41,6 @@ class WhenQuiet:
             if self._busy == 0:
                 self._timer = asyncio.get_running_loop().call_later(self._delay, self._start)
 
-    def now(self) -> None:
-        """The job started at once, scans under way or not, unless it is running already."""
-        if self._running is not None and not self._running.done():
-            return
-        self._due = False
-        self._running = asyncio.get_running_loop().create_task(self._run())
-
     async def close(self) -> None:
         """No job starts from now on; one under way is let finish (it cannot be stopped in its thread)."""
         self._cancel_timer()
@@ -63,9 +55,10 @@ class WhenQuiet:
 
     def _start(self) -> None:
         self._timer = None
-        if self._busy or not self._due:
+        if self._busy or not self._due or (self._running is not None and not self._running.done()):
             return
-        self.now()
+        self._due = False
+        self._running = asyncio.get_running_loop().create_task(self._run())
 
     async def _run(self) -> None:
         try:

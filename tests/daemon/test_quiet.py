@@ -64,25 +64,3 @@ async def test_a_failing_job_is_logged_and_the_next_quiet_moment_tries_again(cap
     await quiet.close()
     assert calls == [1, 1]
     assert [record.levelno for record in caplog.records] == [logging.ERROR, logging.ERROR]
-
-
-async def test_now_runs_the_job_during_a_scan_but_never_twice_at_once() -> None:
-    # A backfill never goes quiet: grown enough, its caches are emptied between its own scans.
-    started = asyncio.Event()
-    release = asyncio.Event()
-    ran: list[int] = []
-    loop = asyncio.get_running_loop()
-
-    def job() -> None:
-        ran.append(1)
-        loop.call_soon_threadsafe(started.set)
-        asyncio.run_coroutine_threadsafe(release.wait(), loop).result(5)
-
-    quiet = WhenQuiet(job, delay=10)
-    with quiet.busy():
-        quiet.now()
-        await asyncio.wait_for(started.wait(), 5)
-        quiet.now()  # the first still runs: not another
-        release.set()
-    await quiet.close()
-    assert ran == [1]
