@@ -86,6 +86,8 @@ _REGISTERED_FOR_RESALE = re.compile(
     r"\bregister(?:s|ed|ing)?\s+(?:for\s+resale|the\s+resale)\b[^.]{0,160}\bthis\s+prospectus\b",
     _FLAGS,
 )
+# Or that it is about the holders' resale: "relating to the resale by the selling stockholders".
+_ABOUT_RESALE = re.compile(r"\b(?:relat(?:es|ing)\s+to|cover(?:s|ing)?)\s+the\s+(?:offer\s+and\s+)?resale\b", _FLAGS)
 # A secondary offering's underwriting section: the underwriters buy from the selling holders, not
 # from the company ("from us and the selling stockholders" is a sale of both, and no match).
 _BOUGHT_FROM_SELLERS = re.compile(
@@ -134,7 +136,7 @@ def roles_of(filing: Filing, form: str | None) -> frozenset[str]:
         roles.add(PROXY_STATEMENT)
     if form is None or _PROSPECTUS_FORMS.match(form):
         if (
-            (_SELLING_HOLDERS.search(cover) and _NO_PROCEEDS.search(cover))
+            (_SELLING_HOLDERS.search(cover) and (_NO_PROCEEDS.search(cover) or _ABOUT_RESALE.search(cover)))
             or _REGISTERED_FOR_RESALE.search(cover)
             or _BOUGHT_FROM_SELLERS.search(cover)
         ):

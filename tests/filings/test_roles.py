@@ -147,3 +147,15 @@ def test_an_underwriting_that_buys_only_from_the_selling_holders_is_a_secondary(
     }
     both = "the underwriters have severally agreed to purchase from us and the selling stockholders 5,000,000 shares."
     assert roles_of(filing(f"UNDERWRITING\n{both}"), None) == set()
+
+
+def test_a_supplement_relating_to_the_selling_stockholders_resale_is_a_resale_prospectus() -> None:
+    # Its "RECENT FINANCING" recounts the private placement that made the shares: no new sale.
+    text = (
+        "This prospectus supplement supplements the prospectus of Acme Corporation relating to the resale by the "
+        "selling stockholders listed therein of up to a total of 32,104,723 shares of common stock.\nRECENT FINANCING\n"
+        "On May 17, 2006, we issued 2,725 shares of our Series B preferred stock for total proceeds of $2,725,000."
+    )
+    assert roles_of(filing(text), None) == {"resale_prospectus"}
+    resale_of_none = "We sold 100 shares. This supplement relates to the resale of our ATM shares."
+    assert roles_of(filing(resale_of_none), None) == set()  # no selling holders named
