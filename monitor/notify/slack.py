@@ -42,6 +42,7 @@ METADATA_TYPE = "filing_monitor_alert"
 HISTORY_MARGIN_SECONDS = 600  # our clock against Slack's message timestamps
 PAGE_SIZE = 200  # conversations.history and .list: messages or channels per page
 MAX_HISTORY_PAGES = 25  # the look before a first post reads at most 5,000 messages
+MAX_THREADS_READ = 200  # threads with replies read when a channel's history is first read
 DIGEST_LIMIT = 100  # accessions read from one message's metadata (a digest names up to 40)
 # Slack's chat.postMessage takes about one message a second a channel; the margin covers network jitter.
 MESSAGE_INTERVAL_SECONDS = 1.05
@@ -261,13 +262,13 @@ class SlackNotifier:
             )
 
     async def _replies(self, channel_id: str, thread_ts: str) -> dict[str, str]:
-        """accession -> ts of our replies in a deal's thread (conversations.replies)."""
+        """accession -> ts of our messages in a deal's thread (conversations.replies), the deal's own
+        message (which leads every page) among them: a filing it names is in the channel already,
+        whichever place the deal gives that filing after a restart without the database."""
         found: dict[str, str] = {}
         replies = self._client.conversations_replies
         async for page in self._pages(replies, channel=channel_id, ts=thread_ts, include_all_metadata=True):
             for message in page.get("messages") or []:
-                if str(message.get("ts")) == thread_ts:
-                    continue  # the deal's own message leads every page
                 for accession in _named_accessions(message):
                     found.setdefault(accession, str(message.get("ts") or ""))
         return found
@@ -311,16 +312,28 @@ class SlackNotifier:
         show its history (a missing scope) gives None: we post, as before this check existed."""
         oldest = f"{time.time() - self.history_days * 86400:.6f}"
         posted: dict[str, str] = {}
+        threads: list[str] = []
         history = self._client.conversations_history
         try:
             pages = 0
             async for page in self._pages(history, channel=channel_id, oldest=oldest, include_all_metadata=True):
                 for message in page.get("messages") or []:
-                    for accession in _named_accessions(message):
-                        posted.setdefault(accession, str(message.get("ts") or ""))
+                    ts = str(message.get("ts") or "")
+                    named = _named_accessions(message)
+                    for accession in named:
+                        posted.setdefault(accession, ts)
+                    if named and int(message.get("reply_count") or 0) > 0:
+                        threads.append(ts)
                 pages += 1
                 if pages >= MAX_HISTORY_PAGES:
                     break
+            # A deal's later filings are replies, which the channel's history does not list. Restarted
+            # without its database, the daemon may place the deal's filings in another order (those
+            # that arrive together are placed as they are stored) and find a reply's filing leading
+            # the deal: it is already in the channel, in that thread, which stays the deal's.
+            for thread_ts in threads[:MAX_THREADS_READ]:
+                for accession in await self._replies(channel_id, thread_ts):
+                    posted.setdefault(accession, thread_ts)
         except NotifyError as error:
             if not _history_withheld(error):
                 raise

@@ -412,3 +412,22 @@ async def test_a_reply_that_changes_the_deals_size_enough_is_shown_in_the_channe
     first, shown = fake.messages["C0FINANCE"]
     assert shown["subtype"] == "thread_broadcast" and shown["thread_ts"] == first["ts"]
     assert len(fake.thread(first["ts"])) == 1
+
+
+async def test_restarted_without_its_database_a_deal_placed_in_another_order_posts_nothing_again() -> None:
+    # The feed lists a deal's two filings at once; stored in the other order, the reply's filing now
+    # leads the deal and the first filing becomes its reply. Both are in the channel: one as the deal's
+    # message, one in its thread, which the channel's history does not list. Before the fix the lead
+    # was posted again as a new message, and the first filing as a reply in that new thread.
+    fake = FakeSlack(per_channel_per_second=50)
+    async with slack(fake) as (destinations, _):
+        notifier = destinations.notifiers["slack:#financings"]
+        parent = await notifier.send([deal_alert(10, None, first=True)])
+        await notifier.send([deal_alert(11, parent.external_id)])
+    async with slack(fake) as (destinations, _):
+        notifier = destinations.notifiers["slack:#financings"]
+        lead = await notifier.send([deal_alert(11, None, first=True)])
+        follower = await notifier.send([deal_alert(10, lead.external_id)])
+    assert lead.already_there and lead.external_id == parent.external_id  # the deal keeps its thread
+    assert follower.already_there
+    assert len(fake.messages["C0FINANCE"]) == 1 and len(fake.thread(parent.external_id or "")) == 1
