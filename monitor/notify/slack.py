@@ -171,7 +171,7 @@ class SlackNotifier:
             return await self._post(alerts)
         async with ledger.lock:
             if ledger.posted is None:
-                ledger.posted = await self._posted_lately(ledger.channel_id)
+                ledger.posted = await self._posted_lately(ledger)
             already = ledger.found(alerts)
             fresh = [a for a in alerts if a.accession not in already]
             if not fresh:
@@ -307,9 +307,10 @@ class SlackNotifier:
             return None
         return self._ledgers.setdefault(channel_id, ChannelLedger(channel_id))
 
-    async def _posted_lately(self, channel_id: str) -> dict[str, str] | None:
+    async def _posted_lately(self, ledger: ChannelLedger) -> dict[str, str] | None:
         """accession -> ts of our messages in the channel's last `history_days`; a Slack that will not
         show its history (a missing scope) gives None: we post, as before this check existed."""
+        channel_id = ledger.channel_id
         oldest = f"{time.time() - self.history_days * 86400:.6f}"
         posted: dict[str, str] = {}
         threads: list[str] = []
@@ -331,8 +332,10 @@ class SlackNotifier:
             # without its database, the daemon may place the deal's filings in another order (those
             # that arrive together are placed as they are stored) and find a reply's filing leading
             # the deal: it is already in the channel, in that thread, which stays the deal's.
+            # Kept as the ledger's threads too: a reply to one of them needs no second read.
             for thread_ts in threads[:MAX_THREADS_READ]:
-                for accession in await self._replies(channel_id, thread_ts):
+                replies = ledger.threads[thread_ts] = await self._replies(channel_id, thread_ts)
+                for accession in replies:
                     posted.setdefault(accession, thread_ts)
         except NotifyError as error:
             if not _history_withheld(error):

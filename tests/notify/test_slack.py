@@ -431,3 +431,4 @@ async def test_restarted_without_its_database_a_deal_placed_in_another_order_pos
     assert lead.already_there and lead.external_id == parent.external_id  # the deal keeps its thread
     assert follower.already_there
     assert len(fake.messages["C0FINANCE"]) == 1 and len(fake.thread(parent.external_id or "")) == 1
+    assert fake.stats.calls["conversations.replies"] == 2  # a thread read once a process, not per filing
