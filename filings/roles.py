@@ -66,7 +66,15 @@ _OPENS_ON_A_NOTE = re.compile(r"^\W{0,8}NOTE\s+\d{1,2}\s*[-\u2013\u2014:.]", re.
 # speaks of its financial statements ("the Company's unaudited condensed financial statements") is a
 # periodic report's notes, wherever the page begins.
 # Lines are joined by then: a heading is a numbered note that begins a sentence and names a title.
-_NOTE_HEADING_LINE = re.compile(r"(?:^|(?<=[.:]\s))(?:Note|NOTE)\s+\d{1,2}\s*[-\u2013\u2014:.]\s+[A-Z]")
+_NOTE_HEADING_LINE = re.compile(r"(?:^|(?<=[.:|]\s))(?:Note|NOTE)\s+\d{1,2}\s*[-\u2013\u2014:.]\s*[A-Z]")
+# Or a numbered note whose title only financial statements give their notes: "Note 4-Private
+# Placement Warrants", "NOTE 6 \u2014 RELATED PARTY TRANSACTIONS".
+_STATEMENT_NOTE_TITLE = re.compile(
+    r"(?:^|(?<=[.:|]\s))(?:Note|NOTE)\s+\d{1,2}\s*[-\u2013\u2014:.]\s*(?:Private\s+Placement|Initial\s+Public\s+Offering|"
+    r"Public\s+Offering|Related\s+Part(?:y|ies)|Commitments|Stockholders|Shareholders|Subsequent\s+Events?|Income\s+Tax|"
+    r"Fair\s+Value|Warrant\s+Liabilit|Summary\s+of\s+Significant|Organization|Description\s+of\s+Organization)",
+    _FLAGS,
+)
 _STATEMENTS = re.compile(r"\b(?:condensed|consolidated|interim)\s+(?:consolidated\s+)?financial\s+statements\b", _FLAGS)
 _PROXY_COVER = re.compile(
     r"PROXY\s+STATEMENT\s+PURSUANT\s+TO\s+SECTION\s+14\s*\(\s*a\s*\)|\bthis\s+proxy\s+statement\b", _FLAGS
@@ -156,7 +164,9 @@ def _a_report_note(cover: str) -> bool:
 
 
 def _notes_of_statements(cover: str) -> bool:
-    return bool(_NOTE_HEADING_LINE.search(cover) and _STATEMENTS.search(cover))
+    return bool(_NOTE_HEADING_LINE.search(cover) and _STATEMENTS.search(cover)) or bool(
+        _STATEMENT_NOTE_TITLE.search(cover)
+    )
 
 
 def _cover(filing: Filing) -> str:

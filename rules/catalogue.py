@@ -22,7 +22,19 @@ from rules.tomlfile import TomlFile, TomlFileError
 BUILTIN_FILE = Path(__file__).parent / "catalogue.toml"
 FORM_D_PARTS = ("amount_sold", "sales_commissions")  # what Form D data an event type may receive
 _NAME = re.compile(r"^[a-z][a-z0-9_]*$")
-_TYPE_KEYS = {"name", "title", "description", "fields", "key", "headline", "form_d", "checks", "new_shares", "deal"}
+_TYPE_KEYS = {
+    "name",
+    "title",
+    "description",
+    "fields",
+    "key",
+    "listed_by",
+    "headline",
+    "form_d",
+    "checks",
+    "new_shares",
+    "deal",
+}
 _DEAL_KEYS = {"part", "fixed"}
 # What an event adds to the shares outstanding, for an alert's dilution: shares sold now ("sold"),
 # shares its warrants may buy ("may_buy"), or shares it converts into, money over a price ("converts").
@@ -67,6 +79,9 @@ class EventType:
     # Several events of one type in a filing are told apart by a series a rule captured ("Series
     # A-5"), or by this field (fees: who is paid).
     key_field: str | None = None
+    # A count field by which one sentence may list several unnamed series ("warrants to purchase
+    # 3,075,273 shares at $2.00 and warrants to purchase 2,050,185 shares at $2.50"): each is an event.
+    listed_by: str | None = None
     headline: tuple[str, ...] = ()  # the fields a one-line summary shows (default: money and counts)
     form_d: str | None = None  # the part of a Form D's data it receives
     checks: tuple[Check, ...] = ()
@@ -212,6 +227,9 @@ def _event_type(table: Any, origin: str, place: tuple[str | int, ...]) -> EventT
     key = table.get("key")
     if key is not None and key not in fields:
         raise _Malformed((*place, "key"), f"key {key!r} is not a field of {name}")
+    listed_by = table.get("listed_by")
+    if listed_by is not None and (listed_by not in fields or fields[listed_by].kind != "count"):
+        raise _Malformed((*place, "listed_by"), f"listed_by {listed_by!r} is not a count field of {name}")
     headline = tuple(table.get("headline", ()))
     for wanted in headline:
         if wanted not in fields:
@@ -228,6 +246,7 @@ def _event_type(table: Any, origin: str, place: tuple[str | int, ...]) -> EventT
         fields=fields,
         description=str(table.get("description", "")),
         key_field=key,
+        listed_by=listed_by,
         headline=headline,
         form_d=form_d,
         checks=checks,

@@ -77,17 +77,22 @@ class RuleSet:
             context = _Context(document, start, end, lowered, reference, terms, sections)
             if trace is not None:
                 context = _traced(context, trace)
-            told: set[str] = set()  # the types whose sale this sentence's patterns read: no frame need read it
+            # The fields of each type whose sale this sentence's patterns read: a frame only adds
+            # what they left out ("... 574,478 shares ..., at a per share purchase price of $6.25").
+            told: dict[str, set[str]] = {}
             for number in sorted(numbers, key=lambda n: (self.rules[n].frame is not None, n)):
                 rule = self.rules[number]
                 if found[number] >= MAX_FINDINGS_PER_RULE:
                     continue
-                if rule.frame is not None and rule.rule.event in told:
-                    _verdict(context, rule, "a pattern rule already read this sentence's sale of its type")
-                    continue
                 for partial in _apply(rule, context):
-                    if not partial.supplement and partial.fields:
-                        told.add(partial.type)
+                    if rule.frame is not None and partial.type in told:
+                        left_out = _left_out(partial, told[partial.type])
+                        _verdict(context, rule, _after_a_pattern(partial, told[partial.type], left_out))
+                        if left_out is None:
+                            continue
+                        partial = left_out
+                    elif rule.frame is None and not partial.supplement and partial.fields:
+                        told.setdefault(partial.type, set()).update(partial.fields)
                     if trace is not None:
                         trace.partials.append(partial)
                     found[number] += 1
@@ -213,6 +218,22 @@ def _trace_scope(trace: Trace, filing: Filing, document: Document, ruleset: Rule
         trace.out_of_scope.append((document.type or "?", rule.id, why))
 
 
+def _left_out(partial: Partial, told: set[str]) -> Partial | None:
+    """A frame's finding on a sentence whose sale a pattern read, when it tells a field the pattern
+    did not: terms of that sale (with the figures that say which series they belong to); None when
+    it tells nothing more."""
+    if all(name in told for name in partial.fields):
+        return None
+    return dataclasses.replace(partial, supplement=True, bare=False)
+
+
+def _after_a_pattern(partial: Partial, told: set[str], left_out: Partial | None) -> str:
+    if left_out is None:
+        return "a pattern rule already read this sentence's sale of its type, and the frame adds nothing to it"
+    added = [name for name in left_out.fields if name not in told]
+    return "a pattern rule already read this sentence's sale; the frame adds " + ", ".join(added)
+
+
 def _verdict(context: _Context, rule: CompiledRule, outcome: str, cue: str = "", **fields: FieldValue) -> None:
     if context.candidate is not None:
         context.candidate.verdicts.append(Verdict(rule.id, outcome, dict(fields), cue))
@@ -255,7 +276,8 @@ def _apply(rule: CompiledRule, context: _Context) -> Iterator[Partial]:
                     return
                 checked_dates = True
             matched = True
-            found = _fields(pattern, match, sentence, context, rule)
+            approximate: set[str] = set()
+            found = _fields(pattern, match, sentence, context, rule, approximate)
             if found is None:
                 _verdict(context, rule, "its amount is a percentage, or a nearby phrase owns it", pattern.source)
                 continue
@@ -277,6 +299,7 @@ def _apply(rule: CompiledRule, context: _Context) -> Iterator[Partial]:
                 end=document.offset + start + high,
                 evidence=sentence[low:high],
                 document=document.type,
+                approximate=frozenset(approximate),
             )
     if not matched:
         _verdict(context, rule, "no pattern matched")
@@ -306,7 +329,8 @@ def _apply_frame(rule: CompiledRule, frame: CompiledFrame, sentence: str, contex
         _verdict(context, rule, f"history: a date long before the filing ({context.reference})")
         return
     for part, cues, sale in readings:
-        fields = _attached(rule, cues, sentence, context)
+        approximate: set[str] = set()
+        fields = _attached(rule, cues, sentence, context, approximate)
         if not sale:
             fields = _terms_only(rule.rule.event, fields)
         bare = sale and not fields
@@ -332,6 +356,7 @@ def _apply_frame(rule: CompiledRule, frame: CompiledFrame, sentence: str, contex
             document=context.document.type,
             recalled=not sale,
             bare=bare,
+            approximate=frozenset(approximate & set(fields)),
         )
 
 
@@ -351,24 +376,30 @@ def _by_its_name(part: Part) -> bool:
 
 
 def _attached(
-    rule: CompiledRule, cues: list[tuple[CompiledPattern, list[Any]]], sentence: str, context: _Context
+    rule: CompiledRule,
+    cues: list[tuple[CompiledPattern, list[Any]]],
+    sentence: str,
+    context: _Context,
+    approximate: set[str],
 ) -> dict[str, FieldValue]:
     """Per cue, the fields of its likeliest match that states them: a match a nearby phrase owns
-    ("par value $0.001 per share") gives way to the next."""
+    ("par value $0.001 per share") gives way to the next. The names of fields said "approximately"
+    go into `approximate`."""
     fields: dict[str, FieldValue] = {}
     for pattern, matches in cues:
         for match in matches:
-            told = _fields(pattern, match, sentence, context, rule)
+            rounded: set[str] = set()
+            told = _fields(pattern, match, sentence, context, rule, rounded)
             if told is None:
                 _verdict(context, rule, "its amount is a percentage, or a nearby phrase owns it", pattern.source)
                 continue
-            fields.update(
-                {
-                    name: value
-                    for name, value in told[0].items()
-                    if name not in fields and not _no_count(value, pattern, match)
-                }
-            )
+            taken = {
+                name: value
+                for name, value in told[0].items()
+                if name not in fields and not _no_count(value, pattern, match)
+            }
+            fields.update(taken)
+            approximate.update(rounded & set(taken))
             break
     return fields
 
@@ -409,9 +440,15 @@ _PERCENT_AFTER = re.compile(r"\s?(?:%|percent\b|per\s?cent\b)", re.I)
 
 
 def _fields(
-    pattern: CompiledPattern, match: Any, sentence: str, context: _Context, rule: CompiledRule
+    pattern: CompiledPattern,
+    match: Any,
+    sentence: str,
+    context: _Context,
+    rule: CompiledRule,
+    approximate: set[str] | None = None,
 ) -> tuple[dict[str, FieldValue], str | None] | None:
-    """The fields a match states, or None when the match is not what the pattern means."""
+    """The fields a match states, or None when the match is not what the pattern means. The names
+    of those said "approximately" go into `approximate`."""
     terms = context.terms
     fields: dict[str, FieldValue] = {}
     series: str | None = None
@@ -435,7 +472,14 @@ def _fields(
             series = str(value)
         else:
             fields[capture.field] = value
+            if approximate is not None and _ROUNDED.search(sentence[max(0, start - 30) : start]):
+                approximate.add(capture.field)
     return fields, series
+
+
+# "approximately $17.9 million", "an estimated total of approximately 34.2 million units": a rounded
+# figure, which gives way to an exact one stated for the same field.
+_ROUNDED = re.compile(r"(?i)\b(?:approximately|approx\.|about|roughly|an estimated|estimated)\s+(?:\$\s?)?$")
 
 
 def _whole_figure_in_a_row(sentence: str, text: str) -> bool:

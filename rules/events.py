@@ -33,6 +33,8 @@ class Partial:
     # A sale of the instrument by its own name with no figure (frames with `bare_sale`): in a
     # current report it states the event, with whatever terms other sentences give.
     bare: bool = False
+    # Fields said "approximately": a rounded figure weighs less than an exact one for the same field.
+    approximate: frozenset[str] = frozenset()
 
 
 @dataclass(slots=True)
@@ -115,7 +117,14 @@ def _merge_type(event_type: str, partials: list[Partial]) -> list[Event]:
     if not own:
         # One deal without named series: what supplements say of a series they name is about it.
         single = keyless + [p for members in groups.values() for p in members]
-        return [_event(single, [])] if any(not p.supplement for p in single) else []
+        if not any(not p.supplement for p in single):
+            return []
+        listed_by = current_catalogue()[event_type].listed_by
+        series = _unnamed_series(listed_by, single)
+        if series:
+            shared = [p for p in single if listed_by not in p.fields]
+            return [_event(members, shared) for members in series]
+        return [_event(single, [])]
     apart = [p for p in keyless if not p.supplement and _contradicts_every(p, own.values())]
     if apart:
         # "Pre-funded Warrants to purchase 1,609,114 shares" beside "Warrants to purchase 1,939,114
@@ -126,6 +135,27 @@ def _merge_type(event_type: str, partials: list[Partial]) -> list[Event]:
     # A sentence that names no series ("Each Warrant is exercisable at $3.24") speaks of all of
     # them; one that names a series no primary finding has (an old series recalled) is left out.
     return [_event(members, keyless) for members in own.values()]
+
+
+def _unnamed_series(field: str | None, partials: list[Partial]) -> list[list[Partial]]:
+    """The series one sentence lists by their counts of `field` (the type's `listed_by`), each with
+    the findings that state its count; none when no sentence lists two (a deal restated with other
+    figures elsewhere is one deal)."""
+    if field is None:
+        return []
+    primary = [p for p in partials if not p.supplement and isinstance(p.fields.get(field), int | float)]
+    counts: list[float] = []
+    for partial in primary:
+        for other in primary:
+            same_sentence = other.rule == partial.rule and other.start < partial.end and partial.start < other.end
+            value = float(partial.fields[field])  # type: ignore[arg-type]  # a number: filtered above
+            if same_sentence and not _same(other.fields[field], value) and not any(_same(value, c) for c in counts):
+                counts.append(value)
+    # Two counts where one is the others' total ("warrants to purchase up to 818,181 shares as
+    # follows: 545,454 shares ... and 272,727 shares") are one grant told twice.
+    if len(counts) < 2 or any(_same(sum(counts) - total, total) for total in counts):
+        return []
+    return [[p for p in partials if field in p.fields and _same(p.fields[field], count)] for count in counts]
 
 
 def _contradicts_every(partial: Partial, groups: Iterable[list[Partial]]) -> bool:
@@ -208,22 +238,25 @@ def _candidates(name: str, partials: list[Partial]) -> list[FieldValue]:
 
 
 def _vote(name: str, partials: list[Partial]) -> FieldValue | None:
-    """The value most rules agree on, weighted by rule priority; the earliest wins a tie."""
-    scores: list[tuple[FieldValue, float, int]] = []
+    """The value most rules agree on, weighted by rule priority; the earliest wins a tie. A value
+    some sentence states exactly beats one only ever said "approximately" ("approximately
+    10,000,000 shares" agreed, "10,250,958 shares" sold)."""
+    scores: list[tuple[FieldValue, float, int, bool]] = []
     for partial in partials:
         if name not in partial.fields:
             continue
         value = partial.fields[name]
-        for index, (known, score, first) in enumerate(scores):
+        exact = name not in partial.approximate
+        for index, (known, score, first, stated) in enumerate(scores):
             if _same(known, value):
                 merged = _union(known, value)
-                scores[index] = (merged, score + max(partial.priority, 0.5), first)
+                scores[index] = (merged, score + max(partial.priority, 0.5), first, stated or exact)
                 break
         else:
-            scores.append((value, max(partial.priority, 0.5), partial.start))
+            scores.append((value, max(partial.priority, 0.5), partial.start, exact))
     if not scores:
         return None
-    return max(scores, key=lambda item: (item[1], -item[2]))[0]
+    return max(scores, key=lambda item: (item[3], item[1], -item[2]))[0]
 
 
 def _same(a: FieldValue, b: FieldValue) -> bool:

@@ -70,5 +70,13 @@ def _party_before(before: str) -> str | None:
     name = _NAME_BEFORE.search(before)
     if name is None:
         return None
+    acting = _ACTING_THROUGH.search(before, 0, name.start())
+    if acting is not None:
+        # `Dawson James Securities, through ViewTrade Financial (the "Placement Agent")`: the firm
+        # that acts, not the one it acts through.
+        return _party_before(before[: acting.start()])
     party = _LEADING_WORD.sub("", name.group("name")).strip(" ,")
     return party if len(party) >= 3 else None
+
+
+_ACTING_THROUGH = re.compile(r",\s+(?:acting\s+)?through\s+$")

@@ -118,6 +118,20 @@ def test_a_numbered_note_heading_in_a_text_about_its_financial_statements_is_a_p
     assert roles_of(filing(cited), None) == set()
 
 
+def test_a_numbered_note_titled_as_only_financial_statements_title_their_notes_is_a_periodic_report() -> None:
+    # A SPAC's 10-Q note copied from mid-page, its heading broken over lines ("Note\n4-Private\nPlacement
+    # Warrants") after a table's bar, and no word of its financial statements.
+    middle = (
+        "the date on which the Company sends the notice of redemption to the warrant holders. |\nNote\n4-Private\n"
+        "Placement Warrants\nSimultaneously with the consummation of the IPO, the Company consummated the Private "
+        "Placement of an aggregate of 16,300,000 Private Placement Warrants."
+    )
+    assert roles_of(filing(" ".join(middle.split())), None) == {"periodic_report"}
+    # A current report citing such a note of another filing stays one.
+    cited = "Item 8.01. The Company sold 1,000,000 shares (see Note 6 in our annual report)."
+    assert roles_of(filing(cited), None) == set()
+
+
 def test_a_text_that_calls_itself_this_proxy_statement_is_one() -> None:
     background = (
         "BACKGROUND\nWe are a blank check company, which we refer to throughout this proxy statement as the "

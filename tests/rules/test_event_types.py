@@ -99,6 +99,11 @@ def test_a_rule_for_an_undeclared_type_is_an_error_at_its_line(tmp_path: Path) -
             5,
             "new_shares.sold names a count field",
         ),
+        (
+            '[[event]]\nname = "rights"\ntitle = "Rights"\nfields.p = { kind = "money" }\nlisted_by = "p"\n',
+            5,
+            "listed_by 'p' is not a count field of rights",
+        ),
     ],
 )
 def test_a_bad_declaration_is_an_error_at_its_line(tmp_path: Path, declaration: str, line: int, message: str) -> None:

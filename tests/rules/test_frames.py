@@ -239,3 +239,59 @@ def test_preferred_in_an_underwritten_issuance_and_sale_is_sold_with_its_count()
     [preferred] = [event for event in events if event.type == "preferred_stock"]
     assert preferred.fields["shares"] == 8500000
     assert "share_sale" not in {event.type for event in events}  # the price is the preferred's, no common sale
+
+
+def test_a_frame_adds_the_price_a_pattern_left_out_of_the_same_sentence() -> None:
+    # A pattern read the count from "private placement of ... 574,478 shares"; the price cue after
+    # it was the frame's to attach, and the frame used to stand aside for the whole sentence.
+    events = current_report(
+        "On March 4, 2025, the Company completed the second and final closing of a $21.5 million private "
+        'placement of an aggregate of 574,478 shares (the "Shares") of the Company\'s common stock, $0.01 par '
+        "value per share, at a per share purchase price of $6.25, and warrants to purchase up to an additional "
+        '114,895 shares of Common Stock (the "Warrants"), exercisable at $8.50 per share.'
+    )
+    by_type = {event.type: event.fields for event in events}
+    assert (by_type["share_sale"]["shares"], by_type["share_sale"]["price_per_share"]) == (574478, 6.25)
+    # "private placement" sells the warrants too, and "up to an additional" is read past to the count.
+    assert (by_type["warrant"]["warrant_shares"], by_type["warrant"]["exercise_price"]) == (114895, 8.5)
+
+
+def test_two_warrant_series_one_sentence_lists_by_their_counts_stay_two_events() -> None:
+    events = current_report(
+        "As additional consideration for the purchase of the Shares, the Company issued to the investors warrants "
+        "to purchase an aggregate of 3,075,273 shares of Common Stock at $2.00 per share and warrants to purchase "
+        "an aggregate of 2,050,185 shares of Common Stock at $2.50 per share. Each Warrant has a five-year term."
+    )
+    series = sorted(
+        (event.fields["warrant_shares"], event.fields.get("exercise_price"), event.fields.get("term_years"))
+        for event in events
+        if event.type == "warrant"
+    )
+    assert series == [(2050185, 2.5, 5), (3075273, 2.0, 5)]
+
+
+def test_an_exact_figure_beats_the_approximate_one_an_earlier_sentence_gave() -> None:
+    [sale] = [
+        event
+        for event in current_report(
+            "On March 3, 2025, the Company entered into a definitive agreement for the sale of approximately "
+            "10,000,000 shares of Common Stock at a purchase price of $1.50 per share for aggregate gross proceeds "
+            "of approximately $15,000,000. On March 5, 2025, the Company closed the sale of 10,250,958 shares of "
+            "Common Stock to 60 investors at $1.50 per share for aggregate gross proceeds of $15,376,450."
+        )
+        if event.type == "share_sale"
+    ]
+    assert (sale.fields["shares"], sale.fields["gross_proceeds"]) == (10250958, 15376450.0)
+
+
+def test_primary_shares_are_the_offerings_count_not_the_option_shares_beside_them() -> None:
+    [sale] = [
+        event
+        for event in current_report(
+            "The Company today completed its previously-announced underwritten public offering of 12,650,000 "
+            "primary shares of common stock at a public offering price of $2.00 per share, including 1,650,000 "
+            "shares purchased by the underwriter upon full exercise of the option granted it by the Company."
+        )
+        if event.type == "share_sale"
+    ]
+    assert sale.fields["shares"] == 12650000

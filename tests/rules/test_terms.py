@@ -77,3 +77,11 @@ def test_a_defined_party_is_not_taken_from_the_clause_before_it() -> None:
         'LLC ("Ridgeway"), pursuant to which the Company agreed to pay Ridgeway a cash fee.'
     )
     assert DefinedTerms(text).resolve("Ridgeway") == "Ridgeway Securities LLC"
+
+
+def test_a_firm_acting_through_another_is_the_party_the_term_names() -> None:
+    text = (
+        'Dawson James Securities, through ViewTrade Financial (the "Placement Agent"), acted as our exclusive '
+        "placement agent. We paid to the Placement Agent a cash fee equal to 8% of the aggregate proceeds raised."
+    )
+    assert DefinedTerms(text).resolve("the Placement Agent") == "Dawson James Securities"
