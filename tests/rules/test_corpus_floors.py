@@ -20,7 +20,7 @@ NEGATIVES_WITH_EVENTS = 0
 # The fourth corpus, given after the rules were written (blind when it came: f1 0.515, field recall
 # 0.333, field precision 0.938); its floors, like the others', only go up.
 BLIND4_F1 = 0.95
-BLIND4_FIELD_RECALL = 0.80
+BLIND4_FIELD_RECALL = 0.86
 BLIND4_FIELD_PRECISION = 0.97
 
 
