@@ -295,3 +295,44 @@ def test_primary_shares_are_the_offerings_count_not_the_option_shares_beside_the
         if event.type == "share_sale"
     ]
     assert sale.fields["shares"] == 12650000
+
+
+def test_a_private_placement_of_shares_named_after_the_company_is_read_with_its_figures() -> None:
+    # "shares of Sonus Common Stock" matched no trigger of the share frame; "private placement" does.
+    events = current_report(
+        "On March 5, 2025, Sonus Pharmaceuticals, Inc. issued a press release announcing that it raised approximately "
+        "$14.2 million in gross proceeds through a private placement to accredited investors of approximately 3.9 "
+        "million shares of Sonus Common Stock. The Common Stock was sold at a price of $3.56 per share."
+    )
+    [sale] = [event for event in events if event.type == "share_sale"]
+    assert (sale.fields["shares"], sale.fields["price_per_share"]) == (3900000, 3.56)
+    assert sale.fields["gross_proceeds"] == 14200000.0
+
+
+def test_units_issued_in_the_offering_are_sold_and_raised_gross_proceeds_are_its_total() -> None:
+    events = current_report(
+        'On March 5, 2025, Registrant announced the completion of a private placement (the "Offering"), in which '
+        "Registrant raised approximately $27.5 million in gross proceeds. Pursuant to the Offering, Registrant issued "
+        "units consisting of an aggregate of approximately 5.0 million shares of common stock, par value $.001 per "
+        "share, and warrants to purchase an aggregate of approximately 1.0 million shares of Common Stock."
+    )
+    [sale] = [event for event in events if event.type == "share_sale"]
+    assert (sale.fields["shares"], sale.fields["gross_proceeds"]) == (5000000, 27500000.0)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Existing notes whose holders a unit placement's closing deals with sell no notes.
+        "Simultaneously with the closing of the Unit Placement, the Company closed a transaction with the holders of "
+        'its 8% Convertible Notes (the "Notes").',
+        # Shares contributed to a pension trust raise no money, though issued "in a private placement".
+        "On March 5, 2025, the Company contributed 36,518,563 newly issued shares of its common stock to a master "
+        "trust that holds the assets of its defined benefit pension plans, in a private placement.",
+        # A warrant given for converting debt raises none either.
+        "As further consideration for Dr. Gonella's agreement to convert his debt, on March 5, 2025 the Company "
+        "issued to Dr. Gonella a five-year warrant to purchase 1,798,976 shares of Common Stock at $1.25 per share.",
+    ],
+)
+def test_what_raises_no_money_makes_no_event(text: str) -> None:
+    assert current_report(text) == []
