@@ -282,7 +282,7 @@ def _apply(rule: CompiledRule, context: _Context) -> Iterator[Partial]:
                 _verdict(context, rule, "its amount is a percentage, or a nearby phrase owns it", pattern.source)
                 continue
             fields, series = found
-            series = series or rule.rule.series
+            series = series or _defined_series(sentence, match.start(), match.end()) or rule.rule.series
             fields = {**rule.rule.set, **fields}
             if not fields and not rule.rule.set and pattern.captures:
                 continue
@@ -338,7 +338,11 @@ def _apply_frame(rule: CompiledRule, frame: CompiledFrame, sentence: str, contex
             _verdict(context, rule, "no sale word before the mention, and its counts and names are no terms")
             continue
         mention = part.mention
-        series = _mention_series(frame, mention) or rule.rule.series
+        series = (
+            _mention_series(frame, mention)
+            or _defined_series(sentence, mention.end(), min(part.end, mention.end() + 60))
+            or rule.rule.series
+        )
         fields = {**rule.rule.set, **fields}
         low, high = _evidence_span(sentence, mention.start(), mention.end())
         cue = "frame: " + ("a sale of" if sale else "terms of") + f" {mention.group(0)!r}"
@@ -423,6 +427,18 @@ def _terms_only(type_name: str, fields: dict[str, FieldValue]) -> dict[str, Fiel
     rates, dates), not counts or names, which such a sentence mostly recalls or describes."""
     declared = event_type(type_name)
     return {name: value for name, value in fields.items() if declared.kind_of(name) in _TERMS_KINDS}
+
+
+# `Common Stock Purchase Warrants (the "Series B Warrant") to purchase ...`: a series named by the
+# term an instrument is defined as, where the words before it name none.
+_DEFINED_SERIES = re.compile(
+    r"\(\s*(?:the\s+)?[\"\u201c]\s*(Series\s+[A-Za-z0-9]{1,3}(?:-\d{1,2})?)\s+(?:Warrants?|Notes?|Debentures?)\b"
+)
+
+
+def _defined_series(sentence: str, start: int, end: int) -> str | None:
+    defined = _DEFINED_SERIES.search(sentence, start, end)
+    return str(TYPES["series"].parse(defined.group(1))) if defined else None
 
 
 def _mention_series(frame: CompiledFrame, mention: Any) -> str | None:

@@ -336,3 +336,54 @@ def test_units_issued_in_the_offering_are_sold_and_raised_gross_proceeds_are_its
 )
 def test_what_raises_no_money_makes_no_event(text: str) -> None:
     assert current_report(text) == []
+
+
+def test_convertible_promissory_notes_in_a_list_are_the_deal_and_the_note_gives_its_maturity() -> None:
+    # "convertible promissory note" as a trigger never matched "Notes"; "The Note is payable on ..."
+    # names the note in the singular.
+    events = current_report(
+        '\u00b7 Convertible Promissory Notes (the "Notes") in the aggregate principal amount of $5,353,000, convertible '
+        "into a total of 13,382,500 shares of the Company's common stock at a price of $0.40 per share. The Note is "
+        "payable on January 25, 2030, subject to automatic extension on a month by month basis."
+    )
+    [notes] = [event for event in events if event.type == "convertible_note"]
+    assert (notes.fields["principal"], notes.fields["conversion_price"]) == (5353000.0, 0.4)
+    assert notes.fields["maturity"] == "2030-01-25"
+
+
+def test_warrant_series_named_by_their_defined_terms_stay_apart_though_their_counts_agree() -> None:
+    events = current_report(
+        'On March 5, 2025, the Company issued Common Stock Purchase Warrants (the "Series A Warrant") entitling the '
+        "Subscribers to purchase up to an aggregate of 6,691,250 shares of the Company's common stock at a price of "
+        '$0.48 per share. The Company issued Common Stock Purchase Warrants (the "Series B Warrant") to purchase up '
+        "to an aggregate of 6,691,250 shares of the Company's common stock at a price of $0.60 per share."
+    )
+    prices = sorted(event.fields.get("exercise_price") for event in events if event.type == "warrant")
+    assert prices == [0.48, 0.6]
+
+
+def test_a_subsidiarys_preferred_placement_sized_in_dollars_gives_its_gross_proceeds() -> None:
+    [preferred] = [
+        event
+        for event in current_report(
+            "On March 5, 2025, Viragen International, a majority-owned subsidiary of the Company, completed a private "
+            "placement of $315,400 consisting of 3,154 shares of Series D 24% Cumulative Preferred Stock."
+        )
+        if event.type == "preferred_stock"
+    ]
+    assert (preferred.fields["shares"], preferred.fields["gross_proceeds"]) == (3154, 315400.0)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Notes surrendered for a new note raise nothing.
+        "In exchange, on March 5, 2025 the Company issued to GI a secured convertible promissory note with a "
+        'principal amount of $6,400,000.00 ("GI Exchange Note").',
+        # A prospectus recounting notes issued over a past period (now that the plural is a trigger).
+        "Between January 1, 2025 and March 1, 2025, we issued a series of convertible promissory notes in the "
+        "aggregate principal amount of $1,098,000.",
+    ],
+)
+def test_notes_exchanged_or_recounted_over_a_period_are_no_sale(text: str) -> None:
+    assert [event for event in current_report(text) if event.type == "convertible_note"] == []
