@@ -33,7 +33,9 @@ def trigger_regex(trigger: str) -> str:
     words = [re.escape(word) for word in trigger.split()]
     body = r"\s+".join(words)
     start = r"\b" if re.match(r"\w", trigger) else ""
-    end = r"\b" if re.search(r"\w$", trigger) else ""
+    # A word's plural is the same trigger: "convertible promissory note" finds "Convertible
+    # Promissory Notes" (the rules' own patterns say which they accept).
+    end = r"(?:s|es)?\b" if re.search(r"[A-Za-z]$", trigger) else (r"\b" if re.search(r"\w$", trigger) else "")
     return start + body + end
 
 

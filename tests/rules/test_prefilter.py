@@ -21,6 +21,16 @@ def test_triggers_match_whole_words_case_insensitively() -> None:
     assert ("finder's fee", TEXT.index("fee") + 3) in names
 
 
+@pytest.mark.parametrize("hyperscan", [True, False])
+def test_a_trigger_finds_its_plural_but_not_a_longer_word(hyperscan: bool, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Batch 14's list-style 8-K: "Convertible Promissory Notes" met no trigger "convertible promissory note".
+    if not hyperscan:
+        monkeypatch.setattr(prefilter, "hyperscan", None)
+    triggers = prefilter.Prefilter(["convertible promissory note", "unit"])
+    assert [t for t, _ in triggers.hits("Convertible Promissory Notes (the Notes)")] == [0]
+    assert list(triggers.hits("a united front; convertible promissory notebook")) == []
+
+
 def test_the_re2_fallback_finds_what_hyperscan_finds(monkeypatch: pytest.MonkeyPatch) -> None:
     triggers = ["warrants", "placement agent", "finder's fee", "agent"]
     with_default = sorted(prefilter.Prefilter(triggers).hits(TEXT))
