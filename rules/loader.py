@@ -132,6 +132,8 @@ NOT_BEFORE_WORDS = 8
 # lieu of cash). An exclusion found inside one does not rule the sentence out.
 _NO_HISTORY = re.compile(
     r"\bas\s+amended\b|\b(?:outstanding|existing)\s+and\s+future\b"
+    # A closing 8-K's "closed its previously announced offering" is the deal itself, not a recollection.
+    r"|\b(?:completed|closed|consummated|closing\s+of|close)\s+(?:its|the|our)\s+previously\s+(?:announced|disclosed|reported)\b"
     r"|\bin\s+lieu\s+of\s+(?:(?:our|its|the\s+company'?s|the\s+company’s)\s+)?(?:shares\s+of\s+)?(?:common\s+stock|shares)\b",
     re.I,
 )

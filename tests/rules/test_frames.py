@@ -387,3 +387,18 @@ def test_a_subsidiarys_preferred_placement_sized_in_dollars_gives_its_gross_proc
 )
 def test_notes_exchanged_or_recounted_over_a_period_are_no_sale(text: str) -> None:
     assert [event for event in current_report(text) if event.type == "convertible_note"] == []
+
+
+def test_a_closing_of_a_previously_announced_preferred_sale_is_the_deal() -> None:
+    # "previously" rules out a recollection; "closed the previously announced sale" is this deal closing.
+    [preferred] = [
+        event
+        for event in current_report(
+            "On March 5, 2025, the Company closed the previously announced sale of 2,000 shares of its Series B "
+            "Convertible Preferred Stock, stated value $1,000 per share, for gross proceeds of $2,000,000."
+        )
+        if event.type == "preferred_stock"
+    ]
+    assert (preferred.fields["shares"], preferred.fields["gross_proceeds"]) == (2000, 2000000.0)
+    # The same words recalling it in a later report's aside stay history.
+    assert current_report("The Series B Convertible Preferred Stock was previously sold in 2,000 shares.") == []
