@@ -134,6 +134,8 @@ _NO_HISTORY = re.compile(
     r"\bas\s+amended\b|\b(?:outstanding|existing)\s+and\s+future\b"
     # A closing 8-K's "closed its previously announced offering" is the deal itself, not a recollection.
     r"|\b(?:completed|closed|consummated|closing\s+of|close)\s+(?:its|the|our)\s+previously\s+(?:announced|disclosed|reported)\b"
+    # A pre-funded warrant's blocker: "beneficially owning more than 4.99% ... of the outstanding ADSs".
+    r"|\bbeneficially\s+own(?:ing|s)?\s+(?:more\s+than|in\s+excess\s+of)\s+[\d.]+%[^;]{0,120}?\boutstanding\b"
     r"|\bin\s+lieu\s+of\s+(?:(?:our|its|the\s+company'?s|the\s+company’s)\s+)?(?:shares\s+of\s+)?(?:common\s+stock|shares)\b",
     re.I,
 )

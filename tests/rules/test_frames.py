@@ -358,8 +358,8 @@ def test_warrant_series_named_by_their_defined_terms_stay_apart_though_their_cou
         '$0.48 per share. The Company issued Common Stock Purchase Warrants (the "Series B Warrant") to purchase up '
         "to an aggregate of 6,691,250 shares of the Company's common stock at a price of $0.60 per share."
     )
-    prices = sorted(event.fields.get("exercise_price") for event in events if event.type == "warrant")
-    assert prices == [0.48, 0.6]
+    prices = sorted(str(event.fields.get("exercise_price")) for event in events if event.type == "warrant")
+    assert prices == ["0.48", "0.6"]
 
 
 def test_a_subsidiarys_preferred_placement_sized_in_dollars_gives_its_gross_proceeds() -> None:
@@ -402,3 +402,21 @@ def test_a_closing_of_a_previously_announced_preferred_sale_is_the_deal() -> Non
     assert (preferred.fields["shares"], preferred.fields["gross_proceeds"]) == (2000, 2000000.0)
     # The same words recalling it in a later report's aside stay history.
     assert current_report("The Series B Convertible Preferred Stock was previously sold in 2,000 shares.") == []
+
+
+def test_a_registered_direct_of_adss_with_pre_funded_warrants_despite_their_blocker() -> None:
+    # The blocker ("beneficially owning more than 4.99% ... of the outstanding ADSs") is no history,
+    # "priced at" gives the price, and "$3.0 million of its American Depositary Shares" the total.
+    events = current_report(
+        "On March 3, 2025, the Company entered into a securities purchase agreement with certain institutional "
+        'investors to purchase $3.0 million of its American Depositary Shares ("ADSs") and pre-funded warrants in a '
+        "registered direct offering. Under the terms of the Securities Purchase Agreement, the Company agreed to sell "
+        "to the institutional investors a total of 625,000 ADSs priced at $4.00 per ADS, pre-funded warrants "
+        "exercisable for 125,000 ADSs, issuable to investors whose purchase of ADSs would otherwise result in such "
+        "investor beneficially owning more than 4.99% (or, at the election of the holder, 9.99%) of the outstanding "
+        "ADSs immediately following the consummation of the Offering."
+    )
+    by_type = {event.type: event.fields for event in events}
+    assert (by_type["share_sale"]["shares"], by_type["share_sale"]["price_per_share"]) == (625000, 4.0)
+    assert by_type["share_sale"]["gross_proceeds"] == 3000000.0
+    assert by_type["warrant"]["warrant_shares"] == 125000
