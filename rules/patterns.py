@@ -153,7 +153,7 @@ def compile_template(template: str, field_types: dict[str, str]) -> CompiledPatt
     """Compile a pattern in the placeholder syntax; field_types gives each allowed field's type."""
     builder = _Builder(field_types)
     regex = builder.build(template)
-    probe = _Builder(field_types).build(probe_template(template))
+    probe = _Builder(field_types, unbounded_gaps=True).build(probe_template(template))
     return CompiledPattern(template, compile_regex(regex), tuple(builder.captures), needed_words(template), probe)
 
 
@@ -255,9 +255,13 @@ def compile_raw(regex: str, field_types: dict[str, str]) -> CompiledPattern:
 
 
 class _Builder:
-    def __init__(self, field_types: dict[str, str]) -> None:
+    def __init__(self, field_types: dict[str, str], unbounded_gaps: bool = False) -> None:
         self.field_types = field_types
         self.captures: list[Capture] = []
+        # A probe's gaps may take any number of words: it still matches wherever the pattern does,
+        # and its automaton stays small (a gap of up to 40 words is 40 copies of its states; the
+        # rules' probes, one alternation a rule, held about 28 MB of RE2's caches after the corpora).
+        self.unbounded_gaps = unbounded_gaps
 
     def build(self, template: str) -> str:
         tokens = _TOKEN.findall(template.strip())
@@ -339,6 +343,8 @@ class _Builder:
         if not match:
             raise PatternError(f"bad placeholder {token}: write {{field}}, {{field:type}}, {{_}} or {{_N}}")
         if match.group("gap") is not None:
+            if self.unbounded_gaps:
+                return "(?:[^\\s|]+\\s+){0,}?"  # ends as a bounded gap does: it took its spaces
             count = int(match.group("n") or _GAP_DEFAULT)
             return f"(?:[^\\s|]+\\s+){{0,{count}}}?"
         field = match.group("field")
