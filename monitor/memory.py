@@ -35,6 +35,28 @@ def release_freed_memory() -> None:
         _TRIM(0)
 
 
+_M_ARENA_MAX = -8  # mallopt's parameter number in glibc's malloc.h
+# Heaps for all of a daemon's threads. glibc gives each thread that allocates a heap of its own (up
+# to eight a core); memory one thread's scan freed is not reused by the next scan in another thread,
+# and the process settles at the sum of their high-water marks: an 8-worker backfill's steady RSS was
+# 169-176 MB with the default, 157 MB with two heaps (bench e).
+DAEMON_HEAPS = 2
+
+
+def limit_heaps(count: int = DAEMON_HEAPS) -> None:
+    """At most `count` malloc heaps, for threads started from now on; a MALLOC_ARENA_MAX the user
+    set stands. Elsewhere than glibc this does nothing."""
+    if "MALLOC_ARENA_MAX" in os.environ or not sys.platform.startswith("linux"):
+        return
+    name = ctypes.util.find_library("c")
+    try:
+        mallopt = getattr(ctypes.CDLL(name), "mallopt", None) if name else None
+    except OSError:
+        return
+    if callable(mallopt):
+        mallopt(_M_ARENA_MAX, count)
+
+
 _PAGE_BYTES = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
 
 

@@ -6,6 +6,7 @@ import sys
 
 import pytest
 
+import monitor.memory as memory
 from monitor.memory import Growth, resident_bytes
 
 
@@ -34,3 +35,24 @@ def test_the_resident_size_is_read_and_grows_with_what_is_held() -> None:
     after = resident_bytes()
     assert before is not None and after is not None
     assert after - before > 50_000_000
+
+
+class _Libc:
+    def __init__(self) -> None:
+        self.calls: list[tuple[int, int]] = []
+
+    def mallopt(self, parameter: int, value: int) -> int:
+        self.calls.append((parameter, value))
+        return 1
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="malloc heaps are glibc's (Linux)")
+def test_the_daemon_limits_mallocs_heaps_unless_the_user_set_them(monkeypatch: pytest.MonkeyPatch) -> None:
+    libc = _Libc()
+    monkeypatch.setattr("monitor.memory.ctypes.CDLL", lambda name: libc)
+    monkeypatch.delenv("MALLOC_ARENA_MAX", raising=False)
+    memory.limit_heaps()
+    assert libc.calls == [(-8, memory.DAEMON_HEAPS)]  # M_ARENA_MAX
+    monkeypatch.setenv("MALLOC_ARENA_MAX", "4")
+    memory.limit_heaps()
+    assert libc.calls == [(-8, memory.DAEMON_HEAPS)]  # the user's setting stands
