@@ -39,6 +39,12 @@ def current_report(text: str, ruleset: RuleSet = SHIPPED) -> list[Event]:
     return scan_filing(filing, ruleset)
 
 
+def the_event(event_type: str, text: str) -> Event:
+    """The one event of a type a current report of `text` gives."""
+    [event] = [event for event in current_report(text) if event.type == event_type]
+    return event
+
+
 def write(tmp_path: Path, text: str) -> Path:
     path = tmp_path / "frames.toml"
     path.write_text(text)
@@ -271,29 +277,23 @@ def test_two_warrant_series_one_sentence_lists_by_their_counts_stay_two_events()
 
 
 def test_an_exact_figure_beats_the_approximate_one_an_earlier_sentence_gave() -> None:
-    [sale] = [
-        event
-        for event in current_report(
-            "On March 3, 2025, the Company entered into a definitive agreement for the sale of approximately "
-            "10,000,000 shares of Common Stock at a purchase price of $1.50 per share for aggregate gross proceeds "
-            "of approximately $15,000,000. On March 5, 2025, the Company closed the sale of 10,250,958 shares of "
-            "Common Stock to 60 investors at $1.50 per share for aggregate gross proceeds of $15,376,450."
-        )
-        if event.type == "share_sale"
-    ]
+    sale = the_event(
+        "share_sale",
+        "On March 3, 2025, the Company entered into a definitive agreement for the sale of approximately "
+        "10,000,000 shares of Common Stock at a purchase price of $1.50 per share for aggregate gross proceeds "
+        "of approximately $15,000,000. On March 5, 2025, the Company closed the sale of 10,250,958 shares of "
+        "Common Stock to 60 investors at $1.50 per share for aggregate gross proceeds of $15,376,450.",
+    )
     assert (sale.fields["shares"], sale.fields["gross_proceeds"]) == (10250958, 15376450.0)
 
 
 def test_primary_shares_are_the_offerings_count_not_the_option_shares_beside_them() -> None:
-    [sale] = [
-        event
-        for event in current_report(
-            "The Company today completed its previously-announced underwritten public offering of 12,650,000 "
-            "primary shares of common stock at a public offering price of $2.00 per share, including 1,650,000 "
-            "shares purchased by the underwriter upon full exercise of the option granted it by the Company."
-        )
-        if event.type == "share_sale"
-    ]
+    sale = the_event(
+        "share_sale",
+        "The Company today completed its previously-announced underwritten public offering of 12,650,000 "
+        "primary shares of common stock at a public offering price of $2.00 per share, including 1,650,000 "
+        "shares purchased by the underwriter upon full exercise of the option granted it by the Company.",
+    )
     assert sale.fields["shares"] == 12650000
 
 
@@ -363,14 +363,11 @@ def test_warrant_series_named_by_their_defined_terms_stay_apart_though_their_cou
 
 
 def test_a_subsidiarys_preferred_placement_sized_in_dollars_gives_its_gross_proceeds() -> None:
-    [preferred] = [
-        event
-        for event in current_report(
-            "On March 5, 2025, Viragen International, a majority-owned subsidiary of the Company, completed a private "
-            "placement of $315,400 consisting of 3,154 shares of Series D 24% Cumulative Preferred Stock."
-        )
-        if event.type == "preferred_stock"
-    ]
+    preferred = the_event(
+        "preferred_stock",
+        "On March 5, 2025, Viragen International, a majority-owned subsidiary of the Company, completed a private "
+        "placement of $315,400 consisting of 3,154 shares of Series D 24% Cumulative Preferred Stock.",
+    )
     assert (preferred.fields["shares"], preferred.fields["gross_proceeds"]) == (3154, 315400.0)
 
 
@@ -391,14 +388,11 @@ def test_notes_exchanged_or_recounted_over_a_period_are_no_sale(text: str) -> No
 
 def test_a_closing_of_a_previously_announced_preferred_sale_is_the_deal() -> None:
     # "previously" rules out a recollection; "closed the previously announced sale" is this deal closing.
-    [preferred] = [
-        event
-        for event in current_report(
-            "On March 5, 2025, the Company closed the previously announced sale of 2,000 shares of its Series B "
-            "Convertible Preferred Stock, stated value $1,000 per share, for gross proceeds of $2,000,000."
-        )
-        if event.type == "preferred_stock"
-    ]
+    preferred = the_event(
+        "preferred_stock",
+        "On March 5, 2025, the Company closed the previously announced sale of 2,000 shares of its Series B "
+        "Convertible Preferred Stock, stated value $1,000 per share, for gross proceeds of $2,000,000.",
+    )
     assert (preferred.fields["shares"], preferred.fields["gross_proceeds"]) == (2000, 2000000.0)
     # The same words recalling it in a later report's aside stay history.
     assert current_report("The Series B Convertible Preferred Stock was previously sold in 2,000 shares.") == []
