@@ -15,19 +15,20 @@ import sys
 from collections.abc import Callable
 
 
-def _trimmer() -> Callable[[int], int] | None:
+def _libc_function(name: str) -> Callable[..., int] | None:
+    """A function of glibc's, or None where there is none (macOS, musl, a libc without it)."""
     if not sys.platform.startswith("linux"):
         return None
-    name = ctypes.util.find_library("c")
+    library = ctypes.util.find_library("c")
     try:
-        libc = ctypes.CDLL(name) if name else None
+        libc = ctypes.CDLL(library) if library else None
     except OSError:
         return None
-    trim = getattr(libc, "malloc_trim", None)
-    return trim if callable(trim) else None
+    function = getattr(libc, name, None)
+    return function if callable(function) else None
 
 
-_TRIM = _trimmer()
+_TRIM = _libc_function("malloc_trim")
 
 
 def release_freed_memory() -> None:
@@ -39,21 +40,17 @@ _M_ARENA_MAX = -8  # mallopt's parameter number in glibc's malloc.h
 # Heaps for all of a daemon's threads. glibc gives each thread that allocates a heap of its own (up
 # to eight a core); memory one thread's scan freed is not reused by the next scan in another thread,
 # and the process settles at the sum of their high-water marks: an 8-worker backfill's steady RSS was
-# 169-176 MB with the default, 157 MB with two heaps (bench e).
+# 173-177 MB with eight heaps, 162-166 MB with two (bench e, the same runs).
 DAEMON_HEAPS = 2
 
 
 def limit_heaps(count: int = DAEMON_HEAPS) -> None:
     """At most `count` malloc heaps, for threads started from now on; a MALLOC_ARENA_MAX the user
     set stands. Elsewhere than glibc this does nothing."""
-    if "MALLOC_ARENA_MAX" in os.environ or not sys.platform.startswith("linux"):
+    if "MALLOC_ARENA_MAX" in os.environ:
         return
-    name = ctypes.util.find_library("c")
-    try:
-        mallopt = getattr(ctypes.CDLL(name), "mallopt", None) if name else None
-    except OSError:
-        return
-    if callable(mallopt):
+    mallopt = _libc_function("mallopt")
+    if mallopt is not None:
         mallopt(_M_ARENA_MAX, count)
 
 
