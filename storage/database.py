@@ -9,7 +9,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import event, func, inspect, select, text
+from sqlalchemy import Column, MetaData, PrimaryKeyConstraint, String, Table, event, func, inspect, select, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
@@ -176,11 +176,44 @@ def _begin_immediate(connection: Connection) -> None:
     connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
+# Alembic's own record of the revision, as Alembic makes it: a database created here from the models
+# is one Alembic upgrades later like any other.
+_ALEMBIC_VERSION = Table(
+    "alembic_version",
+    MetaData(),
+    Column("version_num", String(32), nullable=False),
+    PrimaryKeyConstraint("version_num", name="alembic_version_pkc"),
+)
+
+
 def _repair_and_upgrade(connection: Connection) -> None:
+    _drop_half_made_schema(connection)
+    if _holds_no_schema(connection):
+        _create_at_head(connection)
+    else:
+        _upgrade_with_alembic(connection)
+
+
+def _holds_no_schema(connection: Connection) -> bool:
+    present = set(inspect(connection).get_table_names())
+    if present & {table.name for table in metadata.sorted_tables}:
+        return False
+    return "alembic_version" not in present or connection.execute(select(_ALEMBIC_VERSION)).first() is None
+
+
+def _create_at_head(connection: Connection) -> None:
+    """A new database: the tables made from the models and stamped with the newest revision, as
+    Alembic's cookbook advises. Running every migration from the first would import Alembic (about
+    11 MB that the daemon would then keep for good) to reach the same schema; a test holds the two equal."""
+    metadata.create_all(connection)
+    _ALEMBIC_VERSION.create(connection, checkfirst=True)
+    connection.execute(_ALEMBIC_VERSION.insert().values(version_num=revisions()[1]))
+
+
+def _upgrade_with_alembic(connection: Connection) -> None:
     from alembic import command
     from alembic.config import Config
 
-    _drop_half_made_schema(connection)
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     config.attributes["connection"] = connection

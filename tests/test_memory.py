@@ -46,13 +46,30 @@ class _Libc:
         return 1
 
 
-@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="malloc heaps are glibc's (Linux)")
-def test_the_daemon_limits_mallocs_heaps_unless_the_user_set_them(monkeypatch: pytest.MonkeyPatch) -> None:
+_DAEMON_SETTINGS = [(-8, memory.DAEMON_HEAPS), (-3, memory.LARGE_BLOCK_BYTES), (-1, memory.TRIM_ABOVE_BYTES)]
+
+
+@pytest.fixture
+def libc(monkeypatch: pytest.MonkeyPatch) -> _Libc:
     libc = _Libc()
     monkeypatch.setattr("monitor.memory.ctypes.CDLL", lambda name: libc)
-    monkeypatch.delenv("MALLOC_ARENA_MAX", raising=False)
-    memory.limit_heaps()
-    assert libc.calls == [(-8, memory.DAEMON_HEAPS)]  # M_ARENA_MAX
+    for variable in ("MALLOC_ARENA_MAX", "MALLOC_MMAP_THRESHOLD_", "MALLOC_TRIM_THRESHOLD_", "GLIBC_TUNABLES"):
+        monkeypatch.delenv(variable, raising=False)
+    return libc
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="malloc settings are glibc's (Linux)")
+def test_the_daemon_sets_heaps_and_thresholds_for_large_blocks(libc: _Libc) -> None:
+    memory.tune_malloc()
+    assert libc.calls == _DAEMON_SETTINGS  # M_ARENA_MAX, M_MMAP_THRESHOLD, M_TRIM_THRESHOLD
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="malloc settings are glibc's (Linux)")
+def test_a_malloc_setting_the_user_made_stands(libc: _Libc, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("MALLOC_ARENA_MAX", "4")
-    memory.limit_heaps()
-    assert libc.calls == [(-8, memory.DAEMON_HEAPS)]  # the user's setting stands
+    monkeypatch.setenv("MALLOC_MMAP_THRESHOLD_", "1048576")
+    memory.tune_malloc()
+    assert libc.calls == [(-1, memory.TRIM_ABOVE_BYTES)]
+    monkeypatch.setenv("GLIBC_TUNABLES", "glibc.malloc.trim_threshold=65536")
+    memory.tune_malloc()
+    assert libc.calls == [(-1, memory.TRIM_ABOVE_BYTES)]  # the tunables the user wrote stand whole

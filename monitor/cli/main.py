@@ -332,9 +332,9 @@ def _dispatch(args: argparse.Namespace) -> int:
         lines, ok = asyncio.run(notify_test(settings))
         print("\n".join(lines))
         return 0 if ok else 1
-    from monitor.memory import limit_heaps
+    from monitor.memory import tune_malloc
 
-    limit_heaps()  # before the scans' threads start: a long run's memory depends on it
+    tune_malloc()  # before the scans' threads start: a long run's memory depends on it
     if args.command == "run":
         return asyncio.run(command_run(settings, args.once))
     from monitor.cli.backfill import command_backfill
