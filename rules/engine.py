@@ -243,7 +243,7 @@ def _set_aside(rule: CompiledRule, sentence: str, context: _Context) -> str | No
     """Why a rule gives a sentence no pattern match at all; None when its patterns may be tried."""
     if not rule.may_match(sentence, context.lowered):
         return "no pattern's words in the sentence"
-    if rule.required_missing(sentence):
+    if _lacks_required_words(rule, sentence, context):
         return "required words missing"
     phrase = rule.excluded_by(sentence) if rule.frame is None else None  # a frame asks per mention
     if phrase is not None:
@@ -253,6 +253,24 @@ def _set_aside(rule: CompiledRule, sentence: str, context: _Context) -> str | No
         if not rule.applies_to_section(section):
             return f"out of scope: in section {section or 'none'}"
     return None
+
+
+REQUIRED_WORDS_REACH = 1500
+
+
+def _lacks_required_words(rule: CompiledRule, sentence: str, context: _Context) -> bool:
+    if not rule.required_missing(sentence):
+        return False
+    return rule.rule.require_in == "sentence" or rule.required_missing(_paragraph_before(context))
+
+
+def _paragraph_before(context: _Context) -> str:
+    """The sentences of the paragraph before this one (a paragraph is a line of the text, at most
+    REQUIRED_WORDS_REACH characters back): a plan of distribution names "the Equity Distribution
+    Agreement" first and says "we may offer and sell up to $50.0 million" two sentences on."""
+    text, start = context.document.text, context.start
+    reach = max(0, start - REQUIRED_WORDS_REACH)
+    return text[max(text.rfind("\n", reach, start) + 1, reach) : start]
 
 
 def _apply(rule: CompiledRule, context: _Context) -> Iterator[Partial]:

@@ -414,3 +414,16 @@ def test_a_registered_direct_of_adss_with_pre_funded_warrants_despite_their_bloc
     assert (by_type["share_sale"]["shares"], by_type["share_sale"]["price_per_share"]) == (625000, 4.0)
     assert by_type["share_sale"]["gross_proceeds"] == 3000000.0
     assert by_type["warrant"]["warrant_shares"] == 125000
+
+
+def test_the_total_issued_after_the_purchasers_option_outweighs_the_amount_first_agreed() -> None:
+    # eval b17_01: $350.0 million agreed, the option exercised, "a total of $400.0 million ... were issued".
+    event = the_event(
+        "convertible_note",
+        "On February 24, 2025, the Company entered into a purchase agreement with the initial purchasers, pursuant"
+        " to which the Company agreed to issue and sell $350.0 million aggregate principal amount of its 0.25%"
+        ' Convertible Senior Notes due 2030 (the "Notes"). The Initial Purchasers exercised their option in full on'
+        " February 25, 2025 and a total of $400.0 million aggregate principal amount of Notes were issued pursuant to"
+        " the Purchase Agreement on February 27, 2025.",
+    )
+    assert event.fields["principal"] == 400_000_000.0 and event.fields["interest_rate"] == 0.25

@@ -106,3 +106,56 @@ def test_an_unknown_section_is_an_error_at_its_line(tmp_path: Path) -> None:
     with pytest.raises(RuleError) as raised:
         load_rules([path])
     assert "unknown section 'appendix'" in str(raised.value) and raised.value.line == 2
+
+
+ATM_RULE = """\
+[[rule]]
+id = "atm"
+event = "atm_program"
+triggers = ["up to"]
+patterns = ['offer and sell up to {max_amount} of our common stock']
+require = ["distribution agreement"]
+require_in = "REACH"
+
+[[rule.example]]
+text = "Under the Distribution Agreement we may offer and sell up to $5.0 million of our common stock."
+expect = { max_amount = 5000000.0 }
+"""
+AGREEMENT = "We have entered into the Equity Distribution Agreement with the Sales Agents."
+AMOUNT = "Pursuant to this prospectus, we may offer and sell up to $50.0 million of our common stock."
+
+
+def _maximums(tmp_path: Path, reach: str, text: str) -> list[object]:
+    path = tmp_path / "atm.toml"
+    path.write_text(ATM_RULE.replace("REACH", reach))
+    return [event.fields.get("max_amount") for event in scan_filing(read(text, "424B5"), RuleSet(load_rules([path])))]
+
+
+def test_required_words_may_be_read_in_the_paragraph_before_the_sentence(tmp_path: Path) -> None:
+    # eval b17_06: a plan of distribution names its agreement first and its maximum two sentences on.
+    assert _maximums(tmp_path, "paragraph", f"{AGREEMENT} Sales will be made at market prices. {AMOUNT}") == [
+        50_000_000.0
+    ]
+    assert _maximums(tmp_path, "paragraph", f"{AGREEMENT}\n{AMOUNT}") == []  # another paragraph: another topic
+    assert _maximums(tmp_path, "sentence", f"{AGREEMENT} {AMOUNT}") == []  # the default: the sentence alone
+
+
+def test_a_sale_verb_of_the_sentence_before_does_not_satisfy_a_rule_that_requires_it_in_its_own(
+    ruleset: RuleSet,
+) -> None:
+    # corpus-wide neg_amazon_junglee_merger: "sold" in the sentence before made an option on
+    # preferred stock a sale, when every rule's required words were read in the whole paragraph.
+    text = (
+        "In January 1997, the Company sold 750,000 shares of its common stock for cash at $0.30 per share to the"
+        " related party. The Company also granted the related party an option to purchase 750,000 shares of"
+        " Series B preferred stock at an exercise price of $3.00 per share."
+    )
+    assert [event for event in scan_filing(read(text, "8-K"), ruleset) if event.type == "preferred_stock"] == []
+
+
+def test_a_reach_other_than_sentence_or_paragraph_is_an_error_at_its_line(tmp_path: Path) -> None:
+    path = tmp_path / "atm.toml"
+    path.write_text(ATM_RULE.replace("REACH", "document"))
+    with pytest.raises(RuleError) as raised:
+        load_rules([path])
+    assert "require_in" in str(raised.value) and raised.value.line == 7, str(raised.value)
