@@ -19,7 +19,7 @@ from rules.catalogue import Catalogue, current_catalogue, event_type, using
 from rules.dates import is_stale, reference_date
 from rules.events import Event, Partial, merge
 from rules.explain import FOUND, Candidate, Trace, Verdict, current_trace
-from rules.fields import NAME, SERIES_FIELD, TYPES, FieldValue
+from rules.fields import NAME, SERIES_FIELD, TYPES, FieldValue, parse_name
 from rules.formd import form_d_events
 from rules.frames import CompiledFrame, Part
 from rules.loader import CompiledRule, rules_digest
@@ -456,7 +456,12 @@ _DEFINED_SERIES = re.compile(
 
 def _defined_series(sentence: str, start: int, end: int) -> str | None:
     defined = _DEFINED_SERIES.search(sentence, start, end)
-    return str(TYPES["series"].parse(defined.group(1))) if defined else None
+    return _series_named(defined.group(1)) if defined else None
+
+
+def _series_named(text: str) -> str | None:
+    series = TYPES["series"].parse(text)
+    return None if series is None else str(series)
 
 
 def _mention_series(frame: CompiledFrame, mention: Any) -> str | None:
@@ -464,7 +469,7 @@ def _mention_series(frame: CompiledFrame, mention: Any) -> str | None:
     for capture in frame.instrument.captures:
         text = mention.group(capture.group)
         if capture.field == SERIES_FIELD and text:
-            return str(TYPES["series"].parse(text))
+            return _series_named(text)
     return None
 
 
@@ -496,7 +501,8 @@ def _fields(
         start = match.start(pattern.regex.groupindex[capture.group])
         if capture.type in _AMOUNT_TYPES and rule.excluded_around(sentence, start, end):
             return None  # "Warrants to purchase 1,939,114 shares": a `not_before` phrase owns the amount
-        value = _renamed(capture.type, sentence, end) or _party(terms, capture.type, text)
+        value = _renamed(capture.type, sentence, end) or _division_named(capture.type, sentence, start)
+        value = value or _party(terms, capture.type, text)
         value = value or TYPES[capture.type].parse(text)
         if capture.type == "money" and isinstance(value, int | float) and _whole_figure_in_a_row(sentence, text):
             value = value * scale_at(context.document.text, context.start)
@@ -533,6 +539,22 @@ def _renamed(kind: str, sentence: str, end: int) -> FieldValue | None:
     if renamed is None:
         return None
     name = renamed.group("name")
+    return name if kind == "name" else [name]
+
+
+_DIVISION_OF = re.compile(
+    rf"(?P<name>{NAME}),\s+(?:a|an)\s+(?:division|unit|affiliate|subsidiary|trading\s+name)\s+of\s+$"
+)
+
+
+def _division_named(kind: str, sentence: str, start: int) -> FieldValue | None:
+    """`Brookline Capital Markets, a division of Arcadia Securities, LLC, acted as placement agent`:
+    the party is the division the sentence names first, not the firm it belongs to."""
+    if kind not in _NAME_TYPES:
+        return None
+    named = _DIVISION_OF.search(sentence, max(0, start - 160), start)
+    if named is None or (name := parse_name(named.group("name"))) is None:
+        return None
     return name if kind == "name" else [name]
 
 

@@ -255,8 +255,16 @@ def parse_lead(text: str) -> str | None:
     return names[0] if names else None
 
 
-def parse_series(text: str) -> str:
+# Words SERIES's "series X" takes for a designation: "the sale of two series of Preferred Stock"
+# names no series (RE2 has no look-ahead to leave them out of the pattern itself).
+_NOT_DESIGNATIONS = frozenset({"of", "in", "to", "or", "an", "as", "at", "by", "on", "and", "the", "for", "is", "was"})
+
+
+def parse_series(text: str) -> str | None:
     lowered = re.sub(r"[\s-]+", " ", text.lower().replace("'s", "").replace("s'", "")).strip()
+    word, _, designation = lowered.partition(" ")
+    if word in ("series", "class", "tranche") and designation in _NOT_DESIGNATIONS:
+        return None
     return "pre funded" if lowered in ("prefunded", "pre funded") else lowered
 
 

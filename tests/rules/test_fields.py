@@ -2,7 +2,16 @@ from __future__ import annotations
 
 import pytest
 
-from rules.fields import parse_count, parse_date, parse_money, parse_name, parse_names, parse_percent, parse_term
+from rules.fields import (
+    TYPES,
+    parse_count,
+    parse_date,
+    parse_money,
+    parse_name,
+    parse_names,
+    parse_percent,
+    parse_term,
+)
 
 
 @pytest.mark.parametrize(
@@ -83,3 +92,12 @@ def test_a_heading_run_into_the_first_sentence_is_no_part_of_the_name() -> None:
     # A page that lost the line break after "UNDERWRITING" named the underwriter "UNDERWRITING Goldman Sachs".
     assert parse_name("UNDERWRITING Goldman Sachs & Co. LLC") == "Goldman Sachs & Co. LLC"
     assert parse_name("ROTH Capital Partners, LLC") == "ROTH Capital Partners, LLC"  # a firm's name in capitals
+
+
+@pytest.mark.parametrize(
+    ("text", "series"), [("Series A-5", "series a 5"), ("Class B", "class b"), ("series of", None), ("Series in", None)]
+)
+def test_a_series_is_a_designation_not_a_word_after_series(text: str, series: str | None) -> None:
+    # eval b18_01: "the sale of two series of Preferred Stock" made a series "of", which kept the
+    # deal's total apart from the figures each listed series states.
+    assert TYPES["series"].parse(text) == series

@@ -427,3 +427,31 @@ def test_the_total_issued_after_the_purchasers_option_outweighs_the_amount_first
         " the Purchase Agreement on February 27, 2025.",
     )
     assert event.fields["principal"] == 400_000_000.0 and event.fields["interest_rate"] == 0.25
+
+
+def test_the_agent_is_the_division_named_first_not_the_firm_it_belongs_to() -> None:
+    # eval b18_02: "Brookline Capital Markets, a division of Arcadia Securities, LLC, acted as ...".
+    event = the_event(
+        "finder_fee",
+        "The Company sold 1,000,000 shares of common stock at $2.00 per share in a private placement. Brookline"
+        " Capital Markets, a division of Arcadia Securities, LLC, acted as sole placement agent for the private"
+        " placement.",
+    )
+    assert event.fields["recipient"] == "Brookline Capital Markets"
+
+
+def test_two_named_warrant_series_of_the_same_count_stay_two() -> None:
+    # eval b18_02: series A and series B "common stock purchase warrants", each for 1,948,295 shares
+    # at $0.64, one for eighteen months and one for five years, were one warrant.
+    warrants = [
+        event.fields
+        for event in current_report(
+            "On February 4, 2025 the Company closed its private placement of an aggregate of 1,948,295 shares of"
+            " common stock, series A common stock purchase warrants to purchase an aggregate of 1,948,295 shares of"
+            " common stock, with an exercise price of $0.64 per share, for a term of eighteen (18) months, and"
+            " series B common stock purchase warrants to purchase an aggregate of 1,948,295 shares of common stock"
+            " with an exercise price of $0.64 per share, for a term of five (5) years."
+        )
+        if event.type == "warrant"
+    ]
+    assert sorted(fields.get("term_years", 0) for fields in warrants) == [1.5, 5]
