@@ -77,33 +77,46 @@ class RuleSet:
             context = _Context(document, start, end, lowered, reference, terms, sections)
             if trace is not None:
                 context = _traced(context, trace)
-            # The fields of each type whose sale this sentence's patterns read: a frame only adds
-            # what they left out ("... 574,478 shares ..., at a per share purchase price of $6.25").
-            told: dict[str, set[str]] = {}
-            for number in sorted(numbers, key=lambda n: (self.rules[n].frame is not None, n)):
-                rule = self.rules[number]
-                if found[number] >= MAX_FINDINGS_PER_RULE:
+            yield from self._sentence_partials(context, numbers, found)
+
+    def _sentence_partials(self, context: _Context, numbers: set[int], found: Counter[int]) -> Iterator[Partial]:
+        """One sentence's findings, pattern rules first, then frames. A frame only adds what the
+        patterns left out of a sale they read ("... 574,478 shares ..., at a per share purchase price
+        of $6.25"); a bare sale that counts only beside another waits for the sentence's end."""
+        told: dict[str, set[str]] = {}  # per type, the fields of the sales this sentence's patterns read
+        sold: set[str] = set()  # the types this sentence sells with figures
+        waiting: list[tuple[int, Partial]] = []
+        for number in sorted(numbers, key=lambda n: (self.rules[n].frame is not None, n)):
+            rule = self.rules[number]
+            for partial in _apply(rule, context) if found[number] < MAX_FINDINGS_PER_RULE else ():
+                if partial.bare and rule.frame is not None and rule.frame.bare_beside_a_sale:
+                    waiting.append((number, partial))
                     continue
-                for partial in _apply(rule, context):
-                    if rule.frame is not None and partial.type in told:
-                        left_out = _left_out(partial, told[partial.type])
-                        _verdict(context, rule, _after_a_pattern(partial, told[partial.type], left_out))
-                        if left_out is None:
-                            continue
-                        partial = left_out
-                    elif rule.frame is None and not partial.supplement and partial.fields:
-                        told.setdefault(partial.type, set()).update(partial.fields)
-                    if trace is not None:
-                        trace.partials.append(partial)
-                    found[number] += 1
-                    yield partial
-                    if found[number] == MAX_FINDINGS_PER_RULE:
-                        log.warning(
-                            "rule %s: more than %d findings in one document; the rest ignored",
-                            self.rules[number].id,
-                            MAX_FINDINGS_PER_RULE,
-                        )
-                        break
+                if not partial.supplement and partial.fields:
+                    sold.add(partial.type)
+                kept = _beside_patterns(rule, partial, told, context)
+                if kept is not None:
+                    yield self._counted(number, kept, found)
+                if found[number] >= MAX_FINDINGS_PER_RULE:
+                    log.warning(
+                        "rule %s: more than %d findings in one document; the rest ignored",
+                        rule.id,
+                        MAX_FINDINGS_PER_RULE,
+                    )
+                    break
+        for number, partial in waiting:
+            if sold - {partial.type}:
+                yield self._counted(number, partial, found)
+            else:
+                _verdict(context, self.rules[number], "a sale by name alone, and nothing else sold beside it")
+
+    @staticmethod
+    def _counted(number: int, partial: Partial, found: Counter[int]) -> Partial:
+        trace = current_trace()
+        if trace is not None:
+            trace.partials.append(partial)
+        found[number] += 1
+        return partial
 
     def _windows(self, text: str, active: set[int]) -> Iterator[tuple[tuple[int, int], set[int]]]:
         """Each sentence with a trigger hit, and the rules its triggers call for, in text order.
@@ -216,6 +229,22 @@ def _trace_scope(trace: Trace, filing: Filing, document: Document, ruleset: Rule
         else:
             why = f"document type {document.type} is not among its documents"
         trace.out_of_scope.append((document.type or "?", rule.id, why))
+
+
+def _beside_patterns(
+    rule: CompiledRule, partial: Partial, told: dict[str, set[str]], context: _Context
+) -> Partial | None:
+    """A pattern's finding, noted in `told`; a frame's, reduced to what the sentence's patterns left
+    out of its type's sale (None when that is nothing)."""
+    if rule.frame is None:
+        if not partial.supplement and partial.fields:
+            told.setdefault(partial.type, set()).update(partial.fields)
+        return partial
+    if partial.type not in told:
+        return partial
+    left_out = _left_out(partial, told[partial.type])
+    _verdict(context, rule, _after_a_pattern(partial, told[partial.type], left_out))
+    return left_out
 
 
 def _left_out(partial: Partial, told: set[str]) -> Partial | None:

@@ -35,6 +35,7 @@ class CompiledFrame:
     stop: re2._Regexp[str] | None = None  # mentions of other instruments, which end this one's part
     unless: tuple[re2._Regexp[str] | None, ...] = ()  # per cue, its field's `not_before` words
     bare_sale: bool = False  # a sale by the instrument's own name states the event without figures
+    bare_beside_a_sale: bool = False  # ... only beside another instrument's sale with figures
 
     def states_a_sale(self, sentence: str) -> bool:
         return self.sale.search(sentence) is not None
@@ -114,7 +115,8 @@ def compile_frame(frame: Frame, field_types: dict[str, str]) -> CompiledFrame:
         denied = _phrases(field_cues.not_before, f"fields.{name}.not_before") if field_cues.not_before else None
         unless.extend([denied] * len(patterns))
     stop = _phrases(frame.stop, "stop") if frame.stop else None
-    return CompiledFrame(instrument, sale, tuple(cues), stop, tuple(unless), frame.bare_sale)
+    beside = frame.bare_sale == "beside a sale"
+    return CompiledFrame(instrument, sale, tuple(cues), stop, tuple(unless), bool(frame.bare_sale), beside)
 
 
 def _phrases(words: list[str], key: str) -> re2._Regexp[str]:

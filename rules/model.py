@@ -63,7 +63,9 @@ class Frame(BaseModel):
     # In a current report, a sentence that sells the instrument by its own name ("a Convertible
     # Promissory Note"), with no figure a cue attaches, still states the event: for instruments
     # named so rarely in passing that the name and a sale word are the news (notes, preferred).
-    bare_sale: bool = False
+    # "beside a sale": only where the same sentence sells another instrument with its figures
+    # (warrants issued "together with" notes of $4,450,000): warrants are named in passing often.
+    bare_sale: bool | Literal["beside a sale"] = False
 
 
 class Rule(BaseModel):

@@ -455,3 +455,20 @@ def test_two_named_warrant_series_of_the_same_count_stay_two() -> None:
         if event.type == "warrant"
     ]
     assert sorted(fields.get("term_years", 0) for fields in warrants) == [1.5, 5]
+
+
+def test_warrants_named_without_figures_count_only_beside_another_sale_in_their_sentence() -> None:
+    # eval b5_03: notes of $4,450,000 issued "together with the issuance of warrants" to acquire
+    # common stock; corpus-wide fin_ocugen: an agreement's lock-up ("will not ... sell ... warrants or
+    # any rights to purchase") sells nothing, and must raise no warrant.
+    beside = current_report(
+        'On March 3, 2025, two Convertible Notes (the "Initial Notes") in an aggregate original principal amount of'
+        " $4,450,000 will be issued to the Holders, together with the issuance of warrants to acquire common"
+        " stock of the Company."
+    )
+    assert [event.fields for event in beside if event.type == "warrant"] == [{}]
+    alone = current_report(
+        "The Company will not offer to sell, sell, contract to sell or otherwise dispose of any Common Stock,"
+        " warrants or any rights to purchase Common Stock during the period of thirty days."
+    )
+    assert [event for event in alone if event.type == "warrant"] == []
