@@ -5,24 +5,19 @@ from __future__ import annotations
 import signal
 import subprocess
 import sys
-from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
 import pytest
-from alembic import command
-from alembic.autogenerate import compare_metadata
-from alembic.config import Config
-from alembic.migration import MigrationContext
 from sqlalchemy import inspect, text
-from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from storage.database import MIGRATIONS, revisions
+from storage.database import revisions
 from storage.errors import StorageError
 from storage.repository import Store
 from storage.session import utcnow
 from storage.tables import metadata
+from tests.storage.alembic_steps import differences_from_the_models, upgrade_to
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -146,7 +141,7 @@ async def test_a_reader_cannot_write(database_url: str) -> None:
 async def test_gap_rows_of_an_older_release_move_to_their_table_and_read_ones_are_dropped(database_url: str) -> None:
     engine = create_async_engine(database_url)
     async with engine.begin() as connection:
-        await connection.run_sync(_upgrade_to("0003"))
+        await connection.run_sync(upgrade_to("0003"))
         for name in ("gap:2026-11-20", "gap:2026-11-21"):
             await connection.execute(
                 text("INSERT INTO poll_cursor (name, covered_at) VALUES (:n, CURRENT_TIMESTAMP)"), {"n": name}
@@ -187,29 +182,14 @@ def test_neither_a_first_start_nor_the_next_imports_alembic(tmp_path: Path) -> N
     assert [run.stdout.strip() for run in runs] == ["False", "False"], [run.stderr for run in runs]
 
 
-def _upgrade_to(revision: str) -> Callable[[Connection], None]:
-    def upgrade(connection: Connection) -> None:
-        config = Config()
-        config.set_main_option("script_location", str(MIGRATIONS))
-        config.attributes["connection"] = connection
-        command.upgrade(config, revision)
-
-    return upgrade
-
-
-def _differences_from_the_models(connection: Connection) -> list[object]:
-    options = {"compare_type": True, "compare_server_default": True}
-    return list(compare_metadata(MigrationContext.configure(connection, opts=options), metadata))
-
-
 async def test_the_migrations_reach_the_schema_a_first_start_creates_from_the_models(database_url: str) -> None:
     # A new database is made from the models, an older one upgraded by the migrations: a column added
     # to one and not the other would leave users of the two with different schemas.
     engine = create_async_engine(database_url)
     try:
         async with engine.begin() as connection:
-            await connection.run_sync(_upgrade_to("head"))
-            assert await connection.run_sync(_differences_from_the_models) == []
+            await connection.run_sync(upgrade_to("head"))
+            assert await connection.run_sync(differences_from_the_models) == []
     finally:
         await engine.dispose()
 
@@ -220,7 +200,7 @@ async def test_a_database_created_from_the_models_is_one_alembic_knows_at_head(d
     engine = create_async_engine(database_url)
     try:
         async with engine.begin() as connection:
-            await connection.run_sync(_upgrade_to("head"))  # nothing to do, and no table made twice
+            await connection.run_sync(upgrade_to("head"))  # nothing to do, and no table made twice
             version = (await connection.execute(text("SELECT version_num FROM alembic_version"))).scalars().all()
         assert version == [revisions()[1]]
     finally:

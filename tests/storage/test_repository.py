@@ -9,17 +9,15 @@ import threading
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-from alembic.autogenerate import compare_metadata
-from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import text, update
-from sqlalchemy.engine import Connection
 from sqlmodel import col
 
 from rules.events import Event
 from storage.database import MIGRATIONS, migrate
 from storage.repository import ProcessedFiling, Store
-from storage.tables import FilingRow, metadata
+from storage.tables import FilingRow
+from tests.storage.alembic_steps import differences_from_the_models, upgrade_to
 
 ACCESSION = "0000930553-00-000010"
 
@@ -45,11 +43,8 @@ async def test_migrations_create_exactly_the_tables_the_models_describe(database
     try:
         await migrate(store.engine)  # applying them again is a no-op
 
-        def differences(connection: Connection) -> list[object]:
-            return list(compare_metadata(MigrationContext.configure(connection), metadata))
-
         async with store.engine.connect() as connection:
-            assert await connection.run_sync(differences) == []
+            assert await connection.run_sync(differences_from_the_models) == []
             version = (await connection.execute(text("SELECT version_num FROM alembic_version"))).scalar_one()
         assert version == ScriptDirectory(str(MIGRATIONS)).get_current_head()
     finally:
@@ -57,22 +52,11 @@ async def test_migrations_create_exactly_the_tables_the_models_describe(database
 
 
 async def test_a_database_made_by_the_first_release_is_upgraded_with_its_rows_kept(database_url: str) -> None:
-    from alembic import command
-    from alembic.config import Config
     from sqlalchemy.ext.asyncio import create_async_engine
-
-    def upgrade_to(revision: str) -> object:
-        def run(connection: Connection) -> None:
-            config = Config()
-            config.set_main_option("script_location", str(MIGRATIONS))
-            config.attributes["connection"] = connection
-            command.upgrade(config, revision)
-
-        return run
 
     engine = create_async_engine(database_url)
     async with engine.begin() as connection:
-        await connection.run_sync(upgrade_to("0001"))  # type: ignore[arg-type]
+        await connection.run_sync(upgrade_to("0001"))
         await connection.execute(
             text(
                 "INSERT INTO filings (accession, url, status, attempts, event_count) "
