@@ -10,9 +10,12 @@ from __future__ import annotations
 
 import re
 
+# `(the "Agent")`; `(each a "Sales Agent" and collectively the "Sales Agents")` defines two terms.
 _DEFINED = re.compile(
     r"\(\s*(?:each,?\s+|collectively,?\s+|together,?\s+)?(?:the\s+|this\s+|an?\s+)?[\"\u201c]"
-    r"(?P<term>[A-Z][A-Za-z0-9'\- ]{1,40}?)[\"\u201d]\s*\)"
+    r"(?P<term>[A-Z][A-Za-z0-9'\- ]{1,40}?)[\"\u201d]"
+    r"(?:,?\s+and\s+(?:collectively,?\s+|together,?\s+)?(?:the\s+)?[\"\u201c](?P<also>[A-Z][A-Za-z0-9'\- ]{1,40}?)[\"\u201d])?"
+    r"\s*\)"
 )
 _DEFINED_PLAINLY = re.compile(
     r",\s+(?:or|collectively,?|together,?)\s+(?:the\s+|our\s+)?"
@@ -52,12 +55,17 @@ class DefinedTerms:
             self._terms = {}
             definitions = [*_DEFINED.finditer(self._text), *_DEFINED_PLAINLY.finditer(self._text)]
             for found in sorted(definitions, key=lambda found: found.start()):
-                term = found.group("term").strip().lower()
                 before = self._text[max(0, found.start() - _LOOK_BACK) : found.start()]
                 party = _party_before(_SENTENCE_END.split(before.split("\n")[-1])[-1])
-                if party and term not in self._terms:
-                    self._terms[term] = party
+                for term in _terms_of(found):
+                    if party and term not in self._terms:
+                        self._terms[term] = party
         return self._terms
+
+
+def _terms_of(found: re.Match[str]) -> list[str]:
+    also = found.groupdict().get("also")
+    return [term.strip().lower() for term in (found.group("term"), also) if term]
 
 
 def _party_before(before: str) -> str | None:

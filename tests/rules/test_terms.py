@@ -85,3 +85,16 @@ def test_a_firm_acting_through_another_is_the_party_the_term_names() -> None:
         "placement agent. We paid to the Placement Agent a cash fee equal to 8% of the aggregate proceeds raised."
     )
     assert DefinedTerms(text).resolve("the Placement Agent") == "Dawson James Securities"
+
+
+def test_one_parenthesis_may_define_a_term_and_its_plural() -> None:
+    # corpus-blind4 fin_mara_atm_424b5: `(each a "Sales Agent" and collectively the "Sales Agents")`
+    # defined neither, and the fee went to "Sales Agents".
+    text = (
+        "We have entered into an at-the-market offering agreement with Harbor Securities Inc., Quay Markets Corp. and"
+        ' Dunmore & Co. (each a "Sales Agent" and collectively the "Sales Agents"), under which we may sell shares.'
+    )
+    terms = DefinedTerms(text)
+    agents = terms.resolve("the Sales Agents")
+    assert agents is not None and agents.startswith("Harbor Securities Inc.")
+    assert terms.resolve("Sales Agent") == agents
