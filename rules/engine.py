@@ -73,8 +73,8 @@ class RuleSet:
         sections = LazySections(document.text)  # headings found once, if a rule asks
         trace = current_trace()
         for (start, end), numbers in self._windows(document.text, active):
-            lowered = document.text[start:end].lower()  # for the rules' word tests
-            context = _Context(document, start, end, lowered, reference, terms, sections)
+            sentence = document.text[start:end]
+            context = _Context(document, start, end, sentence.lower(), sentence.encode(), reference, terms, sections)
             if trace is not None:
                 context = _traced(context, trace)
             yield from self._sentence_partials(context, numbers, found)
@@ -202,6 +202,7 @@ class _Context:
     start: int
     end: int
     lowered: str
+    encoded: bytes  # the sentence's UTF-8 bytes, for the rules' yes-or-no probes
     reference: date | None
     terms: DefinedTerms
     sections: LazySections
@@ -270,7 +271,7 @@ def _verdict(context: _Context, rule: CompiledRule, outcome: str, cue: str = "",
 
 def _set_aside(rule: CompiledRule, sentence: str, context: _Context) -> str | None:
     """Why a rule gives a sentence no pattern match at all; None when its patterns may be tried."""
-    if not rule.may_match(sentence, context.lowered):
+    if not rule.may_match(sentence, context.lowered, context.encoded):
         return "no pattern's words in the sentence"
     if _lacks_required_words(rule, sentence, context):
         return "required words missing"
@@ -288,7 +289,7 @@ REQUIRED_WORDS_REACH = 1500
 
 
 def _lacks_required_words(rule: CompiledRule, sentence: str, context: _Context) -> bool:
-    if not rule.required_missing(sentence):
+    if not rule.required_missing(sentence, context.encoded):
         return False
     return rule.rule.require_in == "sentence" or rule.required_missing(_paragraph_before(context))
 
@@ -315,7 +316,9 @@ def _apply(rule: CompiledRule, context: _Context) -> Iterator[Partial]:
         return
     checked_dates = False
     matched = False
-    for pattern in rule.patterns:
+    for number, pattern in enumerate(rule.patterns):
+        if not rule.may_try(number, context.lowered):
+            continue
         for match in pattern.regex.finditer(sentence):
             if not checked_dates:  # dates are read only in sentences that matched: most do not
                 if is_stale(sentence, reference):
@@ -365,7 +368,7 @@ def _apply_frame(rule: CompiledRule, frame: CompiledFrame, sentence: str, contex
         if phrase is not None:
             _verdict(context, rule, f"excluded by the phrase {phrase!r}")
             continue
-        cues = frame.cues_in(sentence, part)
+        cues = frame.cues_in(sentence, part, context.lowered)
         sale = frame.states_a_sale(said) or (frame.bare_sale and _by_its_name(part) and _sized(rule, cues))
         if cues or (sale and frame.bare_sale and _by_its_name(part)):
             readings.append((part, cues, sale))

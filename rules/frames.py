@@ -11,6 +11,7 @@ each reading into a finding; merging joins findings of several sentences into on
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -18,7 +19,7 @@ from typing import Any
 import re2
 
 from rules.model import Cues, Frame
-from rules.patterns import CompiledPattern, PatternError, compile_regex, compile_template, template_regex
+from rules.patterns import CompiledPattern, PatternError, compile_regex, compile_template, holds_words, template_regex
 
 # A fact a little before the mention is still its own ("five-year warrants", "2,000,000 shares of
 # common stock"); further back it belongs to what the sentence said before.
@@ -36,6 +37,7 @@ class CompiledFrame:
     unless: tuple[re2._Regexp[str] | None, ...] = ()  # per cue, its field's `not_before` words
     bare_sale: bool = False  # a sale by the instrument's own name states the event without figures
     bare_beside_a_sale: bool = False  # ... only beside another instrument's sale with figures
+    cue_words: tuple[tuple[tuple[str, ...], ...], ...] = ()  # per cue, words a sentence must hold for it
 
     def states_a_sale(self, sentence: str) -> bool:
         return self.sale.search(sentence) is not None
@@ -52,13 +54,15 @@ class CompiledFrame:
             high = min([high, *(stop for stop in stops if stop > mention.end())])
             yield Part(mention, low, high)
 
-    def cues_in(self, sentence: str, part: Part) -> list[tuple[CompiledPattern, list[Any]]]:
-        """Per cue that stands by a value in the part, its matches, the likeliest first."""
+    def cues_in(self, sentence: str, part: Part, lowered: str | None = None) -> list[tuple[CompiledPattern, list[Any]]]:
+        """Per cue that stands by a value in the part, its matches, the likeliest first. With the
+        sentence `lowered`, a cue whose words it lacks is not asked."""
         unless = self.unless or (None,) * len(self.cues)
+        words = self.cue_words or ((),) * len(self.cues)
         return [
             (cue, matches)
-            for cue, denied in zip(self.cues, unless, strict=True)
-            if (matches := _in_order(cue, denied, sentence, part))
+            for cue, denied, needed in zip(self.cues, unless, words, strict=True)
+            if (lowered is None or holds_words(lowered, needed)) and (matches := _in_order(cue, denied, sentence, part))
         ]
 
 
@@ -74,7 +78,7 @@ def _in_order(cue: CompiledPattern, unless: re2._Regexp[str] | None, sentence: s
     is not the field's ("par value $0.001 per share"), the next may be ("at $5.40 per share")."""
     begins = part.mention.start()
     found = list(cue.regex.finditer(sentence, begins, part.end))
-    for match in cue.regex.finditer(sentence, part.low, part.end):
+    for match in cue.regex.finditer(sentence, part.low, part.end) if part.low < begins else ():
         if match.start() >= begins:
             break
         found.append(match)
@@ -97,10 +101,13 @@ def _distinct_mentions(sentence: str, mentions: list[Any]) -> list[Any]:
     """A mention repeated with no figure between ("warrants (the "Warrants") to purchase") is one."""
     kept: list[Any] = []
     for mention in mentions:
-        if kept and not any(c.isdigit() for c in sentence[kept[-1].end() : mention.start()]):
+        if kept and _DIGIT.search(sentence, kept[-1].end(), mention.start()) is None:
             continue
         kept.append(mention)
     return kept
+
+
+_DIGIT = re.compile(r"\d")
 
 
 def compile_frame(frame: Frame, field_types: dict[str, str]) -> CompiledFrame:
@@ -116,7 +123,8 @@ def compile_frame(frame: Frame, field_types: dict[str, str]) -> CompiledFrame:
         unless.extend([denied] * len(patterns))
     stop = _phrases(frame.stop, "stop") if frame.stop else None
     beside = frame.bare_sale == "beside a sale"
-    return CompiledFrame(instrument, sale, tuple(cues), stop, tuple(unless), bool(frame.bare_sale), beside)
+    words = tuple(cue.key_choices(frozenset()) for cue in cues)
+    return CompiledFrame(instrument, sale, tuple(cues), stop, tuple(unless), bool(frame.bare_sale), beside, words)
 
 
 def _phrases(words: list[str], key: str) -> re2._Regexp[str]:

@@ -22,10 +22,12 @@ from rules.model import Rule
 from rules.patterns import (
     CompiledPattern,
     PatternError,
+    compile_probe,
     compile_raw,
     compile_regex,
     compile_template,
     field_types_for,
+    holds_words,
     template_regex,
 )
 from rules.sources import DEFAULT_PACKS, RuleSources
@@ -43,25 +45,36 @@ class CompiledRule:
     patterns: tuple[CompiledPattern, ...]
     # All `not` (and all `require`) entries as one alternation: one RE2 pass instead of dozens.
     any_exclude: re2._Regexp[str] | None = None
-    any_require: re2._Regexp[str] | None = None
+    any_require: re2._Regexp[bytes] | None = None
     # `not_before`, `not_after`: phrases that, just before or after a captured amount, disqualify the match.
     before_exclude: re2._Regexp[str] | None = None
     after_exclude: re2._Regexp[str] | None = None
     # All patterns as one alternation without captures: most sentences match none, and one RE2
     # call tells; the patterns themselves run only where it matched.
-    any_pattern: re2._Regexp[str] | None = None
+    any_pattern: re2._Regexp[bytes] | None = None
     # For each pattern, choices of words a sentence must hold for it to match (None: some pattern
     # has none to test, and every sentence goes to the regex).
     key_choices: tuple[tuple[tuple[str, ...], ...], ...] | None = None
+    # The same per pattern, for each pattern alone (empty: nothing to test): a rule whose probe
+    # matched tries only the patterns whose words the sentence holds.
+    pattern_words: tuple[tuple[tuple[str, ...], ...], ...] = ()
     frame: CompiledFrame | None = None  # a frame rule reads instruments and cues instead of patterns
 
-    def may_match(self, sentence: str, lowered: str | None = None) -> bool:
-        """Cheap tests first: a pattern can match only a sentence holding its telling words."""
+    def may_match(self, sentence: str, lowered: str | None = None, encoded: bytes | None = None) -> bool:
+        """Cheap tests first: a pattern can match only a sentence holding its telling words.
+        `encoded`: the sentence's UTF-8 bytes, when the caller has them."""
         if self.key_choices is not None:
             lowered = sentence.lower() if lowered is None else lowered
-            if not any(_holds_words(lowered, choices) for choices in self.key_choices):
+            if not any(holds_words(lowered, choices) for choices in self.key_choices):
                 return False
-        return self.any_pattern is None or self.any_pattern.search(sentence) is not None
+        if self.any_pattern is None:
+            return True
+        return self.any_pattern.search(sentence.encode() if encoded is None else encoded) is not None
+
+    def may_try(self, number: int, lowered: str) -> bool:
+        """Whether the rule's pattern `number` can match a sentence (`lowered`): it holds the words."""
+        words = self.pattern_words[number] if number < len(self.pattern_words) else ()
+        return not words or holds_words(lowered, words)
 
     def excluded(self, sentence: str) -> bool:
         return self.excluded_by(sentence) is not None
@@ -92,8 +105,10 @@ class CompiledRule:
             self.after_exclude is not None and self.after_exclude.search(_words_after(sentence, end)) is not None
         )
 
-    def required_missing(self, sentence: str) -> bool:
-        return self.any_require is not None and self.any_require.search(sentence) is None
+    def required_missing(self, sentence: str, encoded: bytes | None = None) -> bool:
+        if self.any_require is None:
+            return False
+        return self.any_require.search(sentence.encode() if encoded is None else encoded) is None
 
     @property
     def id(self) -> str:
@@ -373,13 +388,14 @@ def _compile(
         path=path,
         patterns=patterns,
         any_exclude=phrases(rule.exclude, rule.exclude_regex),
-        any_require=phrases(rule.require),
+        any_require=_as_probe(phrases(rule.require)),
         before_exclude=phrases(rule.not_before),
         after_exclude=phrases(rule.not_after),
         # A frame finds nothing where none of its cues stands by a value (nor, for a frame whose
         # bare sale counts, its instrument is named): one search tells.
-        any_pattern=_alternation(_probed(frame) if frame else patterns, probes=True),
+        any_pattern=_probe_of(_probed(frame) if frame else patterns),
         key_choices=_key_choices(patterns, rule.triggers),
+        pattern_words=_pattern_words(patterns, rule.triggers),
         frame=frame,
     )
 
@@ -461,26 +477,27 @@ def _pattern_problems(source: TomlFile, table: dict[str, object], block: tuple[i
 def _key_choices(
     patterns: tuple[CompiledPattern, ...], triggers: list[str]
 ) -> tuple[tuple[tuple[str, ...], ...], ...] | None:
-    always_there = frozenset(word for trigger in triggers for word in trigger.lower().split())
-    choices = tuple(pattern.key_choices(always_there) for pattern in patterns)
+    choices = _pattern_words(patterns, triggers)
     return None if not choices or any(not pattern_choices for pattern_choices in choices) else choices
 
 
-def _holds_words(lowered: str, choices: tuple[tuple[str, ...], ...]) -> bool:
-    for choice in choices:
-        for word in choice:
-            if word in lowered:
-                break
-        else:
-            return False
-    return True
+def _pattern_words(
+    patterns: tuple[CompiledPattern, ...], triggers: list[str]
+) -> tuple[tuple[tuple[str, ...], ...], ...]:
+    always_there = frozenset(word for trigger in triggers for word in trigger.lower().split())
+    return tuple(pattern.key_choices(always_there) for pattern in patterns)
 
 
-def _alternation(patterns: tuple[CompiledPattern, ...], probes: bool = False) -> re2._Regexp[str] | None:
+def _probe_of(patterns: tuple[CompiledPattern, ...]) -> re2._Regexp[bytes] | None:
+    """One regex answering whether any of the patterns (by their probes) can match a sentence."""
     if not patterns:
         return None
-    texts = [(p.probe if probes and p.probe else p.regex.pattern) for p in patterns]
-    return compile_regex("|".join(f"(?:{text})" for text in texts), capture=False)
+    texts = [p.probe or p.regex.pattern for p in patterns]
+    return compile_probe("|".join(f"(?:{text})" for text in texts))
+
+
+def _as_probe(regex: re2._Regexp[str] | None) -> re2._Regexp[bytes] | None:
+    return None if regex is None else compile_probe(regex.pattern)
 
 
 def rules_digest(rules: list[CompiledRule]) -> str:

@@ -111,9 +111,32 @@ class CompiledPattern:
         return tuple(sorted(telling, key=lambda choice: (-min(len(word) for word in choice), choice))[:3])
 
 
+def holds_words(lowered: str, choices: tuple[tuple[str, ...], ...]) -> bool:
+    """Whether a lower-cased sentence holds a word of each choice (`key_choices`): a pattern can
+    match only such a sentence, and this costs less than asking the regex."""
+    for choice in choices:
+        for word in choice:
+            if word in lowered:
+                break
+        else:
+            return False
+    return True
+
+
 def compile_regex(text: str, capture: bool = True) -> re2._Regexp[str]:
     try:
         return re2.compile(text, _OPTIONS if capture else _NO_CAPTURE)
+    except re2.error as error:
+        detail = error.args[0].decode() if error.args and isinstance(error.args[0], bytes) else str(error)
+        raise PatternError(f"{detail} (patterns use RE2 syntax: no look-around or back-references)") from error
+
+
+def compile_probe(text: str) -> re2._Regexp[bytes]:
+    """A regex that only answers "is there a match?", over a sentence's UTF-8 bytes: google-re2
+    encodes a str at every search and maps the offsets back, work a yes or no does not need (a
+    sentence is encoded once for all the rules that probe it)."""
+    try:
+        return re2.compile(text.encode(), _NO_CAPTURE)
     except re2.error as error:
         detail = error.args[0].decode() if error.args and isinstance(error.args[0], bytes) else str(error)
         raise PatternError(f"{detail} (patterns use RE2 syntax: no look-around or back-references)") from error
