@@ -42,9 +42,11 @@ eval: $(STAMP)
 # The benchmarks run and print their figures; the target exits non-zero if any missed a target.
 # The scan is timed beside the release before the extraction work of issue 12 (override: BENCH_BASELINE=rev).
 BENCH_BASELINE ?= 11c7b14
+# Feed-to-Slack (g) is timed beside issue 23's starting commit (override: LATENCY_BASELINE=rev).
+LATENCY_BASELINE ?= 468d5c5
 
 bench: $(STAMP)
-	@$(BIN)/python bench/startup.py; startup=$$?; $(BIN)/python bench/scan.py --baseline $(BENCH_BASELINE); scan=$$?; $(BIN)/python bench/replay.py; replay=$$?; $(BIN)/python bench/daemon.py; daemon=$$?; exit $$((startup || scan || replay || daemon))
+	@$(BIN)/python bench/startup.py; startup=$$?; $(BIN)/python bench/scan.py --baseline $(BENCH_BASELINE); scan=$$?; $(BIN)/python bench/replay.py; replay=$$?; $(BIN)/python bench/daemon.py --baseline $(LATENCY_BASELINE); daemon=$$?; exit $$((startup || scan || replay || daemon))
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .demo .eval-scan.jsonl

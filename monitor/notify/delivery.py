@@ -73,6 +73,9 @@ class OutboxDelivery:
     async def run(self, idle_seconds: float = 1.0) -> None:
         failures = FailureLog(log, "alert delivery (the alerts wait in the outbox)")
         while True:
+            # Cleared before the pass, not after: an alert committed while the pass runs (after its
+            # last look at the outbox) leaves the wake set, and the next pass starts at once.
+            self._wake.clear()
             try:
                 await self.deliver_pending()
             except DatabaseVanished:
@@ -81,7 +84,6 @@ class OutboxDelivery:
                 failures.failed(error, expected=(StorageError, SQLAlchemyError))
             else:
                 failures.succeeded()
-            self._wake.clear()
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), idle_seconds)
 

@@ -4,11 +4,13 @@ permanent failures kept as failed and logged once, uncertain sends looked up bef
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import io
 import logging
 from collections.abc import AsyncIterator, Sequence
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import update
@@ -196,3 +198,36 @@ async def test_a_slow_destination_does_not_hold_up_the_others(store: Store) -> N
     delivery = OutboxDelivery(store, {"recording": Slow(), "fast": fast}, clock=Clock())
     assert await asyncio.wait_for(delivery.deliver_pending(), 5) == 3
     assert len(fast.sent) == 2
+
+
+async def test_an_alert_stored_just_after_a_pass_found_nothing_goes_out_without_waiting_a_tick(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # bench (g): a filing stored 0.55 s after publication was posted after 1.56 s. It was committed,
+    # and the outbox woken, between the pass's last look at the outbox (nothing due) and the end of
+    # the pass; the loop cleared the wake after the pass, so the alert waited for the next idle tick.
+    claim = store.claim_alerts
+    stored_late = False
+
+    async def claim_then_store(*args: Any, **kwargs: Any) -> Any:
+        nonlocal stored_late
+        claimed = await claim(*args, **kwargs)
+        if not claimed and not stored_late:
+            stored_late = True
+            await _saved(store, 2)  # the next filing is stored, and the pipeline wakes the outbox
+            delivering.wake()
+        return claimed
+
+    monkeypatch.setattr(store, "claim_alerts", claim_then_store)
+    notifier = Recording()
+    delivering = outbox(store, notifier)
+    running = asyncio.create_task(delivering.run(idle_seconds=60))
+    try:
+        async with asyncio.timeout(5):
+            while len(notifier.sent) < 2:
+                await asyncio.sleep(0.01)
+    finally:
+        running.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await running
+    assert [alert.accession for (alert,) in notifier.sent] == ACCESSIONS[:2]
