@@ -81,11 +81,17 @@ def test_a_packs_defaults_apply_to_each_rule_unless_the_rule_sets_the_key(tmp_pa
     ],
 )
 def test_bad_defaults_or_roles_are_errors_at_their_line(tmp_path: Path, text: str, line: int, message: str) -> None:
+    refused = _refused(tmp_path, text)
+    assert message in str(refused) and refused.line == line, str(refused)
+
+
+def _refused(tmp_path: Path, text: str) -> RuleError:
+    """The error loading a rule file of `text` raises."""
     path = tmp_path / "pack.toml"
     path.write_text(text)
     with pytest.raises(RuleError) as raised:
         load_rules([path])
-    assert message in str(raised.value) and raised.value.line == line, str(raised.value)
+    return raised.value
 
 
 def test_a_rule_scoped_away_from_a_section_stays_quiet_there_only(ruleset: RuleSet) -> None:
@@ -101,11 +107,8 @@ def test_a_rule_scoped_away_from_a_section_stays_quiet_there_only(ruleset: RuleS
 
 
 def test_an_unknown_section_is_an_error_at_its_line(tmp_path: Path) -> None:
-    path = tmp_path / "rule.toml"
-    path.write_text(RULES.replace('not_roles = ["periodic_report"]', 'not_sections = ["appendix"]'))
-    with pytest.raises(RuleError) as raised:
-        load_rules([path])
-    assert "unknown section 'appendix'" in str(raised.value) and raised.value.line == 2
+    refused = _refused(tmp_path, RULES.replace('not_roles = ["periodic_report"]', 'not_sections = ["appendix"]'))
+    assert "unknown section 'appendix'" in str(refused) and refused.line == 2
 
 
 ATM_RULE = """\
@@ -154,8 +157,5 @@ def test_a_sale_verb_of_the_sentence_before_does_not_satisfy_a_rule_that_require
 
 
 def test_a_reach_other_than_sentence_or_paragraph_is_an_error_at_its_line(tmp_path: Path) -> None:
-    path = tmp_path / "atm.toml"
-    path.write_text(ATM_RULE.replace("REACH", "document"))
-    with pytest.raises(RuleError) as raised:
-        load_rules([path])
-    assert "require_in" in str(raised.value) and raised.value.line == 7, str(raised.value)
+    refused = _refused(tmp_path, ATM_RULE.replace("REACH", "document"))
+    assert "require_in" in str(refused) and refused.line == 7, str(refused)
