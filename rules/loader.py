@@ -52,20 +52,18 @@ class CompiledRule:
     # All patterns as one alternation without captures: most sentences match none, and one RE2
     # call tells; the patterns themselves run only where it matched.
     any_pattern: re2._Regexp[bytes] | None = None
-    # For each pattern, choices of words a sentence must hold for it to match (None: some pattern
-    # has none to test, and every sentence goes to the regex).
-    key_choices: tuple[tuple[tuple[str, ...], ...], ...] | None = None
-    # The same per pattern, for each pattern alone (empty: nothing to test): a rule whose probe
-    # matched tries only the patterns whose words the sentence holds.
+    # For each pattern, choices of words a sentence must hold for it to match (empty: nothing to
+    # test). A sentence holding no pattern's words skips the probe, when every pattern has words;
+    # a rule whose probe matched tries only the patterns whose words the sentence holds.
     pattern_words: tuple[tuple[tuple[str, ...], ...], ...] = ()
     frame: CompiledFrame | None = None  # a frame rule reads instruments and cues instead of patterns
 
     def may_match(self, sentence: str, lowered: str | None = None, encoded: bytes | None = None) -> bool:
         """Cheap tests first: a pattern can match only a sentence holding its telling words.
         `encoded`: the sentence's UTF-8 bytes, when the caller has them."""
-        if self.key_choices is not None:
+        if self.pattern_words and all(self.pattern_words):
             lowered = sentence.lower() if lowered is None else lowered
-            if not any(holds_words(lowered, choices) for choices in self.key_choices):
+            if not any(holds_words(lowered, choices) for choices in self.pattern_words):
                 return False
         if self.any_pattern is None:
             return True
@@ -394,7 +392,6 @@ def _compile(
         # A frame finds nothing where none of its cues stands by a value (nor, for a frame whose
         # bare sale counts, its instrument is named): one search tells.
         any_pattern=_probe_of(_probed(frame) if frame else patterns),
-        key_choices=_key_choices(patterns, rule.triggers),
         pattern_words=_pattern_words(patterns, rule.triggers),
         frame=frame,
     )
@@ -472,13 +469,6 @@ def _pattern_problems(source: TomlFile, table: dict[str, object], block: tuple[i
                 line = source.line_containing(text[:40], block)
                 problems.append(RuleError(str(source.path), f"bad pattern {text[:60]!r}: {error}", line))
     return problems
-
-
-def _key_choices(
-    patterns: tuple[CompiledPattern, ...], triggers: list[str]
-) -> tuple[tuple[tuple[str, ...], ...], ...] | None:
-    choices = _pattern_words(patterns, triggers)
-    return None if not choices or any(not pattern_choices for pattern_choices in choices) else choices
 
 
 def _pattern_words(

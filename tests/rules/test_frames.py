@@ -13,6 +13,7 @@ from monitor.cli.main import main
 from rules.engine import RuleSet, scan_filing
 from rules.errors import RuleErrors
 from rules.events import Event
+from rules.fields import FieldValue
 from rules.loader import load_rules
 
 SHIPPED = RuleSet(load_rules())
@@ -37,6 +38,11 @@ expect = { warrant_shares = 1000, exercise_price = 2.0 }
 def current_report(text: str, ruleset: RuleSet = SHIPPED) -> list[Event]:
     filing = Filing("x", Header(form="8-K", filed="2025-03-06"), [Document("8-K", 1, None, None, text)])
     return scan_filing(filing, ruleset)
+
+
+def fields_of(event_type: str, text: str) -> list[dict[str, FieldValue]]:
+    """The fields of each event of a type a current report of `text` gives."""
+    return [event.fields for event in current_report(text) if event.type == event_type]
 
 
 def the_event(event_type: str, text: str) -> Event:
@@ -383,7 +389,7 @@ def test_a_subsidiarys_preferred_placement_sized_in_dollars_gives_its_gross_proc
     ],
 )
 def test_notes_exchanged_or_recounted_over_a_period_are_no_sale(text: str) -> None:
-    assert [event for event in current_report(text) if event.type == "convertible_note"] == []
+    assert fields_of("convertible_note", text) == []
 
 
 def test_a_closing_of_a_previously_announced_preferred_sale_is_the_deal() -> None:
@@ -443,17 +449,14 @@ def test_the_agent_is_the_division_named_first_not_the_firm_it_belongs_to() -> N
 def test_two_named_warrant_series_of_the_same_count_stay_two() -> None:
     # eval b18_02: series A and series B "common stock purchase warrants", each for 1,948,295 shares
     # at $0.64, one for eighteen months and one for five years, were one warrant.
-    warrants = [
-        event.fields
-        for event in current_report(
-            "On February 4, 2025 the Company closed its private placement of an aggregate of 1,948,295 shares of"
-            " common stock, series A common stock purchase warrants to purchase an aggregate of 1,948,295 shares of"
-            " common stock, with an exercise price of $0.64 per share, for a term of eighteen (18) months, and"
-            " series B common stock purchase warrants to purchase an aggregate of 1,948,295 shares of common stock"
-            " with an exercise price of $0.64 per share, for a term of five (5) years."
-        )
-        if event.type == "warrant"
-    ]
+    warrants = fields_of(
+        "warrant",
+        "On February 4, 2025 the Company closed its private placement of an aggregate of 1,948,295 shares of"
+        " common stock, series A common stock purchase warrants to purchase an aggregate of 1,948,295 shares of"
+        " common stock, with an exercise price of $0.64 per share, for a term of eighteen (18) months, and"
+        " series B common stock purchase warrants to purchase an aggregate of 1,948,295 shares of common stock"
+        " with an exercise price of $0.64 per share, for a term of five (5) years.",
+    )
     assert sorted(fields.get("term_years", 0) for fields in warrants) == [1.5, 5]
 
 
@@ -461,14 +464,16 @@ def test_warrants_named_without_figures_count_only_beside_another_sale_in_their_
     # eval b5_03: notes of $4,450,000 issued "together with the issuance of warrants" to acquire
     # common stock; corpus-wide fin_ocugen: an agreement's lock-up ("will not ... sell ... warrants or
     # any rights to purchase") sells nothing, and must raise no warrant.
-    beside = current_report(
+    beside = fields_of(
+        "warrant",
         'On March 3, 2025, two Convertible Notes (the "Initial Notes") in an aggregate original principal amount of'
         " $4,450,000 will be issued to the Holders, together with the issuance of warrants to acquire common"
-        " stock of the Company."
+        " stock of the Company.",
     )
-    assert [event.fields for event in beside if event.type == "warrant"] == [{}]
-    alone = current_report(
+    assert beside == [{}]
+    alone = fields_of(
+        "warrant",
         "The Company will not offer to sell, sell, contract to sell or otherwise dispose of any Common Stock,"
-        " warrants or any rights to purchase Common Stock during the period of thirty days."
+        " warrants or any rights to purchase Common Stock during the period of thirty days.",
     )
-    assert [event for event in alone if event.type == "warrant"] == []
+    assert alone == []
