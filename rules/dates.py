@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 from filings.model import Filing
@@ -11,6 +12,11 @@ from rules.fields import MONTHS
 # A prospectus or 8-K that recalls a financing dated this long before the filing itself is
 # describing history ("In June 2022, we issued ... Series B preferred stock"), not a new deal.
 STALE_AFTER = timedelta(days=180)
+# A prospectus tells its own offering in the present and the future ("we are offering"); a deal it
+# dates two months or more back is one it recalls (a "Recent Developments" paragraph, last autumn's
+# registered direct offering), while a current report may recount a signing weeks before its closing.
+PROSPECTUS_STALE_AFTER = timedelta(days=60)
+_PROSPECTUS_FORMS = ("424B", "S-1", "S-3", "F-1", "F-3", "POS AM")
 _MONTH = r"(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
 # "June 5, 2023", "June 2023", "June of 2023", and a span whose later month counts: "June and November
 # of 1997", "March through May 2024".
@@ -75,11 +81,11 @@ _REPORT_DATE = re.compile(
 _BARE_YEAR = re.compile(r"(?<![$\d,.])\b(19[89]\d|20[0-4]\d)\b(?![,.]\d|\s*(?:shares|%))")
 
 
-def is_stale(sentence: str, reference: date | None) -> bool:
+def is_stale(sentence: str, reference: date | None, window: timedelta = STALE_AFTER) -> bool:
     """True when the latest date in the sentence is long before the filing.
 
-    A full date counts from 180 days; a year alone only when it is before the previous calendar
-    year, so that "the 2024 Notes" in a January 2025 filing is still news.
+    A full date counts from `window` (180 days unless told); a year alone only when it is before the
+    previous calendar year, so that "the 2024 Notes" in a January 2025 filing is still news.
     """
     if reference is None:
         return False
@@ -87,4 +93,33 @@ def is_stale(sentence: str, reference: date | None) -> bool:
     years = [int(year) for year in _BARE_YEAR.findall(sentence)]
     if years and (latest is None or max(years) > latest.year):
         return max(years) < reference.year - 1
-    return latest is not None and latest < reference - STALE_AFTER
+    return latest is not None and latest < reference - window
+
+
+@dataclass(frozen=True, slots=True)
+class Recency:
+    """A filing's date and how far back a dated deal in it is still its own news."""
+
+    filed: date
+    window: timedelta = STALE_AFTER
+
+    def recalls(self, sentence: str, paragraph_before: str = "") -> bool:
+        """True when the sentence's own latest date is long before the filing, or, for a sentence
+        that dates nothing, when the paragraph's latest full date before it is: "On December 10,
+        2023, we entered into a Standby Equity Purchase Agreement. Pursuant to the SEPA, we have the
+        right to sell up to $25,000,000" recalls an old agreement in both sentences."""
+        if dates_in(sentence) or _BARE_YEAR.search(sentence):
+            return is_stale(sentence, self.filed, self.window)
+        latest = max(dates_in(paragraph_before), default=None)
+        return latest is not None and latest < self.filed - self.window
+
+    def __str__(self) -> str:
+        return self.filed.isoformat()
+
+
+def recency(filing: Filing) -> Recency | None:
+    filed = reference_date(filing)
+    if filed is None:
+        return None
+    form = (filing.form or filing.header.form or "").upper()
+    return Recency(filed, PROSPECTUS_STALE_AFTER if form.startswith(_PROSPECTUS_FORMS) else STALE_AFTER)

@@ -9,14 +9,13 @@ import re
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date
 from typing import Any
 
 from filings.captions import scale_at
 from filings.model import LONE_DOCUMENT_TYPES, Document, Filing
 from filings.sections import Sections
 from rules.catalogue import Catalogue, current_catalogue, event_type, using
-from rules.dates import is_stale, reference_date
+from rules.dates import Recency, recency
 from rules.events import Event, Partial, merge
 from rules.explain import FOUND, Candidate, Trace, Verdict, current_trace
 from rules.fields import NAME, SERIES_FIELD, TYPES, FieldValue, parse_name
@@ -67,7 +66,7 @@ class RuleSet:
     def trigger_words(self) -> list[str]:
         return self.prefilter.triggers
 
-    def partials(self, document: Document, active: set[int], reference: date | None = None) -> Iterator[Partial]:
+    def partials(self, document: Document, active: set[int], reference: Recency | None = None) -> Iterator[Partial]:
         found: Counter[int] = Counter()
         terms = DefinedTerms(document.text)  # read only if a match names a party by a defined term
         sections = LazySections(document.text)  # headings found once, if a rule asks
@@ -156,7 +155,7 @@ def scan_filing(filing: Filing, ruleset: RuleSet) -> list[Event]:
 def _scan(filing: Filing, ruleset: RuleSet) -> list[Event]:
     partials: list[Partial] = []
     header = filing.header
-    reference = reference_date(filing)
+    reference = recency(filing)
     for document in filing.documents:
         active = {
             number
@@ -203,7 +202,7 @@ class _Context:
     end: int
     lowered: str
     encoded: bytes  # the sentence's UTF-8 bytes, for the rules' yes-or-no probes
-    reference: date | None
+    reference: Recency | None
     terms: DefinedTerms
     sections: LazySections
     candidate: Candidate | None = None  # where `scan --explain` records what each rule made of it
@@ -221,8 +220,9 @@ def _trace_scope(trace: Trace, filing: Filing, document: Document, ruleset: Rule
     for number, rule in enumerate(ruleset.rules):
         if number in active:
             continue
-        if not rule.applies_to_form(filing.form or header.form):
-            why = f"form {filing.form or header.form} is not among its forms"
+        form = filing.form or header.form
+        if not rule.applies_to_form(form):
+            why = f"form {form} is {'among its not_forms' if rule.refuses_form(form) else 'not among its forms'}"
         elif not rule.applies_to_roles(filing.roles):
             why = f"the filing's role ({', '.join(sorted(filing.roles)) or 'none'}) is ruled out"
         elif not rule.applies_to_items(header.items):
@@ -321,7 +321,7 @@ def _apply(rule: CompiledRule, context: _Context) -> Iterator[Partial]:
             continue
         for match in pattern.regex.finditer(sentence):
             if not checked_dates:  # dates are read only in sentences that matched: most do not
-                if is_stale(sentence, reference):
+                if reference is not None and reference.recalls(sentence, _paragraph_before(context)):
                     _verdict(context, rule, f"history: a date long before the filing ({reference})")
                     return
                 checked_dates = True
@@ -375,7 +375,7 @@ def _apply_frame(rule: CompiledRule, frame: CompiledFrame, sentence: str, contex
     if not readings:
         _verdict(context, rule, "no fact attached to the instrument by a cue")
         return
-    if is_stale(sentence, context.reference):
+    if context.reference is not None and context.reference.recalls(sentence, _paragraph_before(context)):
         _verdict(context, rule, f"history: a date long before the filing ({context.reference})")
         return
     for part, cues, sale in readings:
@@ -506,6 +506,7 @@ def _mention_series(frame: CompiledFrame, mention: Any) -> str | None:
 
 
 _AMOUNT_TYPES = frozenset({"money", "dollars", "count", "number"})
+_OWNED_TYPES = _AMOUNT_TYPES | {"percent"}  # what a `not_before` phrase can own: "a management fee of 1.0%"
 _NAME_TYPES = frozenset({"name", "names"})
 _PERCENT_AFTER = re.compile(r"\s?(?:%|percent\b|per\s?cent\b)", re.I)
 
@@ -531,7 +532,7 @@ def _fields(
         if capture.type in _AMOUNT_TYPES and _PERCENT_AFTER.match(sentence, end):
             return None  # "a fee equal to 7.0%" states a percentage, not an amount
         start = match.start(pattern.regex.groupindex[capture.group])
-        if capture.type in _AMOUNT_TYPES and rule.excluded_around(sentence, start, end):
+        if capture.type in _OWNED_TYPES and rule.excluded_around(sentence, start, end):
             return None  # "Warrants to purchase 1,939,114 shares": a `not_before` phrase owns the amount
         value = _renamed(capture.type, sentence, end) or _division_named(capture.type, sentence, start)
         value = value or _party(terms, capture.type, text)

@@ -84,8 +84,36 @@ def merge(partials: list[Partial], terms_alone: bool = False) -> list[Event]:
             events.extend(_merge_type(name, found))
         elif terms_alone and (_terms_told(found) >= TERMS_MAKE_AN_EVENT or any(p.bare for p in found)):
             events.extend(_merge_type(name, [dataclasses.replace(p, supplement=False) for p in found]))
+    events = _without_collective_totals(events)
     cross_check(events)
     return events
+
+
+def _without_collective_totals(events: list[Event]) -> list[Event]:
+    """Drops an event whose listing count is only the sum of other series of its type: "the
+    Unregistered Warrants to purchase up to 10,500,891 shares" totals the Common Warrants (8,316,882)
+    and the Pre-Funded Warrants (2,184,009) reported beside it, and is no third series."""
+    kept = []
+    for event in events:
+        field_name = current_catalogue()[event.type].listed_by
+        total = _number(event.fields.get(field_name)) if field_name else None
+        others = [
+            count
+            for other in events
+            if other is not event and other.type == event.type and field_name
+            if (count := _number(other.fields.get(field_name))) is not None
+        ]
+        if total is None or set(event.fields) - {field_name} or not _a_sum_of_several(total, others):
+            kept.append(event)
+    return kept
+
+
+def _a_sum_of_several(total: float, counts: list[float]) -> bool:
+    return any(
+        abs(sum(chosen) - total) < 0.5
+        for size in range(2, min(len(counts), 6) + 1)
+        for chosen in itertools.combinations(counts, size)
+    )
 
 
 _FIGURES = frozenset({"money", "percent", "count"})

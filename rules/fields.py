@@ -123,7 +123,7 @@ _NAME_WORD = r"[A-Z][A-Za-z0-9.'&-]*"
 NAME = rf"(?-i:{_NAME_WORD}(?:,?\s+(?:(?:&|of|de|du|la)\s+)?{_NAME_WORD}|\s+and\s+Co(?:mpany\b|\.))*)"
 NAMES = rf"{NAME}(?:(?:,\s+|,?\s+and\s+){NAME})*"
 SERIES = (
-    r"(?:pre-?funded|series\s+[a-z0-9]{1,3}(?:-\d{1,2})?|class\s+[a-z0-9]{1,3}|tranche\s+[a-z0-9]{1,3}|"
+    r"(?:pre-?funded|series\s+[a-z0-9]{1,3}(?:-\d{1,2})?(?:\s+common)?|class\s+[a-z0-9]{1,3}|tranche\s+[a-z0-9]{1,3}|"
     r"common|investor|purchaser|placement\s+agent(?:'s)?|underwriter(?:'s|s')?|representative(?:'s)?)"
 )
 _ORDINALS = {
@@ -265,6 +265,8 @@ def parse_series(text: str) -> str | None:
     word, _, designation = lowered.partition(" ")
     if word in ("series", "class", "tranche") and designation in _NOT_DESIGNATIONS:
         return None
+    if word == "series" and designation.endswith(" common"):
+        lowered = lowered.removesuffix(" common")  # "the Series E Common Warrants": series E
     return "pre funded" if lowered in ("prefunded", "pre funded") else lowered
 
 

@@ -35,7 +35,9 @@ from rules.tomlfile import TomlFile, TomlFileError
 
 T = TypeVar("T")
 # What a file's [defaults] may set for all its rules: where they apply, not what they match.
-DEFAULTABLE = frozenset({"forms", "items", "documents", "roles", "not_roles", "sections", "not_sections", "tags"})
+DEFAULTABLE = frozenset(
+    {"forms", "not_forms", "items", "documents", "roles", "not_roles", "sections", "not_sections", "tags"}
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,7 +115,10 @@ class CompiledRule:
         return self.rule.id
 
     def applies_to_form(self, form: str | None) -> bool:
-        return _matches_any(form, self.rule.forms)
+        return _matches_any(form, self.rule.forms) and not self.refuses_form(form)
+
+    def refuses_form(self, form: str | None) -> bool:
+        return bool(self.rule.not_forms) and form is not None and _matches_any(form, self.rule.not_forms)
 
     def applies_to_roles(self, roles: frozenset[str]) -> bool:
         """`roles`: only in filings of one of these kinds; `not_roles`: never in filings of these."""

@@ -78,6 +78,7 @@ class Rule(BaseModel):
     priority: int = Field(default=1, ge=0, le=100)
     supplement: bool = False  # only adds fields to an event that another rule found
     forms: list[str] = []  # glob patterns on the form type; empty: every form
+    not_forms: list[str] = []  # never in these forms: a prospectus's own sale is registered, never private
     items: list[str] = []  # 8-K items; empty: any
     documents: list[str] = []  # glob patterns on the document type (8-K, EX-99.1, ...); empty: any
     roles: list[str] = []  # only in filings of one of these kinds (filings.roles); empty: any

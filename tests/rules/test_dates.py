@@ -5,7 +5,7 @@ from datetime import date
 import pytest
 
 from filings.model import Document, Filing, Header
-from rules.dates import is_stale, reference_date
+from rules.dates import is_stale, recency, reference_date
 
 FILED = date(2025, 3, 31)
 
@@ -69,3 +69,34 @@ def test_a_payment_or_a_first_coupon_is_a_date_to_come(later: str) -> None:
     text = f"On November 2, 2021, the Company issued a convertible note in the principal amount of $810,000. {later}"
     filing = Filing("x", Header(), [Document("TEXT", 1, None, None, text)])
     assert reference_date(filing) == date(2021, 11, 2)  # else the deal itself would look like history
+
+
+def _filing(form: str, filed: str) -> Filing:
+    filing = Filing("x", Header(form=form, filed=filed), [Document(form, 1, None, None, "")])
+    filing.form = form
+    return filing
+
+
+def test_a_prospectus_recalls_a_deal_dated_months_back_that_a_current_report_still_tells() -> None:
+    # eval b20_05: a 424B5 of March 2025 recounts last November's offering, "On November 15, 2024,
+    # Calidi completed a CMPO of 4,437,869 shares", whose figures then displaced its own.
+    sentence = "On November 15, 2024, the Company completed an offering of 4,437,869 shares at $1.69 per share."
+    prospectus, current_report = recency(_filing("424B5", "2025-03-31")), recency(_filing("8-K", "2025-03-31"))
+    assert prospectus is not None and current_report is not None
+    assert prospectus.recalls(sentence) and not current_report.recalls(sentence)
+    assert not prospectus.recalls("On March 28, 2025, we entered into a securities purchase agreement.")
+
+
+def test_a_sentence_that_dates_nothing_is_as_old_as_its_paragraph() -> None:
+    # eval b20_05: "On December 10, 2023, we entered into a Standby Equity Purchase Agreement ...
+    # Pursuant to the SEPA, we have the right ... to sell up to $25,000,000" raised an ATM.
+    reference = recency(_filing("424B5", "2025-03-31"))
+    assert reference is not None
+    follow_up = "Pursuant to the SEPA, we have the right to sell to the investor up to $25,000,000 of our shares."
+    assert reference.recalls(follow_up, "On December 10, 2023, we entered into a Standby Equity Purchase Agreement.")
+    assert not reference.recalls(follow_up, "On March 28, 2025, we entered into a Standby Equity Purchase Agreement.")
+    assert not reference.recalls(follow_up, "")
+    # a sentence's own date decides for it: a new sale under an old agreement is news
+    assert not reference.recalls(
+        "On March 27, 2025, we sold 10,000 shares under the SEPA.", "On December 10, 2023, we entered into the SEPA."
+    )

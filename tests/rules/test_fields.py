@@ -95,7 +95,16 @@ def test_a_heading_run_into_the_first_sentence_is_no_part_of_the_name() -> None:
 
 
 @pytest.mark.parametrize(
-    ("text", "series"), [("Series A-5", "series a 5"), ("Class B", "class b"), ("series of", None), ("Series in", None)]
+    ("text", "series"),
+    [
+        ("Series A-5", "series a 5"),
+        ("Class B", "class b"),
+        ("series of", None),
+        ("Series in", None),
+        # eval b20_05: "the Series E Common Warrants" were series "common", and so one with the
+        # Series G Common Warrants of the offering, whose exercise price they displaced.
+        ("Series E Common", "series e"),
+    ],
 )
 def test_a_series_is_a_designation_not_a_word_after_series(text: str, series: str | None) -> None:
     # eval b18_01: "the sale of two series of Preferred Stock" made a series "of", which kept the

@@ -159,3 +159,42 @@ def test_a_sale_verb_of_the_sentence_before_does_not_satisfy_a_rule_that_require
 def test_a_reach_other_than_sentence_or_paragraph_is_an_error_at_its_line(tmp_path: Path) -> None:
     refused = _refused(tmp_path, ATM_RULE.replace("REACH", "document"))
     assert "require_in" in str(refused) and refused.line == 7, str(refused)
+
+
+PRIVATE_PLACEMENT_RULE = """\
+[[rule]]
+id = "sold-shares"
+event = "share_sale"
+triggers = ["sold"]
+patterns = ["sold {shares} shares"]
+
+[[rule.example]]
+text = "the Company sold 2,000,000 shares of common stock"
+expect = { shares = 2000000 }
+
+[[rule]]
+id = "private-placement"
+event = "share_sale"
+supplement = true
+not_forms = ["424B*"]
+triggers = ["private placement"]
+patterns = ["in a private placement"]
+set = { offering = "private_placement" }
+
+[[rule.example]]
+text = "the shares were sold in a private placement"
+expect = { offering = "private_placement" }
+"""
+
+
+def test_a_rule_never_applies_in_the_forms_it_refuses(tmp_path: Path) -> None:
+    # eval b20_01: a 424B4's registered sale was reported as a private placement because the
+    # prospectus also named the concurrent private placement of warrants.
+    path = tmp_path / "pp.toml"
+    path.write_text(PRIVATE_PLACEMENT_RULE)
+    ruleset = RuleSet(load_rules([path]))
+    text = "We sold 2,000,000 shares. The warrants were sold in a private placement."
+    offering = {
+        form: [e.fields.get("offering") for e in scan_filing(read(text, form), ruleset)] for form in ("424B4", "8-K")
+    }
+    assert offering == {"424B4": [None], "8-K": ["private_placement"]}
