@@ -104,10 +104,13 @@ _DIGITS = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
 # "two hundred and fifty (250) shares": the figure in parentheses after the words.
 # News-wire style too: "44.96M shares", "$42M" (a letter right after the figure).
 COUNT = rf"\(?{_DIGITS}(?:\s*(?:million|billion)|(?:mm|m|bn)\b)?\)?"
+# A currency sign or code before the figure: amounts are reported in the filing's own currency units
+# ("EUR 620.0 million" is 620000000.0, as "$620.0 million" is).
+_CURRENCY = r"(?:US\s?\$\s?|C\$\s?|\$\s?|USD\s?|EUR\s?|€\s?|£\s?|GBP\s?)"
 # "Ten Million Dollars ($10,000,000)": the figure in parentheses after the words, as for counts.
-MONEY = rf"\(?(?:US\s?\$\s?|\$\s?|USD\s?)?(?:{_DIGITS}|\.\d+)(?:\s?(?:million|billion|thousand)\b|(?:mm|m|bn)\b)?\)?"
+MONEY = rf"\(?{_CURRENCY}?(?:{_DIGITS}|\.\d+)(?:\s?(?:million|billion|thousand)\b|(?:mm|m|bn)\b)?\)?"
 # Money with its currency sign: what a frame's cue attaches ("exercisable at any time for 5 years" is no price).
-DOLLARS = rf"\(?(?:US\s?\$\s?|\$\s?|USD\s?)(?:{_DIGITS}|\.\d+)(?:\s?(?:million|billion|thousand)\b|(?:mm|m|bn)\b)?\)?"
+DOLLARS = rf"\(?{_CURRENCY}(?:{_DIGITS}|\.\d+)(?:\s?(?:million|billion|thousand)\b|(?:mm|m|bn)\b)?\)?"
 PERCENT = r"\d{1,3}(?:\.\d+)?\s?(?:%|percent\b|per\s?cent\b)"
 TERM = (
     rf"(?:\d+(?:\.\d+)?|{_NUMBER_WORD})(?:\s+and\s+(?:one-half|a\s+half))?(?:\s*\(\d+(?:\.\d+)?\))?"

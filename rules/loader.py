@@ -169,9 +169,19 @@ def _words_before(sentence: str, position: int) -> str:
     return " ".join(sentence[max(0, position - 200) : position].split()[-NOT_BEFORE_WORDS:])
 
 
+NOT_AFTER_WORDS = 12
+# Where the noun an amount counts ends: "8,500,000 shares of the Company's 10.00% Series A Perpetual
+# Strife Preferred Stock, par value" counts preferred stock ten words on, while in "2,000,000 shares of
+# common stock and 500 shares of Series A preferred stock" the preferred stock is the next item's.
+_ITEM_BREAK = re.compile(r"[,;(]|\s(?:and|or|plus|together\s+with)\s", re.I)
+
+
 def _words_after(sentence: str, position: int) -> str:
-    """The first NOT_BEFORE_WORDS words after `position`: the reach of a `not_after` phrase."""
-    return " ".join(sentence[position : position + 200].split()[:NOT_BEFORE_WORDS])
+    """The words of the noun phrase after `position`, at most NOT_AFTER_WORDS: the reach of a
+    `not_after` phrase."""
+    after = sentence[position : position + 200]
+    broken = _ITEM_BREAK.search(after, 1)  # a break right at the amount ("1,000,000, ...") is no item's end
+    return " ".join(after[: broken.start() if broken else None].split()[:NOT_AFTER_WORDS])
 
 
 def _matches_any(value: str | None, globs: list[str]) -> bool:

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import pytest
+import re2
 
 from rules.fields import (
     TYPES,
@@ -20,6 +21,13 @@ from rules.fields import (
 )
 def test_money(text: str, value: float) -> None:
     assert parse_money(text) == value
+
+
+@pytest.mark.parametrize("text", ["€620.0 million", "EUR 620.0 million", "£620.0 million", "US$620.0 million"])
+def test_money_in_another_currency_is_read_in_its_own_units(text: str) -> None:
+    # MicroStrategy's euro preferred offering: "gross proceeds ... approximately €620.0 million".
+    found = re2.search(TYPES["money"].regex, f"approximately {text} (or $715.1 million)")
+    assert found is not None and TYPES["money"].parse(found.group(0)) == 620_000_000.0
 
 
 def test_counts_are_integers() -> None:

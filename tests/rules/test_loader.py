@@ -163,6 +163,18 @@ def test_not_before_reaches_only_the_words_before_an_amount(tmp_path: Path) -> N
     assert all(result.passed for result in run_examples([rule]))
 
 
+def test_not_after_reaches_to_the_end_of_the_counted_noun_not_into_the_next_item(tmp_path: Path) -> None:
+    # MicroStrategy's 8-K of April 2025: "8,500,000 shares of the Company's 10.00% Series A Perpetual
+    # Strife Preferred Stock" became a common stock sale, its "Preferred Stock" ten words on.
+    [rule] = load_rules([write(tmp_path, REACH)])
+    preferred = "We completed an offering of 8,500,000 shares of the Company's 10.00% Series A Perpetual Strife Preferred Stock."
+    at = preferred.index("8,500,000")
+    assert rule.excluded_around(preferred, at, at + 9)
+    both = "We are offering 2,000,000 shares of common stock and 500 shares of Series A preferred stock."
+    at = both.index("2,000,000")
+    assert not rule.excluded_around(both, at, at + 9)
+
+
 def test_a_rule_may_name_the_series_of_its_findings(tmp_path: Path, ruleset: RuleSet) -> None:
     [rule] = load_rules([write(tmp_path, REACH)])
     document = Document("8-K", 1, None, None, "We are offering 300,000 shares of stock.")
