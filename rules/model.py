@@ -28,7 +28,8 @@ class Cues(BaseModel):
     """Where a field's value stands in a frame: after one of `before` ("exercise price of $2.00")
     or before one of `after` ("2,000,000 shares"), with at most `reach` words between. A value with
     one of `not_before` in the few words before it is not the field's ("up to $10,000,000" is a
-    facility's cap, not a sale's proceeds)."""
+    facility's cap, not a sale's proceeds); nor one with `not_after` in the few words after it ("at a
+    price of $1.00 per Private Placement Warrant" is what a warrant cost, not its exercise price)."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -36,6 +37,7 @@ class Cues(BaseModel):
     after: list[str] = []
     reach: int = Field(default=3, ge=0, le=12)
     not_before: list[str] = []
+    not_after: list[str] = []
 
     @model_validator(mode="after")
     def _some_cue(self) -> Cues:

@@ -477,3 +477,31 @@ def test_warrants_named_without_figures_count_only_beside_another_sale_in_their_
         " warrants or any rights to purchase Common Stock during the period of thirty days.",
     )
     assert alone == []
+
+
+def test_what_a_warrant_cost_is_no_exercise_price() -> None:
+    # A SPAC's sponsor warrants "at a price of $1.00 per Private Placement Warrant" were reported
+    # with an exercise price of $1.00: a field's `not_after` words rule the price out.
+    text = (
+        "Simultaneously with the closing of the IPO, the Company consummated the private placement of 5,000,000 "
+        'warrants (the "Private Placement Warrants") to Harbor Sponsor LLC at a price of $1.00 per Private '
+        "Placement Warrant, generating gross proceeds of $5,000,000."
+    )
+    assert fields_of("warrant", text) == [{"warrant_shares": 5_000_000}]
+    priced = "The Company issued warrants to purchase 5,000,000 shares of common stock at a price of $2.50 per share."
+    assert [fields.get("exercise_price") for fields in fields_of("warrant", priced)] == [2.5]
+
+
+def test_a_spacs_public_and_sponsor_warrants_stay_two_series() -> None:
+    # A SPAC's IPO 8-K: the public warrants in its units (their exercise price told in the unit's
+    # description) and the sponsor's private placement warrants were one event, the price of the
+    # one beside the count of the other.
+    text = (
+        'On March 3, 2025, the Company consummated its initial public offering of 10,000,000 units (the "Units"). '
+        "Each Unit consists of one Class A ordinary share, par value $0.0001 per share, and one-half of one "
+        "redeemable warrant of the Company, each whole warrant entitling the holder thereof to purchase one Class A "
+        "ordinary share for $11.50 per share. Simultaneously with the closing of the IPO, the Company consummated the "
+        'private placement of 5,000,000 warrants (the "Private Placement Warrants") to Harbor Sponsor LLC at a price '
+        "of $1.00 per Private Placement Warrant, generating gross proceeds of $5,000,000."
+    )
+    assert sorted(fields_of("warrant", text), key=str) == [{"exercise_price": 11.5}, {"warrant_shares": 5_000_000}]
