@@ -482,8 +482,7 @@ def _terms_only(type_name: str, fields: dict[str, FieldValue]) -> dict[str, Fiel
 # `Common Stock Purchase Warrants (the "Series B Warrant") to purchase ...`: a series named by the
 # term an instrument is defined as, where the words before it name none.
 _DEFINED_SERIES = re.compile(
-    r"\(\s*(?:the\s+)?[\"\u201c]\s*(Series\s+[A-Za-z0-9]{1,3}(?:-\d{1,2})?|Private\s+Placement|Sponsor)\s+"
-    r"(?:Warrants?|Notes?|Debentures?)\b"
+    r"\(\s*(?:the\s+)?[\"\u201c]\s*(Series\s+[A-Za-z0-9]{1,3}(?:-\d{1,2})?)\s+(?:Warrants?|Notes?|Debentures?)\b"
 )
 
 

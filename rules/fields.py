@@ -127,8 +127,7 @@ NAME = rf"(?-i:{_NAME_WORD}(?:,?\s+(?:(?:&|of|de|du|la)\s+)?{_NAME_WORD}|\s+and\
 NAMES = rf"{NAME}(?:(?:,\s+|,?\s+and\s+){NAME})*"
 SERIES = (
     r"(?:pre-?funded|series\s+[a-z0-9]{1,3}(?:-\d{1,2})?(?:\s+common)?|class\s+[a-z0-9]{1,3}|tranche\s+[a-z0-9]{1,3}|"
-    r"common|investor|purchaser|placement\s+agent(?:'s)?|underwriter(?:'s|s')?|representative(?:'s)?|"
-    r"private\s+placement|sponsor|public)"
+    r"common|investor|purchaser|placement\s+agent(?:'s)?|underwriter(?:'s|s')?|representative(?:'s)?)"
 )
 _ORDINALS = {
     "first": 1,
