@@ -32,10 +32,7 @@ def test_the_shipped_packs_stay_quiet_on_a_periodic_report_recalling_a_sale(rule
     assert scan_filing(read(QUARTERLY_COVER + SALE, "10-Q"), ruleset) == []
 
 
-RULES = """\
-[defaults]
-not_roles = ["periodic_report"]
-
+SOLD_SHARES = """\
 [[rule]]
 id = "sold-shares"
 event = "share_sale"
@@ -45,7 +42,15 @@ patterns = ["sold {shares} shares"]
 [[rule.example]]
 text = "the Company sold 2,000,000 shares of common stock"
 expect = { shares = 2000000 }
+"""
+RULES = (
+    """\
+[defaults]
+not_roles = ["periodic_report"]
 
+"""
+    + SOLD_SHARES
+    + """
 [[rule]]
 id = "sold-shares-anywhere"
 event = "share_sale"
@@ -57,6 +62,7 @@ patterns = ["sold {shares} shares"]
 text = "the Company sold 2,000,000 shares of common stock"
 expect = { shares = 2000000 }
 """
+)
 
 
 def test_a_packs_defaults_apply_to_each_rule_unless_the_rule_sets_the_key(tmp_path: Path) -> None:
@@ -161,17 +167,9 @@ def test_a_reach_other_than_sentence_or_paragraph_is_an_error_at_its_line(tmp_pa
     assert "require_in" in str(refused) and refused.line == 7, str(refused)
 
 
-PRIVATE_PLACEMENT_RULE = """\
-[[rule]]
-id = "sold-shares"
-event = "share_sale"
-triggers = ["sold"]
-patterns = ["sold {shares} shares"]
-
-[[rule.example]]
-text = "the Company sold 2,000,000 shares of common stock"
-expect = { shares = 2000000 }
-
+PRIVATE_PLACEMENT_RULE = (
+    SOLD_SHARES
+    + """
 [[rule]]
 id = "private-placement"
 event = "share_sale"
@@ -185,6 +183,7 @@ set = { offering = "private_placement" }
 text = "the shares were sold in a private placement"
 expect = { offering = "private_placement" }
 """
+)
 
 
 def test_a_rule_never_applies_in_the_forms_it_refuses(tmp_path: Path) -> None:
