@@ -73,7 +73,9 @@ class RuleSet:
         trace = current_trace()
         for (start, end), numbers in self._windows(document.text, active):
             sentence = document.text[start:end]
-            context = _Context(document, start, end, sentence.lower(), sentence.encode(), reference, terms, sections)
+            context = _Context(
+                document, start, end, sentence.lower(), sentence.encode(), reference, terms, sections, _History()
+            )
             if trace is not None:
                 context = _traced(context, trace)
             yield from self._sentence_partials(context, numbers, found)
@@ -205,7 +207,25 @@ class _Context:
     reference: Recency | None
     terms: DefinedTerms
     sections: LazySections
+    history: _History  # whether the sentence recalls an old deal, read once for all its rules
     candidate: Candidate | None = None  # where `scan --explain` records what each rule made of it
+
+
+class _History:
+    """A sentence's history verdict (rules.dates.Recency), read the first time a rule asks: most
+    sentences no rule matches, and those that match are asked once, not once per rule."""
+
+    __slots__ = ("_recalls",)
+
+    def __init__(self) -> None:
+        self._recalls: bool | None = None
+
+    def recalls(self, context: _Context) -> bool:
+        if self._recalls is None:
+            reference = context.reference
+            sentence = context.document.text[context.start : context.end]
+            self._recalls = reference is not None and reference.recalls(sentence, _paragraph_before(context))
+        return self._recalls
 
 
 def _traced(context: _Context, trace: Trace) -> _Context:
@@ -321,7 +341,7 @@ def _apply(rule: CompiledRule, context: _Context) -> Iterator[Partial]:
             continue
         for match in pattern.regex.finditer(sentence):
             if not checked_dates:  # dates are read only in sentences that matched: most do not
-                if reference is not None and reference.recalls(sentence, _paragraph_before(context)):
+                if context.history.recalls(context):
                     _verdict(context, rule, f"history: a date long before the filing ({reference})")
                     return
                 checked_dates = True
@@ -375,7 +395,7 @@ def _apply_frame(rule: CompiledRule, frame: CompiledFrame, sentence: str, contex
     if not readings:
         _verdict(context, rule, "no fact attached to the instrument by a cue")
         return
-    if context.reference is not None and context.reference.recalls(sentence, _paragraph_before(context)):
+    if context.history.recalls(context):
         _verdict(context, rule, f"history: a date long before the filing ({context.reference})")
         return
     for part, cues, sale in readings:

@@ -29,13 +29,23 @@ _MONEY_KINDS = frozenset({"money"})
 
 
 @dataclass(frozen=True, slots=True)
+class Denials:
+    """A field's `not_before` and `not_after` words, compiled."""
+
+    before: re2._Regexp[str] | None = None
+    after: re2._Regexp[str] | None = None
+
+
+_NO_DENIALS = Denials()
+
+
+@dataclass(frozen=True, slots=True)
 class CompiledFrame:
     instrument: CompiledPattern  # a mention, with the series it names if any (`{_series}`)
     sale: re2._Regexp[str]
     cues: tuple[CompiledPattern, ...]  # per field, a pattern for its `before` and one for its `after` cues
     stop: re2._Regexp[str] | None = None  # mentions of other instruments, which end this one's part
-    unless: tuple[re2._Regexp[str] | None, ...] = ()  # per cue, its field's `not_before` words
-    until: tuple[re2._Regexp[str] | None, ...] = ()  # per cue, its field's `not_after` words
+    denials: tuple[Denials, ...] = ()  # per cue, its field's `not_before` and `not_after` words
     bare_sale: bool = False  # a sale by the instrument's own name states the event without figures
     bare_beside_a_sale: bool = False  # ... only beside another instrument's sale with figures
     cue_words: tuple[tuple[tuple[str, ...], ...], ...] = ()  # per cue, words a sentence must hold for it
@@ -58,14 +68,12 @@ class CompiledFrame:
     def cues_in(self, sentence: str, part: Part, lowered: str | None = None) -> list[tuple[CompiledPattern, list[Any]]]:
         """Per cue that stands by a value in the part, its matches, the likeliest first. With the
         sentence `lowered`, a cue whose words it lacks is not asked."""
-        unless = self.unless or (None,) * len(self.cues)
-        until = self.until or (None,) * len(self.cues)
+        denials = self.denials or (_NO_DENIALS,) * len(self.cues)
         words = self.cue_words or ((),) * len(self.cues)
         return [
             (cue, matches)
-            for cue, before, after, needed in zip(self.cues, unless, until, words, strict=True)
-            if (lowered is None or holds_words(lowered, needed))
-            and (matches := _in_order(cue, Denials(before, after), sentence, part))
+            for cue, denied, needed in zip(self.cues, denials, words, strict=True)
+            if (lowered is None or holds_words(lowered, needed)) and (matches := _in_order(cue, denied, sentence, part))
         ]
 
 
@@ -76,15 +84,7 @@ class Part:
     end: int  # where the mention's part of the sentence ends: what follows belongs to the next one
 
 
-@dataclass(frozen=True, slots=True)
-class Denials:
-    """A field's `not_before` and `not_after` words, compiled."""
-
-    before: re2._Regexp[str] | None = None
-    after: re2._Regexp[str] | None = None
-
-
-def _in_order(cue: CompiledPattern, unless: Denials, sentence: str, part: Part) -> list[Any]:
+def _in_order(cue: CompiledPattern, denied: Denials, sentence: str, part: Part) -> list[Any]:
     """The cue's matches after the mention began, then those in the part before it: when the first
     is not the field's ("par value $0.001 per share"), the next may be ("at $5.40 per share")."""
     begins = part.mention.start()
@@ -93,7 +93,7 @@ def _in_order(cue: CompiledPattern, unless: Denials, sentence: str, part: Part) 
         if match.start() >= begins:
             break
         found.append(match)
-    return [match for match in found if not _denied(unless, sentence, match)]
+    return [match for match in found if not _denied(denied, sentence, match)]
 
 
 UNLESS_WORDS = 4
@@ -101,18 +101,18 @@ UNLESS_WORDS = 4
 _PAR_VALUE = re2.compile(r"(?i)\bpar\s+value\b")
 
 
-def _denied(unless: Denials, sentence: str, match: Any) -> bool:
+def _denied(denied: Denials, sentence: str, match: Any) -> bool:
     """A `not_before` word (or "par value") among the few words before the value the match captured,
     or a `not_after` word among the few after it."""
     groups = [group for group in range(1, (match.lastindex or 0) + 1) if match.start(group) >= 0]
     value_start = min(match.start(group) for group in groups)
     words = " ".join(sentence[max(0, value_start - 120) : value_start].split()[-UNLESS_WORDS:])
-    if _PAR_VALUE.search(words) is not None or (unless.before is not None and unless.before.search(words) is not None):
+    if _PAR_VALUE.search(words) is not None or (denied.before is not None and denied.before.search(words) is not None):
         return True
-    if unless.after is None:
+    if denied.after is None:
         return False
     value_end = max(match.end(group) for group in groups)
-    return unless.after.search(" ".join(sentence[value_end : value_end + 120].split()[:UNLESS_WORDS])) is not None
+    return denied.after.search(" ".join(sentence[value_end : value_end + 120].split()[:UNLESS_WORDS])) is not None
 
 
 def _distinct_mentions(sentence: str, mentions: list[Any]) -> list[Any]:
@@ -133,21 +133,17 @@ def compile_frame(frame: Frame, field_types: dict[str, str]) -> CompiledFrame:
     instrument = compile_template(f"[{{_series}}] ({_choices(frame.instrument)})", field_types)
     sale = _phrases(frame.sale, "sale")
     cues: list[CompiledPattern] = []
-    unless: list[re2._Regexp[str] | None] = []
-    until: list[re2._Regexp[str] | None] = []
+    denials: list[Denials] = []
     for name, field_cues in frame.fields.items():
         patterns = _cue_patterns(name, field_cues, field_types)
         cues.extend(patterns)
-        denied = _phrases(field_cues.not_before, f"fields.{name}.not_before") if field_cues.not_before else None
-        unless.extend([denied] * len(patterns))
-        ended = _phrases(field_cues.not_after, f"fields.{name}.not_after") if field_cues.not_after else None
-        until.extend([ended] * len(patterns))
+        before = _phrases(field_cues.not_before, f"fields.{name}.not_before") if field_cues.not_before else None
+        after = _phrases(field_cues.not_after, f"fields.{name}.not_after") if field_cues.not_after else None
+        denials.extend([Denials(before, after)] * len(patterns))
     stop = _phrases(frame.stop, "stop") if frame.stop else None
     beside = frame.bare_sale == "beside a sale"
     words = tuple(cue.key_choices(frozenset()) for cue in cues)
-    return CompiledFrame(
-        instrument, sale, tuple(cues), stop, tuple(unless), tuple(until), bool(frame.bare_sale), beside, words
-    )
+    return CompiledFrame(instrument, sale, tuple(cues), stop, tuple(denials), bool(frame.bare_sale), beside, words)
 
 
 def _phrases(words: list[str], key: str) -> re2._Regexp[str]:
