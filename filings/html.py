@@ -3,7 +3,10 @@
 Block elements end a line and table cells are separated by " | ", so that a prospectus' cover
 table reads "Public offering price | $11.00 | $75,020,000". The markers are put into the markup
 before parsing because walking the tree node by node in Python would cost more than the parse;
-they are written as character references so that the markup stays one byte a character.
+they are written as character references so that the markup stays one byte a character, and they
+are ASCII control characters no filing's text holds (any the markup carries are dropped first), so
+that the text of an ASCII filing stays one byte a character too: Python's string functions and the
+regexes read it twice as fast as text widened by a private-use marker.
 
 Large documents are parsed in pieces cut at closing block tags: a DOM costs about six times its
 markup (a 4 MB prospectus parsed whole held 23 MB of it; two scanned side by side, twice that), and the text comes
@@ -19,17 +22,19 @@ from selectolax.lexbor import LexborHTMLParser
 
 from filings.text import join_broken_paragraphs, normalise_characters
 
-_LINE = "\ue000"
-_CELL = "\ue001"
-_LINE_REFERENCE = "&#xe000;"
-_CELL_REFERENCE = "&#xe001;"
+_LINE = "\x02"
+_CELL = "\x03"
+_LINE_REFERENCE = "&#x2;"
+_CELL_REFERENCE = "&#x3;"
 CHUNK_CHARS = 500_000
 _CHUNK_CUT = re.compile(r"</(?:(tr|table)|p|div|li|h[1-6])\s*>", re.I)
 _TABLE_TAG = re.compile(r"<(/?)table\b", re.I)
 # Text may not stand between <tr> and <td> (the HTML5 parser would move it out of the table), so
 # the line marker of a row goes inside its first cell and the cell marker inside each other cell.
+# (The first letter is tested alone first: most tags are no block, and a character class turns them
+# away at half the cost of trying each alternative.)
 _BLOCK_START = re.compile(
-    r"<(?=(?:p|div|li|h[1-6]|table|center|pre|blockquote|hr|dt|dd|ul|ol|title|section)[\s>/])", re.I
+    r"<(?=[pdlhtcbuos])(?=(?:p|div|li|h[1-6]|table|center|pre|blockquote|hr|dt|dd|ul|ol|title|section)[\s>/])", re.I
 )
 # Cells and rows whose attributes do not hide them (display:none), which keep their attributes.
 _CELL_START = re.compile(r"<t[dh]\b(?![^>]*display)[^>]*>", re.I)
@@ -101,6 +106,7 @@ def _piece_text(markup: str) -> str:
     # holding a line marker is a line break). The replacements are constant strings (a visible
     # cell's attributes go: text does not need them), so that re.sub runs in C instead of
     # expanding a template in Python for each of thousands of cells.
+    markup = _without_markers(markup)
     marked = _BLOCK_START.sub(_LINE_REFERENCE + "<", markup)
     if _may_hide(markup):
         marked = _HIDING_CELL_START.sub(r"\g<0>" + _CELL_REFERENCE, marked)  # rare: these keep their style
@@ -120,6 +126,14 @@ def _piece_text(markup: str) -> str:
     # A currency sign or a parenthesis has a cell of its own in EDGAR's tables: "$ | 11.00" is "$11.00".
     text = text.replace("$ | ", "$").replace("( | ", "(").replace(" | %", "%").replace(" | )", ")")
     return text.strip(" \n|")
+
+
+def _without_markers(markup: str) -> str:
+    """The markup without the marker characters: a stray control byte must not split a line."""
+    for marker in (_LINE, _CELL):
+        if marker in markup:
+            markup = markup.replace(marker, "")
+    return markup
 
 
 def looks_like_html(head: str) -> bool:
