@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import re
 
-# One character for one character, so that the result's offsets stay simple: typographic quotes
-# and dashes become ASCII (rules write "finder's"), exotic spaces become spaces. Zero-width
-# characters are deleted.
+# Typographic quotes and dashes become ASCII (rules write "finder's"), exotic spaces become spaces,
+# zero-width and direction marks are deleted. A few symbols beyond Latin-1 that filings sprinkle
+# everywhere (list bullets, cover-page check boxes, a Greek question mark for a semicolon, fraction
+# slashes) become Latin-1 look-alikes: one such character makes Python hold a whole prospectus two
+# bytes a character, and every regex and string function over it runs slower (three quarters of
+# the corpora's text was held so for a few thousand bullets).
 _TRANSLATION = str.maketrans(
     {
         "\u2018": "'",
@@ -36,7 +39,24 @@ _TRANSLATION = str.maketrans(
         "\u2060": "",
         "\ufeff": "",
         "\u00ad": "",
+        "\u200e": "",
+        "\u200f": "",
         "\x00": "",
+        "\uf020": " ",  # a word processor's symbol-font space
+        "\u2022": "\u00b7",
+        "\u25cf": "\u00b7",
+        "\u25aa": "\u00b7",
+        "\u25e6": "\u00b7",
+        "\u037e": ";",
+        "\u2044": "/",
+        "\u2215": "/",
+        "\u2610": "[ ]",
+        "\u25a1": "[ ]",
+        "\u2612": "[X]",
+        "\u2611": "[X]",
+        "\u2265": ">=",
+        "\u2264": "<=",
+        "\u2122": "(TM)",
     }
 )
 
@@ -48,7 +68,6 @@ _RUN_OF_SPACES = re.compile(r"[ \t]{3,}")
 # Only runs that are not already one plain space: re.sub keeps every match's pieces in a list, so
 # matching each ordinary space would cost tens of bytes of memory per byte of text.
 _SPACES = re.compile(r" *[\t\f\v\r][ \t\f\v\r]*| {2,}")
-_ODD_SPACE = frozenset("\t\f\v\r")
 # Tables in 1990s text filings are marked up with a few SGML tags and use dot leaders.
 _SGML_TABLE_TAG = re.compile(r"</?(?:TABLE|CAPTION|S|C|FN|PAGE|F\d{1,2})>", re.I)
 _DOT_LEADER = re.compile(r"\s*\.{4,}\s*")
@@ -123,13 +142,17 @@ def plain_text(raw: str) -> str:
             flush()
             lines.append(_SPACES.sub(" ", stripped))
             continue
-        spaced = "  " in stripped or not _ODD_SPACE.isdisjoint(stripped)
+        # splitlines() has cut at form feeds, vertical tabs and carriage returns: a tab is the odd space left.
+        spaced = "  " in stripped or "\t" in stripped
         paragraph.append(_SPACES.sub(" ", stripped) if spaced else stripped)
     flush()
     return join_broken_paragraphs("\n".join(lines))
 
 
 _PAGE_FURNITURE = re.compile(r"^(?:\d{1,3}|[A-Z]?-?\d{1,3}-?|S-\d{1,3}|[ivxl]{1,6}|table of contents|page \d+)$", re.I)
+
+
+FURNITURE_CHARS = 40
 
 
 def join_broken_paragraphs(text: str) -> str:
@@ -139,7 +162,9 @@ def join_broken_paragraphs(text: str) -> str:
     out: list[str] = []
     pending: list[str] = []  # page furniture seen since the last line of text
     for line in lines:
-        if _PAGE_FURNITURE.match(line.strip()):
+        # Furniture is a few characters ("177", "TABLE OF CONTENTS"); lines come with single spaces,
+        # so a longer line is text, and the copy strip() would make of a paragraph is spared.
+        if len(line) <= FURNITURE_CHARS and _PAGE_FURNITURE.match(line.strip()):
             pending.append(line)
             continue
         if out and line[:1].islower() and out[-1] and out[-1][-1] not in '.:;!?"|)':

@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 from filings.html import html_text
-from filings.text import join_broken_paragraphs, plain_text
+from filings.text import join_broken_paragraphs, normalise_characters, plain_text
 
 
 def test_page_break_inside_a_paragraph_is_mended() -> None:
@@ -40,6 +40,27 @@ def test_html_table_cells_and_empty_spacer_cells() -> None:
 
 def test_script_and_zero_width_characters_removed() -> None:
     assert html_text("<p>a\u200bb<script>var x = 1;</script> c</p>") == "ab c"
+
+
+def test_a_stray_control_byte_in_the_markup_makes_no_line_or_cell() -> None:
+    # The line and cell markers are control characters; one the markup itself holds is dropped.
+    assert html_text("<p>A\x02b\x03c.</p><table><tr><td>X</td><td>Y</td></tr></table>") == "Abc.\nX | Y"
+
+
+def test_bullets_check_boxes_and_marks_become_latin_1_look_alikes() -> None:
+    # One character past Latin-1 makes Python hold a whole document two bytes a character (and every
+    # regex over it slower): the few that filings sprinkle everywhere are replaced.
+    text = normalise_characters("\u2022 Item\u200e one \u2610 no \u2612 yes; 1\u20442; Strategy\u2122 \u2265 5")
+    assert text == "\u00b7 Item one [ ] no [X] yes; 1/2; Strategy(TM) >= 5"
+    assert max(text) <= "\xff"
+
+
+def test_a_bulleted_item_still_starts_a_sentence() -> None:
+    from rules.sentences import Sentences
+
+    text = html_text("<p>We sold 10 shares. \u2022 We issued 5 warrants.</p>")
+    first = Sentences(text).around(0)
+    assert text[first[0] : first[1]].strip() == "We sold 10 shares."
 
 
 def test_old_sgml_tables_read_as_rows() -> None:
