@@ -31,8 +31,15 @@ def dates_in(text: str) -> list[date]:
     return [found for _, found in _dated(text)]
 
 
+# Every date above holds a year: a text without one (most sentences) is passed over in one quick
+# search instead of trying the month names at each word.
+_A_YEAR = re.compile(r"(?:19|20)\d\d")
+
+
 def _dated(text: str) -> list[tuple[re.Match[str], date]]:
-    found = []
+    found: list[tuple[re.Match[str], date]] = []
+    if _A_YEAR.search(text) is None:
+        return found
     for match in _DATE.finditer(text):
         first, day_text, later, year = match.groups()
         month = MONTHS[(later or first).lower()]
