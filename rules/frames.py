@@ -19,7 +19,15 @@ from typing import Any
 import re2
 
 from rules.model import Cues, Frame
-from rules.patterns import CompiledPattern, PatternError, compile_regex, compile_template, holds_words, template_regex
+from rules.patterns import (
+    CompiledPattern,
+    PatternError,
+    compile_probe,
+    compile_regex,
+    compile_template,
+    holds_words,
+    template_regex,
+)
 
 # A fact a little before the mention is still its own ("five-year warrants", "2,000,000 shares of
 # common stock"); further back it belongs to what the sentence said before.
@@ -49,9 +57,15 @@ class CompiledFrame:
     bare_sale: bool = False  # a sale by the instrument's own name states the event without figures
     bare_beside_a_sale: bool = False  # ... only beside another instrument's sale with figures
     cue_words: tuple[tuple[tuple[str, ...], ...], ...] = ()  # per cue, words a sentence must hold for it
+    # With `bare_sale`: the sale words over a sentence's UTF-8 bytes. A sale by the instrument's name
+    # alone needs one of them: a sentence with neither a cue nor a sale word gives the frame nothing.
+    sale_probe: re2._Regexp[bytes] | None = None
 
     def states_a_sale(self, sentence: str) -> bool:
         return self.sale.search(sentence) is not None
+
+    def may_sell_by_name(self, encoded: bytes) -> bool:
+        return self.sale_probe is not None and self.sale_probe.search(encoded) is not None
 
     def parts(self, sentence: str) -> Iterator[Part]:
         """Each mention of the instrument and its part of the sentence: up to the next mention or a
@@ -143,7 +157,10 @@ def compile_frame(frame: Frame, field_types: dict[str, str]) -> CompiledFrame:
     stop = _phrases(frame.stop, "stop") if frame.stop else None
     beside = frame.bare_sale == "beside a sale"
     words = tuple(cue.key_choices(frozenset()) for cue in cues)
-    return CompiledFrame(instrument, sale, tuple(cues), stop, tuple(denials), bool(frame.bare_sale), beside, words)
+    sale_probe = compile_probe(sale.pattern) if frame.bare_sale else None
+    return CompiledFrame(
+        instrument, sale, tuple(cues), stop, tuple(denials), bool(frame.bare_sale), beside, words, sale_probe
+    )
 
 
 def _phrases(words: list[str], key: str) -> re2._Regexp[str]:

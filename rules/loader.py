@@ -69,7 +69,10 @@ class CompiledRule:
                 return False
         if self.any_pattern is None:
             return True
-        return self.any_pattern.search(sentence.encode() if encoded is None else encoded) is not None
+        encoded = sentence.encode() if encoded is None else encoded
+        if self.any_pattern.search(encoded) is not None:
+            return True
+        return self.frame is not None and self.frame.may_sell_by_name(encoded)
 
     def may_try(self, number: int, lowered: str) -> bool:
         """Whether the rule's pattern `number` can match a sentence (`lowered`): it holds the words."""
@@ -405,15 +408,11 @@ def _compile(
         before_exclude=phrases(rule.not_before),
         after_exclude=phrases(rule.not_after),
         # A frame finds nothing where none of its cues stands by a value (nor, for a frame whose
-        # bare sale counts, its instrument is named): one search tells.
-        any_pattern=_probe_of(_probed(frame) if frame else patterns),
+        # bare sale counts, a sale word is said): a search or two tells.
+        any_pattern=_probe_of(frame.cues if frame else patterns),
         pattern_words=_pattern_words(patterns, rule.triggers),
         frame=frame,
     )
-
-
-def _probed(frame: CompiledFrame) -> tuple[CompiledPattern, ...]:
-    return (*frame.cues, frame.instrument) if frame.bare_sale else frame.cues
 
 
 def _validated(
@@ -489,7 +488,9 @@ def _pattern_problems(source: TomlFile, table: dict[str, object], block: tuple[i
 def _pattern_words(
     patterns: tuple[CompiledPattern, ...], triggers: list[str]
 ) -> tuple[tuple[tuple[str, ...], ...], ...]:
-    always_there = frozenset(word for trigger in triggers for word in trigger.lower().split())
+    # Only a word of every trigger is sure to be in each sentence the rule is asked about.
+    words = [frozenset(trigger.lower().split()) for trigger in triggers]
+    always_there = frozenset.intersection(*words) if words else frozenset()
     return tuple(pattern.key_choices(always_there) for pattern in patterns)
 
 

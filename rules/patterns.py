@@ -214,7 +214,7 @@ def _optional_item(item: list[str]) -> bool:
 
 def needed_words(template: str) -> tuple[tuple[str, ...], ...]:
     """The literal words a pattern's every match holds: its words outside optional parts, and for a
-    choice `(a b|c)` outside them, the first word of each alternative (when each has one)."""
+    choice `(a b|c)` outside them, a word of each alternative (when each has one)."""
     tokens = _TOKEN.findall(template.strip())
     needed: list[tuple[str, ...]] = []
     depth, index = 0, 0
@@ -225,7 +225,7 @@ def needed_words(template: str) -> tuple[tuple[str, ...], ...]:
         elif token == "]":
             depth -= 1
         elif token == "(" and depth == 0:
-            choice, index = _first_words_of_choice(tokens, index + 1)
+            choice, index = _telling_words_of_choice(tokens, index + 1)
             if choice:
                 needed.append(choice)
         elif depth == 0 and _is_word(token):
@@ -234,31 +234,38 @@ def needed_words(template: str) -> tuple[tuple[str, ...], ...]:
     return tuple(needed)
 
 
-def _first_words_of_choice(tokens: list[str], index: int) -> tuple[tuple[str, ...], int]:
-    """From just inside `(`: the first word of each alternative, and the index of the closing `)`."""
-    words: list[str | None] = []
-    first: str | None = None
-    seen_literal = False
+def _telling_words_of_choice(tokens: list[str], index: int) -> tuple[tuple[str, ...], int]:
+    """From just inside `(`: a word of each alternative, and the index of the closing `)`. Any word
+    outside an alternative's own optional or nested parts is in each of its matches; the likeliest to
+    be missing from a sentence is taken ("agreed to sell": "agreed", not "to")."""
+    chosen: list[str | None] = []
+    words: list[str] = []
     depth = 0
     while index < len(tokens):
         token = tokens[index]
         if token in ("(", "["):
             depth += 1
-            seen_literal = True  # a nested part comes first: this alternative gives no word
         elif token in (")", "]") and depth > 0:
             depth -= 1
         elif token == ")" or (token == "|" and depth == 0):
-            words.append(first)
-            first, seen_literal = None, False
+            chosen.append(_most_telling(words))
+            words = []
             if token == ")":
                 break
-        elif depth == 0 and not seen_literal and not token.isspace():
-            first = token.lower() if _is_word(token) else None
-            seen_literal = True
+        elif depth == 0 and _is_word(token):
+            words.append(token.lower())
         index += 1
-    if not words or any(word is None for word in words):
+    if not chosen or any(word is None for word in chosen):
         return (), index
-    return tuple(word for word in words if word), index
+    return tuple(dict.fromkeys(word for word in chosen if word)), index
+
+
+def _most_telling(words: list[str]) -> str | None:
+    """The word of an alternative a sentence is least likely to hold by chance: not a common one
+    (a substring test finds "to" in most sentences), the longest."""
+    if not words:
+        return None
+    return max(words, key=lambda word: (word not in _COMMON_WORDS, len(word)))
 
 
 def _is_word(token: str) -> bool:

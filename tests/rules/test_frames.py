@@ -479,6 +479,15 @@ def test_warrants_named_without_figures_count_only_beside_another_sale_in_their_
     assert alone == []
 
 
+def test_a_frame_whose_bare_sale_counts_is_asked_only_of_a_sentence_with_a_cue_or_a_sale_word() -> None:
+    # The instrument's name alone is in every sentence its triggers find: half the sentences the
+    # warrant frame read held neither a cue nor a sale word, and gave nothing.
+    [frame] = [rule for rule in SHIPPED.rules if rule.id == "warrant-frame"]
+    assert not frame.may_match("Holders of the warrants have no voting rights until they exercise them.")
+    assert frame.may_match("The notes will be issued together with the issuance of warrants to the Holders.")
+    assert frame.may_match("Warrants to purchase 1,000 shares of common stock are outstanding.")
+
+
 def test_what_a_warrant_cost_is_no_exercise_price() -> None:
     # A SPAC's sponsor warrants "at a price of $1.00 per Private Placement Warrant" were reported
     # with an exercise price of $1.00: a field's `not_after` words rule the price out.

@@ -1,11 +1,13 @@
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
 import pytest
 import re2
 
 from rules.catalogue import CATALOGUE
+from rules.loader import load_rules
 from rules.patterns import (
     PatternError,
     compile_raw,
@@ -95,10 +97,35 @@ def test_escaped_brackets_stand_for_themselves() -> None:
     assert groups(r"sold {shares} shares \[x\]", "sold 12 shares [x]") == {"shares": "12"}
 
 
-def test_needed_words_are_those_outside_optional_parts_and_first_of_each_choice() -> None:
+def test_needed_words_are_those_outside_optional_parts_and_a_telling_one_of_each_choice() -> None:
     template = "(issued and sold|sold) {_12} {shares} (shares|units) of [our|the] {security} [at {price_per_share}]"
     assert needed_words(template) == (("issued", "sold"), ("shares", "units"), ("of",))
-    assert needed_words("([{_series}] warrants|options) to purchase") == (("to",), ("purchase",))  # no word first
+    # A word after an alternative's optional part is still in each of its matches.
+    assert needed_words("([{_series}] warrants|options) to purchase") == (
+        ("warrants", "options"),
+        ("to",),
+        ("purchase",),
+    )
+    # Not the first word of an alternative: "to" is in nearly every sentence, "sell" is not.
+    assert needed_words("(to sell|agreed to sell|sale by {_2} of) {shares} shares") == (
+        ("sell", "agreed", "sale"),
+        ("shares",),
+    )
+
+
+def test_a_rules_words_skip_only_what_every_trigger_says(tmp_path: Path) -> None:
+    # A word of one trigger is not in every sentence the rule is asked about: with triggers "sold" and
+    # "private placement", a sentence found by "private placement" may lack "sold", and the rule's
+    # probe need not run on it.
+    path = tmp_path / "rule.toml"
+    path.write_text(
+        'id = "r"\nevent = "share_sale"\ntriggers = ["sold", "private placement"]\npatterns = ["sold {shares} shares"]\n'
+        '[[example]]\ntext = "We sold 10 shares."\nexpect = { shares = 10 }\n'
+    )
+    [rule] = load_rules([path])
+    assert rule.pattern_words == ((("shares",), ("sold",)),)
+    assert not rule.may_match("In the private placement, the investors bought 10 shares.")
+    assert rule.may_match("In the private placement, the Company sold 10 shares.")
 
 
 SENTENCES = [
