@@ -58,11 +58,6 @@ def _may_hide(markup: str) -> bool:
     return False
 
 
-# A run of markers is a line break if it holds a line marker, else one cell separator.
-# (The space before each marker is dropped first, so that each pattern starts at a marker: Python's
-# re then skips ahead to marker characters instead of trying every space of the text.)
-_LINE_RUN = re.compile(f"{_CELL}*{_LINE}[{_LINE}{_CELL}]* ?")
-_CELL_RUN = re.compile(f"{_CELL}+ ?")
 _HIDDEN = 'ix\\:header, [style*="display:none" i], [style*="display: none" i]'
 
 
@@ -120,12 +115,25 @@ def _piece_text(markup: str) -> str:
     root = tree.body or tree.root
     if root is None:
         return ""
-    text = " ".join(normalise_characters(root.text(separator="")).split())
-    text = text.replace(" " + _LINE, _LINE).replace(" " + _CELL, _CELL)
-    text = _CELL_RUN.sub(" | ", _LINE_RUN.sub("\n", text))
+    text = _resolved_markers(" ".join(normalise_characters(root.text(separator="")).split()))
     # A currency sign or a parenthesis has a cell of its own in EDGAR's tables: "$ | 11.00" is "$11.00".
     text = text.replace("$ | ", "$").replace("( | ", "(").replace(" | %", "%").replace(" | )", ")")
     return text.strip(" \n|")
+
+
+def _resolved_markers(text: str) -> str:
+    """A run of markers is a line break if it holds a line marker, else one cell separator; the
+    spaces beside them go. (Split and joined with str methods: two regexes over the text cost twice
+    as much, most of it in the matches of a table's thousands of cells.)"""
+    for marker in (_LINE, _CELL):
+        text = text.replace(" " + marker, marker).replace(marker + " ", marker)
+    lines = []
+    for line in text.split(_LINE):
+        if _CELL in line:
+            line = " | ".join(cell for cell in line.split(_CELL) if cell)
+        if line:
+            lines.append(line)
+    return "\n".join(lines)
 
 
 def _without_markers(markup: str) -> str:
