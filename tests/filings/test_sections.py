@@ -42,3 +42,13 @@ def test_the_description_of_what_is_offered_is_part_of_the_offering() -> None:
 def test_unknown_capitals_close_a_section_and_text_before_any_heading_has_none() -> None:
     assert Sections(PROSPECTUS).role_at(PROSPECTUS.index("SUMMARY COMPENSATION") + 5) == "other"
     assert Sections("An 8-K with no headings.").role_at(3) is None
+
+
+def test_a_heading_on_the_first_line_and_headings_on_consecutive_lines_are_each_found() -> None:
+    # Lines are matched from the newline before them: the text's first line has none of its own.
+    text = "USE OF PROCEEDS\nWe will use the money.\nRISK FACTORS\nPLAN OF DISTRIBUTION\nWe sell through agents."
+    sections = Sections(text)
+    assert sections.role_at(0) == "use_of_proceeds"
+    assert sections.role_at(text.index("We will")) == "use_of_proceeds"
+    assert sections.role_at(text.index("PLAN OF")) == "underwriting"
+    assert sections.role_at(text.index("We sell")) == "underwriting"
