@@ -118,7 +118,10 @@ def plain_text(raw: str) -> str:
             lines.append(" ".join(paragraph))
             paragraph.clear()
 
-    for line in normalise_characters(raw).splitlines():
+    raw_lines = normalise_characters(raw).splitlines()
+    if "\n|" in raw:
+        raw_lines = _web_table_rows(raw_lines)
+    for line in raw_lines:
         if _PAGE_LINE.match(line):
             continue
         if "<" in line:
@@ -147,6 +150,56 @@ def plain_text(raw: str) -> str:
         paragraph.append(_SPACES.sub(" ", stripped) if spaced else stripped)
     flush()
     return join_broken_paragraphs("\n".join(lines))
+
+
+# A table's text as a web page shows it: each cell on a line of its own behind a bar, or a row's
+# label on one line and its figures, between empty cells, on the next ("Public offering price / | /
+# | | | $ | 2.7500 | | | $ | 40,011,986.36 | |").
+_FIGURE_CELL = re.compile(r"[$(]?\s?(?:\d[\d,]*(?:\.\d+)?|\.\d+)\s?%?\)?|[$()%]")
+_LABEL_CELL = re.compile(r"[A-Za-z(][^|]{0,118}")
+
+
+def _web_table_rows(lines: list[str]) -> list[str]:
+    """Lines with a label cell followed by lines of figure cells become one row of the label and its
+    figures ("Public offering price | $2.7500 | $40,011,986.36"); every other line stays as it is."""
+    out: list[str] = []
+    index = 0
+    while index < len(lines):
+        label = lines[index].strip().lstrip("|").strip()
+        figures, end = _figure_cells_after(lines, index + 1)
+        if _LABEL_CELL.fullmatch(label) and not _FIGURE_CELL.fullmatch(label) and len(figures) >= 2:
+            out.append(" | ".join([label, *_glued(figures)]))
+            index = end
+            continue
+        out.append(lines[index])
+        index += 1
+    return out
+
+
+def _figure_cells_after(lines: list[str], index: int) -> tuple[list[str], int]:
+    """The figure cells of the lines from `index` that hold only bars and figures, and where they end."""
+    figures: list[str] = []
+    while index < len(lines):
+        stripped = lines[index].strip()
+        if not stripped.startswith("|") and not _FIGURE_CELL.fullmatch(stripped):
+            break
+        cells = [cell.strip() for cell in stripped.split("|")]
+        if not all(not cell or _FIGURE_CELL.fullmatch(cell) for cell in cells):
+            break
+        figures.extend(cell for cell in cells if cell)
+        index += 1
+    return figures, index
+
+
+def _glued(cells: list[str]) -> list[str]:
+    """A currency sign, an opening parenthesis or a percent sign in a cell of its own joins its figure."""
+    glued: list[str] = []
+    for cell in cells:
+        if glued and (glued[-1] in ("$", "(") or cell in ("%", ")")):
+            glued[-1] += cell
+        else:
+            glued.append(cell)
+    return glued
 
 
 _PAGE_FURNITURE = re.compile(r"^(?:\d{1,3}|[A-Z]?-?\d{1,3}-?|S-\d{1,3}|[ivxl]{1,6}|table of contents|page \d+)$", re.I)

@@ -63,6 +63,22 @@ def test_a_bulleted_item_still_starts_a_sentence() -> None:
     assert text[first[0] : first[1]].strip() == "We sold 10 shares."
 
 
+def test_a_web_pages_table_with_each_cell_on_a_line_of_its_own_reads_as_rows() -> None:
+    # eval b12_08: a prospectus cover copied from a web page; its offering price row was lost in a
+    # paragraph of bars, and the offering went unreported.
+    raw = (
+        "Public offering price\n|\n| | | $ | 2.7500 | | | | | $ | 40,011,986.36 | | |\n"
+        "Underwriting discounts and commissions(1)\n|\n| | | $ | 0.1650 | | | $ | 2,400,719.18 | |\n"
+        "|Net tangible book value per share\n|\n|$\n|0.44\n"
+        "Each unit consists of one share.\n|\n| | |\n"
+    )
+    assert plain_text(raw).splitlines()[:3] == [
+        "Public offering price | $2.7500 | $40,011,986.36",
+        "Underwriting discounts and commissions(1) | $0.1650 | $2,400,719.18",
+        "Net tangible book value per share | $0.44",
+    ]
+
+
 def test_old_sgml_tables_read_as_rows() -> None:
     raw = (
         "<TABLE>\n<CAPTION>\n                     PER SHARE        TOTAL\n<S>                  <C>              <C>\n"
