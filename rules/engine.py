@@ -390,7 +390,7 @@ def _apply_frame(rule: CompiledRule, frame: CompiledFrame, sentence: str, contex
             continue
         cues = frame.cues_in(sentence, part, context.lowered)
         sale = frame.states_a_sale(said) or (frame.bare_sale and _by_its_name(part) and _sized(rule, cues))
-        if cues or (sale and frame.bare_sale and _by_its_name(part)):
+        if cues or (sale and frame.bare_sale and _named_afresh(part, sentence)):
             readings.append((part, cues, sale))
     if not readings:
         _verdict(context, rule, "no fact attached to the instrument by a cue")
@@ -404,7 +404,7 @@ def _apply_frame(rule: CompiledRule, frame: CompiledFrame, sentence: str, contex
         if not sale:
             fields = _terms_only(rule.rule.event, fields)
         bare = sale and not fields
-        if not fields and not (bare and frame.bare_sale and _by_its_name(part)):
+        if not fields and not (bare and frame.bare_sale and _named_afresh(part, sentence)):
             _verdict(context, rule, "no sale word before the mention, and its counts and names are no terms")
             continue
         mention = part.mention
@@ -446,7 +446,19 @@ def _sized(rule: CompiledRule, cues: list[tuple[CompiledPattern, list[Any]]]) ->
 def _by_its_name(part: Part) -> bool:
     """A mention that names the instrument ("a Convertible Promissory Note"), not one that refers
     back to it ("the Notes"), which may be notes of any kind."""
-    return not part.mention.group(0).lower().startswith(("the ", "such "))
+    return not part.mention.group(0).lower().startswith(_REFERRING)
+
+
+def _named_afresh(part: Part, sentence: str) -> bool:
+    """A mention by name that no article ties to what came before: a sale said of it without a
+    figure is news ("issued convertible debentures"), while "the date of the sale of the convertible
+    debentures" speaks of a sale told elsewhere, or nowhere."""
+    before = sentence[max(0, part.mention.start() - 8) : part.mention.start()].lower().split()
+    return _by_its_name(part) and not (before and before[-1] in _REFERRING_WORDS)
+
+
+_REFERRING = ("the ", "such ")
+_REFERRING_WORDS = frozenset({"the", "such", "said"})
 
 
 def _attached(

@@ -488,6 +488,16 @@ def test_a_frame_whose_bare_sale_counts_is_asked_only_of_a_sentence_with_a_cue_o
     assert frame.may_match("Warrants to purchase 1,000 shares of common stock are outstanding.")
 
 
+def test_a_sale_of_the_notes_told_elsewhere_is_no_sale_without_a_figure() -> None:
+    # eval b19_06: an SEC comment letter asks for "the market price ... on the date of the sale of
+    # the convertible debentures": no sale of its own, and no event; named afresh, it is one.
+    told = "We ask for the market price per share on the date of the sale of the convertible debentures."
+    assert fields_of("convertible_note", told) == []
+    assert fields_of(
+        "convertible_note", "On March 3, 2025, the Company issued convertible debentures to an investor."
+    ) == [{}]
+
+
 def test_what_a_warrant_cost_is_no_exercise_price() -> None:
     # A SPAC's sponsor warrants "at a price of $1.00 per Private Placement Warrant" were reported
     # with an exercise price of $1.00: a field's `not_after` words rule the price out.
