@@ -70,10 +70,11 @@ def reference_date(filing: Filing) -> date | None:
     return max(dates, default=None)
 
 
-# "matures on", "due", "expires on", "until", "no later than", "payable on": what follows is a date to come.
+# "matures on", "due", "expires on", "until", "no later than", "payable on": what follows is a date to come;
+# so is a date told with its hour ("ending at 5:00 p.m. local time on August 4, 2009"): a deadline.
 _A_DATE_TO_COME = re.compile(
-    r"(?:matur\w*|due|expir\w*|until|terminat\w*|no\s+later\s+than|prior\s+to|before|on\s+or\s+after|payable|repaid|redeem\w*|exercisable\s+through|beginning|commencing|starting)"
-    r"(?:\s+date(?:\s+(?:of|is|will\s+be))?)?\W+(?:on\W+|in\W+)?$",
+    r"(?:(?:matur\w*|due|expir\w*|until|terminat\w*|no\s+later\s+than|prior\s+to|before|on\s+or\s+after|payable|repaid|redeem\w*|exercisable\s+through|beginning|commencing|starting|ending)"
+    r"(?:\s+date(?:\s+(?:of|is|will\s+be))?)?|\d{1,2}:\d\d\s*[ap]\.?\s?m\.?(?:[\s,]+[A-Za-z]+){0,4})\W+(?:on\W+|in\W+)?$",
     re.I,
 )
 # The date an 8-K's cover gives its report, before or after the words that name it.

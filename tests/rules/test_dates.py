@@ -63,6 +63,9 @@ def test_an_8k_cover_dates_the_report_whatever_dates_its_text_holds(cover: str) 
         "The principal amount of the Note and all interest accrued thereon is payable on October 29, 2022.",
         "The debentures pay interest semi-annually on January 1 and July 1 of each year beginning July 1, 2022.",
         "The Company may redeem the notes for cash on or after December 4, 2024 if its stock trades above 130%.",
+        # eval b13_05: a warrant's term, told with its hour, made the warrant itself six years old.
+        "The warrant may be exercised during the period ending at 5:00 p.m. local time on August 4, 2027.",
+        "The offer remains open until 5:00 p.m., New York City time, on December 15, 2021.",
     ],
 )
 def test_a_payment_or_a_first_coupon_is_a_date_to_come(later: str) -> None:
