@@ -9,7 +9,9 @@ from collections.abc import Iterator
 # A full stop ends a sentence unless it closes an initial ("H.C. Wainwright") or a common
 # abbreviation ("Inc.", "No.", "U.S."); the candidates are found by one plain regex and the
 # abbreviations checked in Python, which is much faster than a regex of look-behinds.
-_SENTENCE_END = re.compile(r"[.!?][\"')]*\s+(?=[\"(\[]?[A-Z0-9\u00b7\u25cf\u2022])")
+# A cell's or a list item's bar may stand between the stop and the next sentence ("... by the
+# Investors. | 2. | Each Investor will receive ...", a web page's list).
+_SENTENCE_END = re.compile(r"[.!?][\"')]*\s+(?=(?:\|\s*)?[\"(\[]?[A-Z0-9\u00b7\u25cf\u2022])")
 _LAST_WORD = re.compile(r"\w{1,12}$")
 _ABBREVIATIONS = frozenset(
     [

@@ -29,3 +29,14 @@ def test_one_huge_paragraph_costs_linear_time() -> None:
     spans = [sentences.around(p) for p in positions]
     assert time.perf_counter() - started < 5.0
     assert text[spans[-1][0] : spans[-1][1]].strip() == "The Company sold widgets in the quarter."
+
+
+def test_a_bar_between_a_stop_and_the_next_sentence_still_ends_it() -> None:
+    # corpus-blind4 fin_cik1301206: a web page's numbered list ran its terms and the cover into one
+    # sentence, so each term was read beside words of the others.
+    text = "1. | A purchase of $15,500,000 of Common Stock by the Investors. | 2. | Each Investor will receive a Warrant."
+    sentences = Sentences(text)
+    start, end = sentences.around(text.index("Each"))
+    assert text[start:end] == "| Each Investor will receive a Warrant."
+    start, end = sentences.around(text.index("A purchase"))
+    assert "Each" not in text[start:end]
