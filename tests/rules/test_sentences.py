@@ -34,7 +34,9 @@ def test_one_huge_paragraph_costs_linear_time() -> None:
 def test_a_bar_between_a_stop_and_the_next_sentence_still_ends_it() -> None:
     # corpus-blind4 fin_cik1301206: a web page's numbered list ran its terms and the cover into one
     # sentence, so each term was read beside words of the others.
-    text = "1. | A purchase of $15,500,000 of Common Stock by the Investors. | 2. | Each Investor will receive a Warrant."
+    text = (
+        "1. | A purchase of $15,500,000 of Common Stock by the Investors. | 2. | Each Investor will receive a Warrant."
+    )
     sentences = Sentences(text)
     start, end = sentences.around(text.index("Each"))
     assert text[start:end] == "| Each Investor will receive a Warrant."
