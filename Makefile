@@ -40,8 +40,9 @@ eval: $(STAMP)
 	@$(BIN)/python eval/score.py eval/expected.jsonl .eval-scan.jsonl
 
 # The benchmarks run and print their figures; the target exits non-zero if any missed a target.
-# The scan is timed beside the release before the extraction work of issue 12 (override: BENCH_BASELINE=rev).
-BENCH_BASELINE ?= 11c7b14
+# The scan is timed beside issue 20's starting commit, before extraction by frames (override:
+# BENCH_BASELINE=rev; 11c7b14 is the release before the extraction work of issue 12).
+BENCH_BASELINE ?= 0f61ac1
 # Feed-to-Slack (g) is timed beside issue 23's starting commit (override: LATENCY_BASELINE=rev).
 LATENCY_BASELINE ?= 468d5c5
 
