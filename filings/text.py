@@ -166,11 +166,13 @@ def _web_table_rows(lines: list[str]) -> list[str]:
     index = 0
     while index < len(lines):
         label = lines[index].strip().lstrip("|").strip()
-        figures, end = _figure_cells_after(lines, index + 1)
-        if _LABEL_CELL.fullmatch(label) and not _FIGURE_CELL.fullmatch(label) and len(figures) >= 2:
-            out.append(" | ".join([label, *_glued(figures)]))
-            index = end
-            continue
+        # Only a label looks ahead: a run of figure lines is walked once, not once per line.
+        if _LABEL_CELL.fullmatch(label) and not _FIGURE_CELL.fullmatch(label):
+            figures, end = _figure_cells_after(lines, index + 1)
+            if len(figures) >= 2:
+                out.append(" | ".join([label, *_glued(figures)]))
+                index = end
+                continue
         out.append(lines[index])
         index += 1
     return out
