@@ -85,8 +85,21 @@ _REPORT_DATE = re.compile(
 )
 
 
-# A year on its own ("our 2021 private placement", "the 2021 Investor Warrants"), not an amount.
-_BARE_YEAR = re.compile(r"(?<![$\d,.])\b(19[89]\d|20[0-4]\d)\b(?![,.]\d|\s*(?:shares|%))")
+# A year on its own ("our 2021 private placement", "the 2021 Investor Warrants"), not an amount, nor
+# a series of notes named by its maturity and rate ("the 2024 5.0% Convertible Senior Notes").
+_BARE_YEAR = re.compile(r"(?<![$\d,.])\b(19[89]\d|20[0-4]\d)\b(?![,.]\d|\s*(?:shares|%)|\s+\d+(?:\.\d+)?\s*%)")
+_TO_COME_REACH = 40
+
+
+def _deal_and_maturity_years(sentence: str) -> tuple[list[int], list[int]]:
+    """The bare years that may date a deal, and those that are a maturity ("notes due 2023",
+    "expiring in 2027"), which tells when notes end, not when they were sold."""
+    deals: list[int] = []
+    maturities: list[int] = []
+    for match in _BARE_YEAR.finditer(sentence):
+        to_come = _A_DATE_TO_COME.search(sentence, max(0, match.start() - _TO_COME_REACH), match.start())
+        (maturities if to_come else deals).append(int(match.group(1)))
+    return deals, maturities
 
 
 def is_stale(sentence: str, reference: date | None, window: timedelta = STALE_AFTER) -> bool:
@@ -98,7 +111,9 @@ def is_stale(sentence: str, reference: date | None, window: timedelta = STALE_AF
     if reference is None:
         return False
     latest = max(dates_in(sentence), default=None)
-    years = [int(year) for year in _BARE_YEAR.findall(sentence)]
+    years, maturities = _deal_and_maturity_years(sentence)
+    if maturities and min(maturities) <= reference.year:
+        return True  # notes named by a maturity year that has come are old notes, not sold now
     if years and (latest is None or max(years) > latest.year):
         return max(years) < reference.year - 1
     return latest is not None and latest < reference - window

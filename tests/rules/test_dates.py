@@ -29,6 +29,39 @@ def test_history_is_told_apart_from_news(sentence: str, stale: bool) -> None:
     assert is_stale(sentence, FILED) is stale
 
 
+@pytest.mark.parametrize(
+    ("sentence", "filed"),
+    [
+        # A restructuring agreement of November 2020 recalls the notes of 2018; "due 2023" is when
+        # they end, not when they were sold.
+        (
+            "WHEREAS, on September 26, 2018, the Company issued $60 million in aggregate principal amount "
+            "of 6.00% Senior Secured Convertible Notes due 2023.",
+            date(2020, 11, 1),
+        ),
+        # Series named by maturity and rate are no deal dates either.
+        (
+            "2020 3.25% Convertible Notes; 2024 5.0% Convertible Senior Notes: On November 2, 2015, the "
+            "Company issued $125.0 million aggregate principal amount of 3.25% Convertible Notes.",
+            date(2020, 7, 5),
+        ),
+        # Notes whose maturity year has come were sold long before.
+        (
+            '"Senior Notes" means collectively, the 1.25% convertible senior notes due 2020 and the 6.625% '
+            "senior notes due 2026, issued by the Company pursuant to the Indentures.",
+            date(2020, 9, 18),
+        ),
+    ],
+)
+def test_a_maturity_year_does_not_make_old_notes_news(sentence: str, filed: date) -> None:
+    assert is_stale(sentence, filed)
+
+
+def test_notes_sold_now_with_a_later_maturity_are_news() -> None:
+    assert not is_stale("On March 3, 2025, the Company issued 8% convertible notes due 2026.", FILED)
+    assert not is_stale("The Company issued $5,000,000 of 8% convertible notes due 2027.", FILED)
+
+
 def test_a_headerless_filings_date_is_not_a_date_to_come() -> None:
     text = (
         "On October 2, 2025, the Company issued and sold a convertible note in the principal amount of "
