@@ -183,8 +183,9 @@ def _figure_cells_after(lines: list[str], index: int) -> tuple[list[str], int]:
     figures: list[str] = []
     while index < len(lines):
         stripped = lines[index].strip()
-        if not stripped.startswith("|") and not _FIGURE_CELL.fullmatch(stripped):
+        if "|" not in stripped and not _FIGURE_CELL.fullmatch(stripped):
             break
+        # A cell's bar may close its line ("$ |", "4.00 |") as well as open it.
         cells = [cell.strip() for cell in stripped.split("|")]
         if not all(not cell or _FIGURE_CELL.fullmatch(cell) for cell in cells):
             break

@@ -79,6 +79,21 @@ def test_a_web_pages_table_with_each_cell_on_a_line_of_its_own_reads_as_rows() -
     ]
 
 
+def test_a_web_tables_cells_may_close_their_lines_with_the_bar() -> None:
+    # eval b18_03: an underwriting section's table, each cell a line ending in its bar ("$ |",
+    # "4.00 |"); read as one paragraph, the offering price and the discount went unreported.
+    raw = (
+        "Offering price\n|\n|\n|\n|\n$ |\n4.00 |\n|\n|\n|\n|\n$ |\n50,000,000 |\n|\n|\n"
+        "Underwriting discounts and commissions\n|\n|\n$ |\n0.12 |\n|\n$ |\n1,500,000 |\n|\n"
+        "The expenses of the offering are borne by us.\n"
+    )
+    assert plain_text(raw).splitlines() == [
+        "Offering price | $4.00 | $50,000,000",
+        "Underwriting discounts and commissions | $0.12 | $1,500,000",
+        "The expenses of the offering are borne by us.",
+    ]
+
+
 def test_old_sgml_tables_read_as_rows() -> None:
     raw = (
         "<TABLE>\n<CAPTION>\n                     PER SHARE        TOTAL\n<S>                  <C>              <C>\n"
