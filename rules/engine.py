@@ -640,6 +640,13 @@ def _evidence_span(sentence: str, match_start: int, match_end: int) -> tuple[int
         spare = max((MAX_EVIDENCE - (match_end - match_start)) // 2, 0)
         low = max(0, match_start - spare)
         high = min(len(sentence), max(match_end + spare, low + MAX_EVIDENCE))
+        # A cut falls between words, not inside one ("ov. 5, 2024 - ...").
+        if low > 0 and not sentence[low - 1].isspace():
+            space = sentence.find(" ", low, match_start)
+            low = space + 1 if space >= 0 else low
+        if high < len(sentence) and not sentence[high].isspace():
+            space = sentence.rfind(" ", match_end, high)
+            high = space if space >= 0 else high
     while low < high and sentence[low].isspace():
         low += 1
     while high > low and sentence[high - 1].isspace():

@@ -123,7 +123,10 @@ DATE = (
 _NAME_WORD = r"[A-Z][A-Za-z0-9.'&-]*"
 # "Cowen and Company, LLC": "and" joins a firm's name only before "Company" or "Co.", elsewhere it
 # joins two names ("Jefferies LLC and Cowen and Company, LLC").
-NAME = rf"(?-i:{_NAME_WORD}(?:,?\s+(?:(?:&|of|de|du|la)\s+)?{_NAME_WORD}|\s+and\s+Co(?:mpany\b|\.))*)"
+# A name may carry the short name the text defines for it: 'Alexander Capital L.P. ("Alexander") acted
+# as the managing underwriter'.
+_SHORT_NAME = r'\s*\((?:the\s+)?"[^"()]{1,40}"\)'
+NAME = rf"(?-i:{_NAME_WORD}(?:,?\s+(?:(?:&|of|de|du|la)\s+)?{_NAME_WORD}|\s+and\s+Co(?:mpany\b|\.))*(?:{_SHORT_NAME})?)"
 NAMES = rf"{NAME}(?:(?:,\s+|,?\s+and\s+){NAME})*"
 SERIES = (
     r"(?:pre-?funded|series\s+[a-z0-9]{1,3}(?:-\d{1,2})?(?:\s+common)?|class\s+[a-z0-9]{1,3}|tranche\s+[a-z0-9]{1,3}|"
@@ -140,10 +143,12 @@ _ORDINALS = {
     "tenth": 10,
 }
 TERM = TERM + r"|(?:first|second|third|fourth|fifth|sixth|seventh|tenth|\d{1,2}(?:st|nd|rd|th))\s+anniversary"
+# "book-running manager", "book running manager", "bookrunner", "book-runner", "book runner";
+# "managing underwriter", "co-underwriter".
 ROLE = (
-    r"(?:placement\s+agents?|sales\s+agents?|underwriters?|representatives?|finders?|lead\s+managers?|"
+    r"(?:placement\s+agents?|sales\s+agents?|(?:managing\s+|co-)?underwriters?|representatives?|finders?|lead\s+managers?|"
     r"financial\s+advisors?|"
-    r"(?:sole\s+|lead\s+|joint\s+)?book-?running\s+managers?|(?:sole\s+|lead\s+|joint\s+)?bookrunners?)"
+    r"(?:sole\s+|lead\s+|joint\s+)?book[-\s]?running\s+managers?|(?:sole\s+|lead\s+|joint\s+)?book[-\s]?runners?)"
 )
 SECURITY = (
     r"(?:(?:series|class)\s+[a-z0-9]{1,3}(?:-\d{1,2})?\s+)?(?:(?:convertible|redeemable|voting)\s+)*"
@@ -229,10 +234,13 @@ _SUFFIXED = re.compile(rf"\b{_CORPORATE_SUFFIX}\.?$")
 _SECTION_HEADING = re.compile(r"^(?:UNDERWRITING|PLAN OF DISTRIBUTION|THE OFFERING|PRIVATE PLACEMENT)\s+(?=[A-Z][a-z])")
 
 
+_TRAILING_SHORT_NAME = re.compile(_SHORT_NAME + r"$")
+
+
 def parse_name(text: str) -> str | None:
     """A party's name; of a list of parties, the first. "The" stays where it begins a company's
     legal name ("The Phoenix Insurance Company Ltd."), not where it begins a phrase ("the Agent")."""
-    name = re.sub(r"^and\s+", "", text.strip(" ,;:\"'()"), flags=re.I)
+    name = re.sub(r"^and\s+", "", _TRAILING_SHORT_NAME.sub("", text.strip()).strip(" ,;:\"'()"), flags=re.I)
     name = _SECTION_HEADING.sub("", name)
     if following := _NEXT_PARTY.search(name):
         name = name[: following.start("cut")]
@@ -275,7 +283,7 @@ def parse_series(text: str) -> str | None:
 
 def parse_role(text: str) -> str:
     lowered = text.lower()
-    if any(word in lowered for word in ("underwriter", "representative", "manager", "bookrunner")):
+    if any(word in lowered for word in ("underwriter", "representative", "manager", "runner")):
         return "underwriter"
     return "finder" if "finder" in lowered else "placement_agent"
 

@@ -42,8 +42,28 @@ _ABBREVIATIONS = frozenset(
         "v",
         "b",
         "m",  # a.m., p.m.: "effective at 5:00 p.m. Eastern Time on March 3" is one sentence
+        # A month shortened in a dateline: "NEW YORK, Feb. 12, 2025 (GLOBE NEWSWIRE) - ..."
+        "jan",
+        "feb",
+        "mar",
+        "apr",
+        "jun",
+        "jul",
+        "aug",
+        "sep",
+        "sept",
+        "oct",
+        "nov",
+        "dec",
     ]
 )
+# A company whose name starts with a small letter ("atai", "uniQure", "bluebird bio") starts its
+# sentences so: "... at a price of $2.10 per share. atai has granted the underwriter ...". Such a
+# name is taken from the document's own definition of it ('atai Life Sciences ("atai")'), so that
+# a small letter after a stop ends a sentence only before that name.
+_SMALL_LETTER_NAME = re.compile(r"\(\s*\"([a-z][A-Za-z0-9-]{1,30})\"")
+_PRONOUNS = frozenset({"we", "us", "our", "ours", "you", "your", "it", "its", "they", "them", "their"})
+
 MAX_SENTENCE = 1600
 
 
@@ -56,6 +76,7 @@ class Sentences:
 
     def __init__(self, text: str) -> None:
         self.text = text
+        self._end = _sentence_end_for(text)
         self._paragraph = (0, -1)
         self._cuts: list[int] = []
         self._ends: Iterator[re.Match[str]] = iter(())
@@ -82,7 +103,7 @@ class Sentences:
         end = len(text) if end < 0 else end
         self._paragraph = (start, end)
         self._cuts = [start]
-        self._ends = _SENTENCE_END.finditer(text, start, end)
+        self._ends = self._end.finditer(text, start, end)
         self._complete = False
 
     def _next_cut(self) -> None:
@@ -92,6 +113,19 @@ class Sentences:
                 return
         self._cuts.append(self._paragraph[1])
         self._complete = True
+
+
+def _sentence_end_for(text: str) -> re.Pattern[str]:
+    """Where sentences of this text may end: before a capital, a figure or a bullet, and before
+    any name the text defines with a small letter."""
+    names = sorted(set(_SMALL_LETTER_NAME.findall(text)) - _PRONOUNS)
+    if not names:
+        return _SENTENCE_END
+    return re.compile(
+        r"[.!?][\"')]*\s+(?=(?:\|\s*)?[\"(\[]?(?:[A-Z0-9\u00b7\u25cf\u2022]|(?:"
+        + "|".join(re.escape(name) for name in names)
+        + r")\b))"
+    )
 
 
 def _is_sentence_end(text: str, stop: int) -> bool:

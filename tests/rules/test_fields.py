@@ -1,9 +1,13 @@
 from __future__ import annotations
 
+import re
+
 import pytest
 import re2
 
 from rules.fields import (
+    NAME,
+    ROLE,
     TYPES,
     parse_count,
     parse_date,
@@ -11,6 +15,7 @@ from rules.fields import (
     parse_name,
     parse_names,
     parse_percent,
+    parse_role,
     parse_term,
 )
 
@@ -88,6 +93,28 @@ def test_names_split_on_and_but_not_on_corporate_suffixes() -> None:
 )
 def test_a_name_field_given_a_list_of_parties_keeps_the_first(text: str, name: str) -> None:
     assert parse_name(text) == name
+
+
+def test_a_name_may_carry_the_short_name_the_text_gives_it() -> None:
+    # eval b27_01: 'Alexander Capital L.P. ("Alexander") acted as the managing underwriter' named no one.
+    assert parse_name('Alexander Capital L.P. ("Alexander")') == "Alexander Capital L.P."
+    assert re.fullmatch(NAME, 'Alexander Capital L.P. ("Alexander")') is not None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "sole book-running manager",
+        "joint book running managers",
+        "sole book-runner",
+        "sole book runner",
+        "managing underwriter",
+        "co-underwriter",
+    ],
+)
+def test_the_ways_of_naming_an_underwriter(text: str) -> None:
+    assert re.fullmatch(ROLE, text, re.I) is not None
+    assert parse_role(text) == "underwriter"
 
 
 def test_news_wire_figures_with_a_letter_scale() -> None:

@@ -42,3 +42,25 @@ def test_a_bar_between_a_stop_and_the_next_sentence_still_ends_it() -> None:
     assert text[start:end] == "| Each Investor will receive a Warrant."
     start, end = sentences.around(text.index("A purchase"))
     assert "Each" not in text[start:end]
+
+
+def test_a_shortened_month_in_a_dateline_does_not_end_the_sentence() -> None:
+    # eval b27_17: "Feb." cut a press release's first sentence at its dateline.
+    text = "NEW YORK, Feb. 12, 2025 (GLOBE NEWSWIRE) - The Company priced its offering. It closes soon."
+    start, end = Sentences(text).around(text.index("priced"))
+    assert text[start:end].strip() == ("NEW YORK, Feb. 12, 2025 (GLOBE NEWSWIRE) - The Company priced its offering.")
+
+
+def test_a_company_named_with_a_small_letter_starts_a_sentence() -> None:
+    # eval b27_17: 'atai Life Sciences ("atai")' begins its sentences with a small letter; its
+    # pricing ran into "atai has granted the underwriter a 30-day option to purchase", whose
+    # option then silenced the sale.
+    text = (
+        'atai Life Sciences ("atai") priced 26,190,477 common shares at $2.10 per share. '
+        "atai has granted the underwriter an option. The shares were sold. we are not a sentence start."
+    )
+    sentences = Sentences(text)
+    start, end = sentences.around(text.index("priced"))
+    assert text[start:end].strip().endswith("$2.10 per share.")
+    start, end = sentences.around(text.index("were sold"))
+    assert text[start:end].strip() == "The shares were sold. we are not a sentence start."
