@@ -84,7 +84,18 @@ _SELLING_HOLDERS = re.compile(r"\bselling\s+(?:stock|share|security|note|unit)ho
 # The resale cover's own words: the company gets nothing from the sale (at most a warrant's exercise price).
 _NO_PROCEEDS = re.compile(
     r"\b(?:we|the\s+company|the\s+registrant)\b[^.]{0,80}?\b(?:will|shall|do|does)\s+not\s+receive\s+any\s+"
-    r"(?:of\s+the\s+)?(?:net\s+)?proceeds",
+    r"(?:of\s+the\s+)?(?:net\s+)?proceeds"
+    # A secondary offering's press release names the company: "Sun Country Airlines is not selling any
+    # shares and will not receive any proceeds from the proposed offering."
+    r"|\b(?:is|are)\s+not\s+selling\s+any\s+(?:shares|securities|common\s+stock)\b",
+    _FLAGS,
+)
+# A primary offering beside the holders' ("The Company is offering 3,000,000 shares of common stock and
+# certain selling stockholders are offering 750,000 shares"): the holders' share of the proceeds is
+# not the company's, but the company's own sale is news.
+_PRIMARY_TOO = re.compile(
+    r"\b(?:we|the\s+company)\s+(?:is|are)\s+(?:offering|selling)\s+(?:an\s+aggregate\s+of\s+)?\d[\d,]*\s+"
+    r"(?:shares|ordinary\s+shares|common\s+shares|units|american\s+depositary\s+shares|ads)\b",
     _FLAGS,
 )
 # Or its own words about the registration: "the registration statement of which this prospectus is a
@@ -144,7 +155,11 @@ def roles_of(filing: Filing, form: str | None) -> frozenset[str]:
         roles.add(PROXY_STATEMENT)
     if form is None or _PROSPECTUS_FORMS.match(form):
         if (
-            (_SELLING_HOLDERS.search(cover) and (_NO_PROCEEDS.search(cover) or _ABOUT_RESALE.search(cover)))
+            (
+                _SELLING_HOLDERS.search(cover)
+                and (_NO_PROCEEDS.search(cover) or _ABOUT_RESALE.search(cover))
+                and not _PRIMARY_TOO.search(cover)
+            )
             or _REGISTERED_FOR_RESALE.search(cover)
             or _BOUGHT_FROM_SELLERS.search(cover)
         ):

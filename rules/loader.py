@@ -157,7 +157,12 @@ _NO_HISTORY = re.compile(
     r"|\b(?:completed|closed|consummated|closing\s+of|close)\s+(?:its|the|our)\s+previously\s+(?:announced|disclosed|reported)\b"
     # A pre-funded warrant's blocker: "beneficially owning more than 4.99% ... of the outstanding ADSs".
     r"|\bbeneficially\s+own(?:ing|s)?\s+(?:more\s+than|in\s+excess\s+of)\s+[\d.]+%[^;]{0,120}?\boutstanding\b"
-    r"|\bin\s+lieu\s+of\s+(?:(?:our|its|the\s+company'?s|the\s+company’s)\s+)?(?:shares\s+of\s+)?(?:common\s+stock|shares)\b",
+    r"|\bin\s+lieu\s+of\s+(?:(?:our|its|the\s+company'?s|the\s+company’s)\s+)?(?:shares\s+of\s+)?(?:common\s+stock|shares)\b"
+    # A registered direct offering "priced at-the-market under Nasdaq rules" is priced at the market
+    # price the exchange's rules allow; it is no at-the-market program.
+    # "Preferred investment options to purchase ... shares" are warrants, not stock options.
+    r"|\binvestment\s+options\s+to\s+purchase\b"
+    r"|\bpriced\s+at[\s-]the[\s-]market\s+(?:under|pursuant\s+to|in\s+accordance\s+with|consistent\s+with)\s+[^.;]{0,40}?\b(?:nasdaq|nyse)\b(?:\s+(?:stock\s+market\s+)?rules)?",
     re.I,
 )
 _CASH_AFTER = re.compile(

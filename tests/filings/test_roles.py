@@ -173,3 +173,24 @@ def test_a_supplement_relating_to_the_selling_stockholders_resale_is_a_resale_pr
     assert roles_of(filing(text), None) == {"resale_prospectus"}
     resale_of_none = "We sold 100 shares. This supplement relates to the resale of our ATM shares."
     assert roles_of(filing(resale_of_none), None) == set()  # no selling holders named
+
+
+def test_a_primary_offering_beside_selling_stockholders_is_no_resale() -> None:
+    # eval b27_12: an IPO of the company's shares and some holders' was read as a resale prospectus,
+    # and every rule stayed out of it.
+    text = (
+        "The Company is offering 3,000,000 shares of common stock and certain selling stockholders are offering "
+        "in aggregate 750,000 shares of common stock. The Company will not receive any proceeds from any sale of "
+        "shares by the selling stockholders."
+    )
+    assert roles_of(filing(text), None) == set()
+
+
+def test_a_secondary_offering_that_names_the_company_is_a_resale() -> None:
+    # eval b27_03: the selling stockholder's bookrunners were reported as the company's underwriters.
+    text = (
+        "Sun Country Airlines today announced a proposed secondary public offering of 6,346,105 shares of its "
+        "common stock by the Selling Stockholder. Sun Country Airlines is not selling any shares and will not "
+        "receive any proceeds from the proposed offering."
+    )
+    assert roles_of(filing(text), None) == {"resale_prospectus"}

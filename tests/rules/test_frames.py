@@ -241,6 +241,21 @@ def test_statute_boilerplate_holding_an_exclusion_word_rules_nothing_out() -> No
     assert current_report("The convertible notes in the principal amount of $1,200,000 remain outstanding.") == []
 
 
+def test_a_registered_direct_priced_at_the_market_under_nasdaq_rules_is_no_atm_program() -> None:
+    # eval b27_13: the sale's count was silenced by the exclusion "at-the-market".
+    [sale] = [
+        event
+        for event in current_report(
+            "The Company announced the closing of its previously announced registered direct offering priced "
+            "at-the-market under Nasdaq rules for the purchase and sale of an aggregate of 434,784 shares of the "
+            "Company's common stock at a purchase price of $2.415 per share."
+        )
+        if event.type == "share_sale"
+    ]
+    assert (sale.fields["shares"], sale.fields["price_per_share"]) == (434784, 2.415)
+    assert current_report("The Company sold 434,784 shares of common stock in at-the-market offerings.") == []
+
+
 def test_preferred_in_an_underwritten_issuance_and_sale_is_sold_with_its_count() -> None:
     events = current_report(
         "On March 20, 2025, the Company entered into an underwriting agreement with Morgan Stanley & Co. LLC, as "
