@@ -50,7 +50,7 @@ def test_config_check_passes_a_good_config(tmp_path: Path, capsys: pytest.Captur
     config = write(tmp_path, EDGAR)
     assert run(capsys, "config", "check", "--config", str(config)) == (
         0,
-        f"{config}: OK (83 rules, 0 routes, storage sqlite, filing store filings)\n",
+        f"{config}: OK (84 rules, 0 routes, storage sqlite, filing store filings)\n",
         "",
     )
 
