@@ -70,11 +70,21 @@ class RuleSet:
         found: Counter[int] = Counter()
         terms = DefinedTerms(document.text)  # read only if a match names a party by a defined term
         sections = LazySections(document.text)  # headings found once, if a rule asks
+        document_words = DocumentWords(document.text)
         trace = current_trace()
         for (start, end), numbers in self._windows(document.text, active):
             sentence = document.text[start:end]
             context = _Context(
-                document, start, end, sentence.lower(), sentence.encode(), reference, terms, sections, _History()
+                document,
+                start,
+                end,
+                sentence.lower(),
+                sentence.encode(),
+                reference,
+                terms,
+                sections,
+                document_words,
+                _History(),
             )
             if trace is not None:
                 context = _traced(context, trace)
@@ -182,6 +192,19 @@ def _a_current_report(filing: Filing) -> bool:
     return (form.startswith(("8-K", "6-K")) or not form) and not filing.roles
 
 
+class DocumentWords:
+    """Whether a document holds a rule's required words anywhere, read once per rule and document."""
+
+    def __init__(self, text: str) -> None:
+        self._text = text
+        self._holds: dict[str, bool] = {}
+
+    def holds(self, rule: CompiledRule) -> bool:
+        if rule.id not in self._holds:
+            self._holds[rule.id] = not rule.required_missing(self._text)
+        return self._holds[rule.id]
+
+
 class LazySections:
     """A document's sections, found on first use: most documents never need them."""
 
@@ -207,6 +230,7 @@ class _Context:
     reference: Recency | None
     terms: DefinedTerms
     sections: LazySections
+    document_words: DocumentWords
     history: _History  # whether the sentence recalls an old deal, read once for all its rules
     candidate: Candidate | None = None  # where `scan --explain` records what each rule made of it
 
@@ -311,6 +335,8 @@ REQUIRED_WORDS_REACH = 1500
 def _lacks_required_words(rule: CompiledRule, sentence: str, context: _Context) -> bool:
     if not rule.required_missing(sentence, context.encoded):
         return False
+    if rule.rule.require_in == "document":
+        return not context.document_words.holds(rule)
     return rule.rule.require_in == "sentence" or rule.required_missing(_paragraph_before(context))
 
 

@@ -92,7 +92,9 @@ class Rule(BaseModel):
     # Where `require` looks: the sentence, or also the sentences before it in its paragraph, for
     # words that name what the paragraph is about ("the Equity Distribution Agreement" two sentences
     # before "we may offer and sell up to $50.0 million"), not what this sentence does.
-    require_in: Literal["sentence", "paragraph"] = "sentence"
+    # Or "document": anywhere in the document, for a condition of the whole deal ("fees" said somewhere
+    # of an agent named acting for an offering).
+    require_in: Literal["sentence", "paragraph", "document"] = "sentence"
     exclude: list[str] = Field(default=[], alias="not")
     exclude_regex: list[str] = Field(default=[], alias="not_regex")
     # An exclusion that reaches only the words just before a captured amount, not the sentence:

@@ -162,8 +162,25 @@ def test_a_sale_verb_of_the_sentence_before_does_not_satisfy_a_rule_that_require
     assert [event for event in scan_filing(read(text, "8-K"), ruleset) if event.type == "preferred_stock"] == []
 
 
-def test_a_reach_other_than_sentence_or_paragraph_is_an_error_at_its_line(tmp_path: Path) -> None:
-    refused = _refused(tmp_path, ATM_RULE.replace("REACH", "document"))
+def test_required_words_may_be_read_anywhere_in_the_document(tmp_path: Path) -> None:
+    text = f"{AMOUNT}\nSales will be made at market prices.\n{AGREEMENT}"
+    assert _maximums(tmp_path, "document", text) == [50_000_000.0]
+    assert _maximums(tmp_path, "paragraph", text) == []
+    assert _maximums(tmp_path, "document", AMOUNT) == []
+
+
+def test_a_placement_agent_named_without_a_word_of_its_pay_is_no_fee(ruleset: RuleSet) -> None:
+    # eval b27_14: "Aegis Capital Corp. acted as exclusive placement agent for the offering" and no
+    # fee, commission or discount anywhere: by the labels' convention, no finder's fee is reported.
+    sale = "On February 13, 2025, the Company sold 2,518,182 ordinary shares at $1.10 per share."
+    agent = "Aegis Capital Corp. acted as exclusive placement agent for the offering."
+    fees = "The gross proceeds were $3.1 million, before deducting the placement agent's fees."
+    assert "finder_fee" not in {event.type for event in scan_filing(read(f"{sale}\n{agent}", "8-K"), ruleset)}
+    assert "finder_fee" in {event.type for event in scan_filing(read(f"{sale}\n{fees}\n{agent}", "8-K"), ruleset)}
+
+
+def test_a_reach_other_than_sentence_paragraph_or_document_is_an_error_at_its_line(tmp_path: Path) -> None:
+    refused = _refused(tmp_path, ATM_RULE.replace("REACH", "filing"))
     assert "require_in" in str(refused) and refused.line == 7, str(refused)
 
 
