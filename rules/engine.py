@@ -15,7 +15,7 @@ from filings.captions import scale_at
 from filings.model import LONE_DOCUMENT_TYPES, Document, Filing
 from filings.sections import Sections
 from rules.catalogue import Catalogue, current_catalogue, event_type, using
-from rules.dates import Recency, recency
+from rules.dates import Recency, dates_in, recency
 from rules.events import Event, Partial, merge
 from rules.explain import FOUND, Candidate, Trace, Verdict, current_trace
 from rules.fields import NAME, SERIES_FIELD, TYPES, FieldValue, parse_name
@@ -248,8 +248,18 @@ class _History:
         if self._recalls is None:
             reference = context.reference
             sentence = context.document.text[context.start : context.end]
-            self._recalls = reference is not None and reference.recalls(sentence, _paragraph_before(context))
+            before = _paragraph_before(context)
+            self._recalls = (
+                _TOLD_BEFORE.match(sentence) is not None
+                or (_TOLD_BEFORE.match(before) is not None and not dates_in(sentence))
+                or (reference is not None and reference.recalls(sentence, before))
+            )
         return self._recalls
+
+
+# A sentence that opens by saying it repeats an earlier filing ("As previously disclosed, on March 8,
+# 2024, the Company completed a private offering of convertible senior notes") recalls that deal.
+_TOLD_BEFORE = re.compile(r"\W*as\s+(?:previously|earlier)\s+(?:disclosed|reported)\b", re.I)
 
 
 def _traced(context: _Context, trace: Trace) -> _Context:

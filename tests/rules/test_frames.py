@@ -256,6 +256,18 @@ def test_a_registered_direct_priced_at_the_market_under_nasdaq_rules_is_no_atm_p
     assert current_report("The Company sold 434,784 shares of common stock in at-the-market offerings.") == []
 
 
+def test_a_sentence_that_opens_as_previously_disclosed_recalls_its_deal() -> None:
+    # eval b28_06: a weekly update recounting a notes offering closed three days before (and reported
+    # in its own 8-K) raised a second convertible note.
+    recalled = (
+        "As previously disclosed, on March 3, 2025, the Company completed a private offering of $800 million "
+        "aggregate principal amount of 0.625% convertible senior notes due 2030."
+    )
+    assert current_report(recalled) == []
+    [note] = current_report("O" + recalled.removeprefix("As previously disclosed, o"))
+    assert note.fields["principal"] == 800000000.0
+
+
 def test_preferred_in_an_underwritten_issuance_and_sale_is_sold_with_its_count() -> None:
     events = current_report(
         "On March 20, 2025, the Company entered into an underwriting agreement with Morgan Stanley & Co. LLC, as "
