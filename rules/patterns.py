@@ -5,7 +5,8 @@ A pattern is written in the words of a filing, with typed placeholders:
     "{shares:count} shares of [our] common stock at {_4} price of {price_per_share:money} per share"
 
 - `{field}` or `{field:type}` captures a field (the type defaults to the field's own);
-- `{_}` skips up to 8 words, `{_N}` up to N words;
+- `{_}` skips up to 8 words, `{_N}` up to N words, `{_N not WORD}` up to N words none of which
+  begins with WORD;
 - `[words]` is optional, `(a|b|c)` is a choice; `\(` `\)` `\[` `\]` `\{` `\}` `\|` stand for
   themselves; everything else is literal, case-insensitive,
   with any run of white space (after an optional , ; or :) matching any run of white space.
@@ -38,7 +39,8 @@ _OPTIONS = re2_options()
 _NO_CAPTURE = re2_options(capture=False)
 _TOKEN = re.compile(r"\\[(){}\[\]|\\]|\{[^{}]*\}|\[|\]|\(|\)|\||\s+|[^\s{}\[\]()|\\]+|[{}\\]")
 _PLACEHOLDER = re.compile(
-    r"\{\s*(?:(?P<gap>_(?P<n>\d+)?)|(?P<field>[A-Za-z_][A-Za-z0-9_]*)(?:\s*:\s*(?P<type>[a-z]+))?)\s*\}"
+    r"\{\s*(?:(?P<gap>_(?P<n>\d+)?(?:\s+not\s+(?P<not>[A-Za-z][A-Za-z-]*))?)"
+    r"|(?P<field>[A-Za-z_][A-Za-z0-9_]*)(?:\s*:\s*(?P<type>[a-z]+))?)\s*\}"
 )
 _GAP_DEFAULT = 8
 _COMMON_WORDS = frozenset(
@@ -376,7 +378,8 @@ class _Builder:
             if self.unbounded_gaps:
                 return "(?:[^\\s|]+\\s+){0,}?"  # ends as a bounded gap does: it took its spaces
             count = int(match.group("n") or _GAP_DEFAULT)
-            return f"(?:[^\\s|]+\\s+){{0,{count}}}?"
+            word = _word_not_starting_with(match.group("not")) if match.group("not") else "[^\\s|]+"
+            return f"(?:{word}\\s+){{0,{count}}}?"
         field = match.group("field")
         if field not in self.field_types:
             known = ", ".join(sorted(self.field_types))
@@ -387,6 +390,19 @@ class _Builder:
         group = f"g{len(self.captures)}"
         self.captures.append(Capture(group, field, type_name))
         return f"(?P<{group}>{TYPES[type_name].regex})"
+
+
+def _word_not_starting_with(prefix: str) -> str:
+    """A word of a gap that does not begin with `prefix` (RE2 has no look-ahead): one that differs
+    from it at its first letter, or at its second, ..., or ends before it is spelt out. A gap `{_8 not
+    and}` does not carry a match from the pre-funded warrants of "shares (or pre-funded warrants in
+    lieu thereof) and accompanying common warrants to purchase" over "and" to the common warrants'
+    count."""
+    prefix = prefix.lower()
+    choices = [f"[^\\s|{re.escape(prefix[0])}][^\\s|]*"]
+    for end in range(1, len(prefix)):
+        choices.append(f"{re.escape(prefix[:end])}(?:[^\\s|{re.escape(prefix[end])}][^\\s|]*)?")
+    return f"(?:{'|'.join(choices)})"
 
 
 def field_types_for(fields: dict[str, str]) -> dict[str, str]:

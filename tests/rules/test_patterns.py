@@ -37,6 +37,18 @@ def test_gap_skips_a_bounded_number_of_words() -> None:
     assert groups("sold {_2} {shares} shares", "sold to the two investors 500 shares") is None
 
 
+def test_a_gap_may_refuse_a_word_so_a_match_starts_nearer() -> None:
+    # eval b27_05: "(or pre-funded warrants in lieu thereof) and accompanying common warrants to
+    # purchase" gave the common warrants' count to the pre-funded ones.
+    text = "shares (or pre-funded warrants in lieu thereof) and accompanying common warrants to purchase 9 shares"
+    pattern = compile_template("{_series} warrants {_8 not and} to purchase {shares} shares", FIELDS)
+    match = pattern.regex.search(text)
+    assert match is not None and match.group(0).startswith("common warrants")
+    assert groups("sold {_3 not to} {shares} shares", "sold 500 shares") == {"shares": "500"}
+    assert groups("sold {_3 not to} {shares} shares", "sold to them 500 shares") is None
+    assert groups("sold {_3 not to} {shares} shares", "sold tomorrow 500 shares") is None  # begins with "to"
+
+
 def test_optional_part_and_choice() -> None:
     template = "(sold|issued) [an aggregate of] {shares} shares"
     assert groups(template, "issued 10 shares") == {"shares": "10"}
