@@ -332,6 +332,9 @@ def _set_aside(rule: CompiledRule, sentence: str, context: _Context) -> str | No
     phrase = rule.excluded_by(sentence) if rule.frame is None else None  # a frame asks per mention
     if phrase is not None:
         return f"excluded by the phrase {phrase!r}"
+    intro = _list_intro(context)
+    if intro and (phrase := rule.excluded_by(intro)) is not None:
+        return f"excluded by the phrase {phrase!r} in the words that open its list"
     if rule.reads_sections:  # the section is looked up last: finding a document's headings costs a pass over it
         section = context.sections.role_at(context.start)
         if not rule.applies_to_section(section):
@@ -348,6 +351,34 @@ def _lacks_required_words(rule: CompiledRule, sentence: str, context: _Context) 
     if rule.rule.require_in == "document":
         return not context.document_words.holds(rule)
     return rule.rule.require_in == "sentence" or rule.required_missing(_paragraph_before(context))
+
+
+# A list item's line: a bullet on its own, or an item that ends as list items do ("...;", "...; and").
+_LIST_LINE = re.compile(r"^(?:[\u00b7\-*]|\(?[a-z0-9]{1,3}[.)])?\s*$|[;,]\s*(?:and|or)?$", re.I)
+_LIST_REACH = 12
+
+
+def _list_intro(context: _Context) -> str:
+    """The line that opens the list this sentence is an item of ("As of December 31, 2024, the
+    following convertible notes were outstanding:"), or "": what it says of all its items is said of
+    each, and "$1.050 billion aggregate principal amount of 0% Convertible Senior Notes due 2027;" is
+    an outstanding note, not one sold."""
+    text, start = context.document.text, context.start
+    line_start = text.rfind("\n", 0, start) + 1
+    if text[line_start:start].strip():
+        return ""  # not the first sentence of its line: no list item
+    end = line_start - 1
+    for _ in range(_LIST_REACH):
+        if end <= 0:
+            return ""
+        begin = text.rfind("\n", 0, end) + 1
+        line = text[begin:end].strip()
+        if line.endswith(":"):
+            return line
+        if not _LIST_LINE.search(line):
+            return ""
+        end = begin - 1
+    return ""
 
 
 def _paragraph_before(context: _Context) -> str:
@@ -423,6 +454,10 @@ def _apply_frame(rule: CompiledRule, frame: CompiledFrame, sentence: str, contex
         phrase = rule.excluded_by(said)
         if phrase is not None:
             _verdict(context, rule, f"excluded by the phrase {phrase!r}")
+            continue
+        intro = _list_intro(context)
+        if intro and (phrase := rule.excluded_by(intro)) is not None:
+            _verdict(context, rule, f"excluded by the phrase {phrase!r} in the words that open its list")
             continue
         cues = frame.cues_in(sentence, part, context.lowered)
         sale = frame.states_a_sale(said) or (frame.bare_sale and _by_its_name(part) and _sized(rule, cues))

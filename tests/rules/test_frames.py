@@ -268,6 +268,23 @@ def test_a_sentence_that_opens_as_previously_disclosed_recalls_its_deal() -> Non
     assert note.fields["principal"] == 800000000.0
 
 
+def test_a_list_item_is_read_with_the_words_that_open_its_list() -> None:
+    # A quarterly update listed the notes "outstanding" one per line: each line, read alone, named
+    # notes with their principal and raised a convertible note.
+    listed = (
+        "As of December 31, 2024, the following convertible notes were outstanding:\n\u00b7\n"
+        '$1.050 billion aggregate principal amount of 0% Convertible Senior Notes due 2027 (the "2027 Notes");\n'
+        "\u00b7\n$800.0 million aggregate principal amount of 0.625% Convertible Senior Notes due 2030.\n"
+    )
+    assert current_report(listed) == []
+    sold = (
+        "On March 3, 2025, the Company issued and sold the following securities:\n\u00b7\n"
+        "$5,000,000 aggregate principal amount of 8% Convertible Notes due 2027;\n"
+    )
+    [note] = current_report(sold)
+    assert note.fields["principal"] == 5000000.0
+
+
 def test_preferred_in_an_underwritten_issuance_and_sale_is_sold_with_its_count() -> None:
     events = current_report(
         "On March 20, 2025, the Company entered into an underwriting agreement with Morgan Stanley & Co. LLC, as "
