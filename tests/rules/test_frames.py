@@ -483,9 +483,9 @@ def test_the_agent_is_the_division_named_first_not_the_firm_it_belongs_to() -> N
     # eval b18_02: "Brookline Capital Markets, a division of Arcadia Securities, LLC, acted as ...".
     event = the_event(
         "finder_fee",
-        "The Company sold 1,000,000 shares of common stock at $2.00 per share in a private placement. Brookline"
-        " Capital Markets, a division of Arcadia Securities, LLC, acted as sole placement agent for the private"
-        " placement.",
+        "The Company sold 1,000,000 shares of common stock at $2.00 per share in a private placement, for gross"
+        " proceeds of $2.0 million before deducting fees. Brookline Capital Markets, a division of Arcadia"
+        " Securities, LLC, acted as sole placement agent for the private placement.",
     )
     assert event.fields["recipient"] == "Brookline Capital Markets"
 
