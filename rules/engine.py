@@ -355,7 +355,7 @@ def _lacks_required_words(rule: CompiledRule, sentence: str, context: _Context) 
 
 # A list item's line: a bullet on its own, or an item that ends as list items do ("...;", "...; and").
 _LIST_LINE = re.compile(r"^(?:[\u00b7\-*]|\(?[a-z0-9]{1,3}[.)])?\s*$|[;,]\s*(?:and|or)?$", re.I)
-_LIST_REACH = 12
+_LIST_REACH = 40
 
 
 def _list_intro(context: _Context) -> str:
