@@ -76,12 +76,14 @@ class FailureLog:
 
 
 class ShutdownNoise(logging.Filter):
-    """APScheduler reports a job cancelled by its own shutdown as an error with a traceback: at a
-    clean stop that is expected, not news."""
+    """APScheduler reports a job cancelled by its own shutdown as an error with a traceback, and so
+    does SQLAlchemy's pool when the rollback that returns a cancelled job's connection is itself
+    cancelled (the connection is discarded, its transaction never committed): at a clean stop both
+    are expected, not news."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         cancelled = record.exc_info is not None and record.exc_info[0] is asyncio.CancelledError
-        return not (cancelled and record.name.startswith("apscheduler"))
+        return not (cancelled and record.name.startswith(("apscheduler", "sqlalchemy.pool")))
 
 
 def configure_logging(level: str = "INFO", json_lines: bool = False) -> None:

@@ -50,3 +50,15 @@ def test_a_job_cancelled_by_the_schedulers_shutdown_is_not_logged_as_an_error() 
     assert not ShutdownNoise().filter(record)
     other = logging.LogRecord("monitor.daemon.queue", logging.ERROR, "f", 1, "processing failed", None, cancelled)
     assert ShutdownNoise().filter(other)
+    # A SIGTERM during a database read: the pool's rollback of the cancelled job's connection is
+    # cancelled too, and SQLAlchemy logged "Exception during reset or similar" with a traceback.
+    reset = logging.LogRecord(
+        "sqlalchemy.pool.impl.AsyncAdaptedQueuePool", logging.ERROR, "f", 1, "Exception during reset", None, cancelled
+    )
+    assert not ShutdownNoise().filter(reset)
+    failed = (OSError, OSError("disk I/O error"), None)
+    assert ShutdownNoise().filter(
+        logging.LogRecord(
+            "sqlalchemy.pool.impl.QueuePool", logging.ERROR, "f", 1, "Exception during reset", None, failed
+        )
+    )
