@@ -236,13 +236,21 @@ class _Context:
 
 
 class _History:
-    """A sentence's history verdict (rules.dates.Recency), read the first time a rule asks: most
-    sentences no rule matches, and those that match are asked once, not once per rule."""
+    """What a sentence's place says of it, read the first time a rule asks: its history verdict
+    (rules.dates.Recency) and the line that opens its list. Most sentences no rule matches, and
+    those that match are asked once, not once per rule."""
 
-    __slots__ = ("_recalls",)
+    __slots__ = ("_intro", "_recalls")
 
     def __init__(self) -> None:
         self._recalls: bool | None = None
+        self._intro: str | None = None
+
+    def list_intro(self, context: _Context) -> str:
+        """The line that opens the list the sentence is an item of, read once for all its rules."""
+        if self._intro is None:
+            self._intro = _list_intro(context)
+        return self._intro
 
     def recalls(self, context: _Context) -> bool:
         if self._recalls is None:
@@ -332,7 +340,7 @@ def _set_aside(rule: CompiledRule, sentence: str, context: _Context) -> str | No
     phrase = rule.excluded_by(sentence) if rule.frame is None else None  # a frame asks per mention
     if phrase is not None:
         return f"excluded by the phrase {phrase!r}"
-    intro = _list_intro(context)
+    intro = context.history.list_intro(context) if rule.any_exclude is not None else ""
     if intro and (phrase := rule.excluded_by(intro)) is not None:
         return f"excluded by the phrase {phrase!r} in the words that open its list"
     if rule.reads_sections:  # the section is looked up last: finding a document's headings costs a pass over it
@@ -455,7 +463,7 @@ def _apply_frame(rule: CompiledRule, frame: CompiledFrame, sentence: str, contex
         if phrase is not None:
             _verdict(context, rule, f"excluded by the phrase {phrase!r}")
             continue
-        intro = _list_intro(context)
+        intro = context.history.list_intro(context)
         if intro and (phrase := rule.excluded_by(intro)) is not None:
             _verdict(context, rule, f"excluded by the phrase {phrase!r} in the words that open its list")
             continue
